@@ -1,0 +1,238 @@
+/**
+ * The validated, fully-defaulted configuration of one run. All durations are in
+ * seconds. The scenario layer (src/scenario) builds this from YAML; the model
+ * never sees YAML, files or the CLI.
+ */
+
+export type Platform = 'baseten-2025' | 'baseten-2026';
+export type Environment = 'production' | 'development';
+
+export type Dist =
+  | { dist: 'constant'; value: number }
+  | { dist: 'exponential'; mean: number }
+  | { dist: 'uniform'; min: number; max: number }
+  /** `p99` in a file is converted to sigma = ln(p99 / median) / z(0.99) by the scenario layer. */
+  | { dist: 'lognormal'; median: number; sigma: number }
+  /** Service time of a trace request: base + per_input_token × ContextTokens + per_output_token × GeneratedTokens. */
+  | { dist: 'tokens'; base: number; per_input_token: number; per_output_token: number };
+
+export interface HealthChecks {
+  stop_traffic_threshold_seconds: number;
+  restart_threshold_seconds: number;
+  restart_check_delay_seconds: number;
+  /** baseten-2026 only; null under baseten-2025. */
+  startup_threshold_seconds: number | null;
+}
+
+export type FaultKind =
+  | 'cuda_error'
+  | 'error_rate'
+  | 'hang'
+  | 'crash'
+  | 'crash_loop'
+  | 'slowdown'
+  | 'preemption';
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'cuda_error',
+  'error_rate',
+  'hang',
+  'crash',
+  'crash_loop',
+  'slowdown',
+  'preemption',
+];
+
+export type HealthRule =
+  | { rule: 'error_count'; threshold: number }
+  | { rule: 'error_window'; threshold: number; window: number }
+  | { rule: 'consecutive_errors'; threshold: number }
+  | { rule: 'after_fault'; fault: FaultKind }
+  | { rule: 'latency'; quantile: number; window: number; limit: number };
+
+export interface Autoscaling {
+  min_replica: number;
+  max_replica: number;
+  autoscaling_window: number;
+  scale_down_delay: number;
+  concurrency_target: number;
+  target_utilization_percentage: number;
+  max_scale_down_rate: number;
+}
+
+export interface Startup {
+  schedule: Dist;
+  image_pull: Dist;
+  load: Dist;
+  load_failure_probability: number;
+}
+
+/** Every traffic process has a window [start, end); end null = until the run ends. */
+export type Traffic = TrafficBody & { start: number; end: number | null };
+
+export type TrafficBody =
+  | { kind: 'poisson'; rate: number }
+  | { kind: 'schedule'; steps: { at: number; rate: number }[] }
+  | { kind: 'diurnal'; mean: number; amplitude: number; period: number; peak_at: number }
+  | { kind: 'burst'; at: number; duration: number; rate: number }
+  | { kind: 'constant'; rate: number }
+  | { kind: 'trace'; file: string; speedup: number; rows: TraceRows };
+
+/** A trace loaded by the scenario layer: arrival offsets (s, from the first row, before speedup) and tokens. */
+export interface TraceRows {
+  offsets: Float64Array;
+  input_tokens: Float64Array;
+  output_tokens: Float64Array;
+}
+
+export type FaultTarget =
+  | { kind: 'index'; index: number }
+  | { kind: 'random' }
+  | { kind: 'all' }
+  | { kind: 'fraction'; fraction: number };
+
+export interface Fault {
+  kind: FaultKind;
+  /** First occurrence (s). With `mtbf`, occurrences follow at exponential gaps from here. */
+  at: number;
+  /** Mean time between occurrences (s) for a recurring fault; null for a single occurrence. */
+  mtbf: number | null;
+  /** How long an occurrence lasts (error_rate, slowdown, crash_loop); null = until the container restarts (or forever for crash_loop). */
+  duration: number | null;
+  /** error_rate: probability that a request fails with 500. */
+  probability: number;
+  /** slowdown: service-time multiplier. */
+  factor: number;
+  /** crash_loop: a container crashes this long after it starts. */
+  after: number;
+  replica: FaultTarget;
+}
+
+export interface RetryPolicy {
+  statuses: number[];
+  initial: number;
+  multiplier: number;
+  max_interval: number;
+  max_total: number;
+}
+
+export interface Config {
+  name: string;
+  description: string;
+  seed: number;
+  duration: number;
+  platform: Platform;
+  deployment: {
+    environment: Environment;
+    instance: { type: string | null; price_per_minute: number };
+    initial_state: 'cold' | 'warm';
+    /** null = max(1, min_replica). */
+    initial_replicas: number | null;
+    runtime: { predict_concurrency: number; health_checks: HealthChecks };
+    autoscaling: Autoscaling;
+    startup: Startup;
+    service_time: Dist;
+    is_healthy: HealthRule | null;
+  };
+  traffic: Traffic[];
+  request: { timeout: number; retry: RetryPolicy; max_queue: number | null };
+  faults: Fault[];
+  assumptions: {
+    probe_period: number;
+    probe_timeout: number;
+    probe_phase: 'aligned' | 'random';
+    autoscaler_interval: number;
+    error_latency: number;
+  };
+  output: { sample_interval: number; requests: boolean };
+}
+
+/** Instance prices per minute [resources]. */
+export const INSTANCE_PRICES: Readonly<Record<string, number>> = {
+  T4: 0.01052,
+  L4: 0.01414,
+  A10G: 0.02012,
+  A100: 0.06667,
+  H100: 0.10833,
+  H100MIG: 0.0625,
+  H200: 0.125,
+  B200: 0.16633,
+  CPU: 0.00058,
+};
+
+/** The parameter ranges of each platform profile (SPEC §3). */
+export const PLATFORM_LIMITS: Readonly<
+  Record<
+    Platform,
+    {
+      threshold: [number, number];
+      delay: [number, number];
+      startup: [number, number] | null;
+      delayPlusRestartMax: number;
+    }
+  >
+> = {
+  'baseten-2025': { threshold: [30, 1800], delay: [0, 1800], startup: null, delayPlusRestartMax: 1800 },
+  'baseten-2026': { threshold: [10, 3000], delay: [0, 3000], startup: [10, 3000], delayPlusRestartMax: 3000 },
+};
+
+/**
+ * A complete default configuration, as a scenario with no keys but `traffic`
+ * would produce. Handy for tests: `defaults()` plus a change.
+ */
+export function defaultConfig(): Config {
+  return {
+    name: 'scenario',
+    description: '',
+    seed: 1,
+    duration: 3600,
+    platform: 'baseten-2025',
+    deployment: {
+      environment: 'production',
+      instance: { type: 'H100', price_per_minute: INSTANCE_PRICES.H100! },
+      initial_state: 'cold',
+      initial_replicas: null,
+      runtime: {
+        predict_concurrency: 1,
+        health_checks: {
+          stop_traffic_threshold_seconds: 1800,
+          restart_threshold_seconds: 1800,
+          restart_check_delay_seconds: 0,
+          startup_threshold_seconds: null,
+        },
+      },
+      autoscaling: {
+        min_replica: 0,
+        max_replica: 1,
+        autoscaling_window: 60,
+        scale_down_delay: 900,
+        concurrency_target: 1,
+        target_utilization_percentage: 70,
+        max_scale_down_rate: 50,
+      },
+      startup: {
+        schedule: { dist: 'constant', value: 0 },
+        image_pull: { dist: 'constant', value: 0 },
+        load: { dist: 'constant', value: 0 },
+        load_failure_probability: 0,
+      },
+      service_time: { dist: 'constant', value: 1 },
+      is_healthy: null,
+    },
+    traffic: [],
+    request: {
+      timeout: 600,
+      retry: { statuses: [502, 503, 504], initial: 0.5, multiplier: 1.5, max_interval: 60, max_total: 900 },
+      max_queue: null,
+    },
+    faults: [],
+    assumptions: {
+      probe_period: 10,
+      probe_timeout: 1,
+      probe_phase: 'aligned',
+      autoscaler_interval: 10,
+      error_latency: 0.05,
+    },
+    output: { sample_interval: 10, requests: false },
+  };
+}

@@ -1,0 +1,122 @@
+/** The shape of summary.json (SPEC §9). Numbers are rounded by the output layer. */
+export interface FaultRecord {
+  kind: string;
+  replica: number;
+  at: number;
+  /** First traffic stop of this replica after the fault, or null. */
+  traffic_stopped_at: number | null;
+  /** First restart (or loss, for preemption) of this replica after the fault, or null. */
+  restarted_at: number | null;
+  /** First time the replica was routable again after the stop or restart, or null. */
+  routable_again_at: number | null;
+  /** Requests that failed on this replica between the fault and its traffic stop (or restart, or the end). */
+  failed_requests_before_stop: number;
+}
+
+export interface Summary {
+  scenario: string;
+  seed: number;
+  duration_s: number;
+  platform: string;
+  requests: {
+    arrived: number;
+    succeeded: number;
+    failed: number;
+    in_flight_at_end: number;
+    retried_attempts: number;
+    by_status: Record<string, number>;
+  };
+  availability: number | null;
+  latency_s: { mean: number | null; p50: number | null; p90: number | null; p95: number | null; p99: number | null; max: number | null };
+  queue_wait_s: { mean: number | null; p99: number | null };
+  replicas: {
+    created: number;
+    peak: number;
+    mean: number;
+    restarts: number;
+    cold_starts: number;
+    traffic_stops: number;
+  };
+  health: { faults: FaultRecord[] };
+  billing: {
+    billed_minutes: number;
+    cost: number;
+    cost_per_1k_succeeded: number | null;
+    minutes_not_serving: number;
+    price_per_minute: number;
+  };
+  warnings: string[];
+}
+
+export const TIMELINE_COLUMNS = [
+  't',
+  'arrivals',
+  'succeeded',
+  'failed',
+  'in_flight',
+  'queued',
+  'replicas',
+  'starting',
+  'ready',
+  'routable',
+  'traffic_stopped',
+  'backoff',
+  'desired',
+  'window_avg_in_flight',
+  'billed_minutes',
+  'cost',
+  // Beyond SPEC §9, for the report: per-interval latency of succeeded requests and failures by status.
+  'latency_p50',
+  'latency_p99',
+  'failed_429',
+  'failed_500',
+  'failed_502',
+  'failed_503',
+  'failed_504',
+] as const;
+
+export type TimelineRow = Record<(typeof TIMELINE_COLUMNS)[number], number | null>;
+
+export const EVENT_COLUMNS = ['t', 'replica', 'event', 'from', 'to', 'detail'] as const;
+
+export type EventName =
+  | 'state'
+  | 'routable'
+  | 'traffic_stopped'
+  | 'traffic_resumed'
+  | 'restart'
+  | 'fault'
+  | 'scale_up'
+  | 'scale_down';
+
+export interface EventRow {
+  t: number;
+  /** Replica id (creation index), or null for deployment-wide events. */
+  replica: number | null;
+  event: EventName;
+  from: string | number | null;
+  to: string | number | null;
+  detail: string;
+}
+
+export const REQUEST_COLUMNS = ['id', 'arrival', 'dispatched', 'replica', 'finished', 'status', 'attempts', 'latency'] as const;
+
+export interface RequestRow {
+  id: number;
+  arrival: number;
+  /** Dispatch time of the last attempt, or null if never dispatched. */
+  dispatched: number | null;
+  replica: number | null;
+  finished: number | null;
+  /** 200 on success; null for a request still in flight at the end. */
+  status: number | null;
+  attempts: number;
+  latency: number | null;
+}
+
+/** Where a run's records go; the output layer implements it (CSV files), tests may collect in memory. */
+export interface Sinks {
+  event?(row: EventRow): void;
+  sample?(row: TimelineRow): void;
+  request?(row: RequestRow): void;
+}

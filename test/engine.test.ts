@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { Simulation } from '../src/engine/simulation.js';
+import { stream } from '../src/engine/random.js';
+
+describe('Simulation', () => {
+  it('runs events at the same time in the order they were scheduled', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    // Many ties, interleaved with other times, to defeat any heap-layout accident.
+    for (let i = 0; i < 50; i++) {
+      sim.at(5, () => seen.push(`a${i}`));
+      sim.at(3, () => seen.push(`b${i}`));
+    }
+    sim.run(10);
+    expect(seen).toEqual([
+      ...Array.from({ length: 50 }, (_, i) => `b${i}`),
+      ...Array.from({ length: 50 }, (_, i) => `a${i}`),
+    ]);
+  });
+
+  it('an event scheduled from a handler at the current time runs after those already queued for it', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    sim.at(1, () => {
+      seen.push('first');
+      sim.after(0, () => seen.push('scheduled-later'));
+    });
+    sim.at(1, () => seen.push('second'));
+    sim.run(2);
+    expect(seen).toEqual(['first', 'second', 'scheduled-later']);
+  });
+
+  it('run(until) does not process an event at exactly until, and leaves the clock at until', () => {
+    const sim = new Simulation();
+    const seen: number[] = [];
+    sim.at(9.999, () => seen.push(9.999));
+    sim.at(10, () => seen.push(10));
+    sim.run(10);
+    expect(seen).toEqual([9.999]);
+    expect(sim.now).toBe(10);
+    // The event at 10 is still pending and runs in the next window.
+    sim.run(11);
+    expect(seen).toEqual([9.999, 10]);
+  });
+
+  it('run(until) rejects an until that is not after now', () => {
+    const sim = new Simulation();
+    sim.run(5);
+    expect(() => sim.run(5)).toThrow(/must be after now/);
+  });
+
+  it('scheduling in the past throws', () => {
+    const sim = new Simulation();
+    sim.at(5, () => {
+      expect(() => sim.at(4, () => undefined)).toThrow(/in the past/);
+    });
+    sim.run(6);
+    expect(() => sim.after(-1, () => undefined)).toThrow(/negative/);
+    expect(() => sim.at(Number.NaN, () => undefined)).toThrow();
+  });
+
+  it('a cancelled event does not fire', () => {
+    const sim = new Simulation();
+    let fired = false;
+    const ev = sim.at(1, () => (fired = true));
+    sim.cancel(ev);
+    sim.run(2);
+    expect(fired).toBe(false);
+    expect(sim.processed).toBe(0);
+  });
+
+  it('the clock never goes backwards', () => {
+    const sim = new Simulation();
+    const rng = stream(1, 'test');
+    const times: number[] = [];
+    for (let i = 0; i < 1000; i++) sim.at(rng() * 100, () => times.push(sim.now));
+    sim.run(100);
+    for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThanOrEqual(times[i - 1]!);
+  });
+});
+
+describe('stream', () => {
+  it('is reproducible for a seed and independent per purpose', () => {
+    const a1 = stream(42, 'arrivals');
+    const a2 = stream(42, 'arrivals');
+    const s = stream(42, 'service');
+    const xs = [a1(), a1(), a1()];
+    expect([a2(), a2(), a2()]).toEqual(xs);
+    expect([s(), s(), s()]).not.toEqual(xs);
+  });
+});
