@@ -1,0 +1,94 @@
+import type { EventHandle } from '../engine/simulation.js';
+import type { BackoffState } from './crash-loop-backoff.js';
+import { NO_BACKOFF } from './crash-loop-backoff.js';
+import type { HealthMemory } from './health-rules.js';
+import type { ProbeCounter } from './probe-counter.js';
+import type { Request } from './request.js';
+import type { FaultRecord } from './summary.js';
+
+/** A replica's lifecycle states (SPEC §2); `traffic_stopped` is a flag on `ready`. */
+export type ReplicaState = 'scheduling' | 'pulling' | 'loading' | 'ready' | 'backoff' | 'terminating' | 'terminated';
+
+/** Not yet serving: what the autoscaler removes first. */
+export const NOT_READY_STATES: ReadonlySet<ReplicaState> = new Set(['scheduling', 'pulling', 'loading', 'backoff']);
+
+/** One container run of a replica: it owns the custom health state and the probes. */
+export interface Container {
+  startedAt: number;
+  alive: boolean;
+  /** load() has finished. */
+  loaded: boolean;
+  /** Process hung (fault `hang`): requests never finish, probes time out. */
+  hung: boolean;
+  /** Sticky CUDA error: every request fails with 500. */
+  cudaError: boolean;
+  errorRate: { probability: number; until: number } | null;
+  slowdown: { factor: number; until: number } | null;
+  health: HealthMemory;
+  readiness: ProbeCounter;
+  liveness: ProbeCounter;
+  /** baseten-2026: failures of the startup probe so far; null once it has passed (or under 2025). */
+  startup: ProbeCounter | null;
+  /** Whether this container has been routable yet (first pass = `routable`, later = `traffic_resumed`). */
+  everRoutable: boolean;
+  timers: EventHandle[];
+}
+
+export interface Replica {
+  id: number;
+  state: ReplicaState;
+  container: Container | null;
+  /** Ready and readiness passing: the router may send it requests. */
+  routable: boolean;
+  /** Ready, had served, and readiness failed: traffic stopped. */
+  trafficStopped: boolean;
+  /** Requests dispatched to it and not finished (running or waiting for a predict slot). */
+  inFlight: number;
+  /** Requests holding one of the predict_concurrency slots. */
+  running: number;
+  /** Dispatched requests waiting for a slot, FIFO. */
+  waiting: Request[];
+  /** Every dispatched request (running or waiting), to fail them on a kill. */
+  active: Set<Request>;
+  restarts: number;
+  backoff: BackoffState;
+  /** A crash loop in force for this replica's containers: crash `after` s after start, until `until`. */
+  crashLoop: { after: number; until: number } | null;
+  /** Timers of the replica outside any container (schedule, pull, back-off wait). */
+  timers: EventHandle[];
+  /** Billing: first container start (null before), seconds billed and not serving so far, and the last mark. */
+  billedFrom: number | null;
+  billedSeconds: number;
+  notServingSeconds: number;
+  billMark: number;
+  /** Fault records that still wait for a stop, a restart or routability. */
+  openFaults: FaultRecord[];
+}
+
+export function newReplica(id: number, state: ReplicaState): Replica {
+  return {
+    id,
+    state,
+    container: null,
+    routable: false,
+    trafficStopped: false,
+    inFlight: 0,
+    running: 0,
+    waiting: [],
+    active: new Set(),
+    restarts: 0,
+    backoff: NO_BACKOFF,
+    crashLoop: null,
+    timers: [],
+    billedFrom: null,
+    billedSeconds: 0,
+    notServingSeconds: 0,
+    billMark: 0,
+    openFaults: [],
+  };
+}
+
+/** Counted by the autoscaler as current, whatever its health (SPEC §6). */
+export function isCurrent(r: Replica): boolean {
+  return r.state !== 'terminating' && r.state !== 'terminated';
+}
