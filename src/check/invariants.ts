@@ -1,0 +1,539 @@
+/**
+ * An independent checker of the policy invariants (SPEC §11).
+ *
+ * It reads only what a run puts out (events rows, requests rows, the summary)
+ * plus the Config for thresholds and prices, and rebuilds from them what it
+ * needs: each replica's routability, its container starts, the replica count,
+ * its billed seconds. It shares no code with the model on purpose: a bug in the
+ * model's bookkeeping must not be repeated here and cancel itself out.
+ *
+ * Ties: rows at the same time have no order relative to requests.csv, so a
+ * dispatch at exactly the time a replica stops (or starts) taking traffic is
+ * accepted. Times in CSV files are rounded; `tolerance` absorbs that.
+ *
+ * Not checkable from outputs: invariant 4 (is_healthy is not evaluated while
+ * loading: evaluations are not rows) and 8 (needs two runs; see the property
+ * tests).
+ */
+import type { Config } from '../model/config.js';
+import type { EventRow, RequestRow, Summary } from '../model/summary.js';
+
+export interface RunOutputs {
+  config: Config;
+  summary: Summary;
+  events: readonly EventRow[];
+  /** null when requests were not recorded: invariant 1 is then not checked. */
+  requests: readonly RequestRow[] | null;
+}
+
+/** The SPEC §11 number of the invariant and a short name. */
+export type InvariantId = 1 | 2 | 3 | 5 | 6 | 7 | 9;
+
+export const INVARIANT_NAMES: Readonly<Record<InvariantId, string>> = {
+  1: 'routing: dispatch only to routable replicas',
+  2: 'traffic stop not before its threshold',
+  3: 'health restart not before its threshold',
+  5: 'replica bounds and scale-down policy',
+  6: 'request conservation',
+  7: 'billing',
+  9: 'time order',
+};
+
+export interface Violation {
+  invariant: InvariantId;
+  message: string;
+  /** Simulated time of the offending record, when there is one. */
+  t?: number;
+}
+
+export interface CheckOptions {
+  /** Slack on time comparisons (s): 1e-6 for in-memory rows, about 1e-3 for rows read from CSV. */
+  tolerance?: number;
+  /** Stop after this many violations (default 200): a broken run can produce thousands. */
+  maxViolations?: number;
+}
+
+/** ceil(threshold / period) without float noise (60 / 10 must be 6, not 7). */
+export function checkCount(thresholdSeconds: number, period: number): number {
+  return Math.max(1, Math.ceil(thresholdSeconds / period - 1e-9));
+}
+
+/** Seconds with up to 3 decimals, no trailing zeros: 431.2, 420, 0.125. */
+function s(t: number): string {
+  return `${Number(t.toFixed(3))} s`;
+}
+
+interface RoutabilityChange {
+  t: number;
+  routable: boolean;
+  /** Why, phrased to follow "which ...": "stopped traffic at 420 s". */
+  reason: string;
+}
+
+interface ReplicaTrack {
+  id: number;
+  created: number;
+  state: string;
+  routable: boolean;
+  changes: RoutabilityChange[];
+  /** Start of the current container (the `loading` row, or creation for a warm replica). */
+  containerStart: number | null;
+  /** First container start: billing starts here (SPEC §8). */
+  billStart: number | null;
+  /** `terminating` or `terminated`, whichever came first: billing stops here. */
+  billEnd: number | null;
+  /** Latest passing readiness check seen in the current container (`routable` / `traffic_resumed`). */
+  lastPass: number | null;
+  /** First pass in the current container (the startup probe's pass under baseten-2026). */
+  firstPass: number | null;
+  /** Counted by the autoscaler (not terminating/terminated). */
+  current: boolean;
+}
+
+const GONE = new Set(['terminating', 'terminated']);
+
+function detailNumber(detail: string, key: string): number | null {
+  const m = new RegExp(`(?:^|[;,\\s])${key}=(-?[0-9.eE+-]+)`).exec(detail);
+  if (!m) return null;
+  const v = Number(m[1]);
+  return Number.isFinite(v) ? v : null;
+}
+
+function detailWord(detail: string, key: string): string | null {
+  const m = new RegExp(`(?:^|[;,\\s])${key}=([A-Za-z_]+)`).exec(detail);
+  return m ? m[1]! : null;
+}
+
+export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Violation[] {
+  const tol = opts.tolerance ?? 1e-6;
+  const max = opts.maxViolations ?? 200;
+  const out: Violation[] = [];
+  const add = (v: Violation): void => {
+    if (out.length < max) out.push(v);
+  };
+  const { config } = run;
+  const duration = config.duration;
+  const hc = config.deployment.runtime.health_checks;
+  const period = config.assumptions.probe_period;
+  const delay = hc.restart_check_delay_seconds;
+  const is2026 = config.platform === 'baseten-2026';
+  const stopCount = checkCount(hc.stop_traffic_threshold_seconds, period);
+  const restartCount = checkCount(hc.restart_threshold_seconds, period);
+  const startupCount = hc.startup_threshold_seconds === null ? null : checkCount(hc.startup_threshold_seconds, period);
+  const dev = config.deployment.environment === 'development';
+  const minR = dev ? 0 : config.deployment.autoscaling.min_replica;
+  const maxR = dev ? 1 : config.deployment.autoscaling.max_replica;
+  const scaleDownDelay = config.deployment.autoscaling.scale_down_delay;
+  const rate = config.deployment.autoscaling.max_scale_down_rate;
+  const interval = config.assumptions.autoscaler_interval;
+
+  const replicas = new Map<number, ReplicaTrack>();
+  let current = 0;
+  let prevT = -Infinity;
+  let lastScaleUp: number | null = null;
+  let lastScaleDown: number | null = null;
+  let belowMinSince: number | null = null;
+
+  const closeRoutable = (r: ReplicaTrack, t: number, reason: string): void => {
+    if (!r.routable) return;
+    r.routable = false;
+    r.changes.push({ t, routable: false, reason });
+  };
+  const openRoutable = (r: ReplicaTrack, t: number, reason: string): void => {
+    if (r.routable) return;
+    r.routable = true;
+    r.changes.push({ t, routable: true, reason });
+  };
+
+  // Invariant 5, count part: evaluated once all rows at a time have been applied.
+  const checkCountAt = (t: number): void => {
+    if (current > maxR) {
+      add({ invariant: 5, t, message: `${current} replicas up at ${s(t)}, above max_replica ${maxR}` });
+    }
+    if (current < minR) {
+      if (belowMinSince === null) belowMinSince = t;
+    } else if (belowMinSince !== null) {
+      // A lost replica (preemption) is replaced at the next autoscaler decision: allow one interval.
+      if (t - belowMinSince > interval + tol) {
+        add({
+          invariant: 5,
+          t: belowMinSince,
+          message: `${s(belowMinSince)}–${s(t)}: fewer replicas than min_replica ${minR} for ${s(t - belowMinSince)}, longer than one autoscaler interval (${s(interval)})`,
+        });
+      }
+      belowMinSince = null;
+    }
+  };
+
+  const events = run.events;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const t = e.t;
+    // Invariant 9: time order and range.
+    if (!Number.isFinite(t)) {
+      add({ invariant: 9, message: `event row ${i + 1} (${e.event}) has time ${t}` });
+      continue;
+    }
+    if (t < prevT - tol) {
+      add({ invariant: 9, t, message: `event row ${i + 1} (${e.event}, replica ${e.replica ?? '-'}) at ${s(t)} comes after a row at ${s(prevT)}: time went backwards` });
+    }
+    if (t < -tol || t >= duration + tol) {
+      add({ invariant: 9, t, message: `event row ${i + 1} (${e.event}) at ${s(t)} is outside the run [0, ${s(duration)})` });
+    }
+    if (prevT !== -Infinity && t > prevT + tol) checkCountAt(prevT);
+    prevT = Math.max(prevT, t);
+
+    if (e.event === 'scale_up') {
+      lastScaleUp = t;
+      continue;
+    }
+    if (e.event === 'scale_down') {
+      checkScaleDown(e, t);
+      lastScaleDown = t;
+      continue;
+    }
+    if (e.replica === null) continue;
+    let r = replicas.get(e.replica);
+    if (e.event === 'state') {
+      const to = String(e.to ?? '');
+      if (!r) {
+        r = {
+          id: e.replica,
+          created: t,
+          state: to,
+          routable: false,
+          changes: [],
+          containerStart: null,
+          billStart: null,
+          billEnd: null,
+          lastPass: null,
+          firstPass: null,
+          current: false,
+        };
+        replicas.set(e.replica, r);
+        if (!GONE.has(to)) {
+          r.current = true;
+          current++;
+        }
+        if (to === 'ready') {
+          // initial_state: warm: ready and routable at creation, container started then (SPEC §6).
+          r.containerStart = t;
+          r.billStart = t;
+          openRoutable(r, t, `was created warm at ${s(t)}`);
+        } else if (to === 'loading') {
+          r.containerStart = t;
+          r.billStart = t;
+        }
+        continue;
+      }
+      const leaving = r.state;
+      r.state = to;
+      if (leaving === 'ready' && to !== 'ready') closeRoutable(r, t, `entered state ${to} at ${s(t)}`);
+      if (to === 'loading') {
+        r.containerStart = t;
+        r.lastPass = null;
+        r.firstPass = null;
+        if (r.billStart === null) r.billStart = t;
+      }
+      if (GONE.has(to)) {
+        if (r.billEnd === null) r.billEnd = t;
+        if (r.current) {
+          r.current = false;
+          current--;
+        }
+      }
+      continue;
+    }
+    if (!r) {
+      if (e.event !== 'fault') {
+        add({ invariant: 1, t, message: `${e.event} row at ${s(t)} for replica ${e.replica}, which has no state row yet` });
+      }
+      continue;
+    }
+    switch (e.event) {
+      case 'routable':
+      case 'traffic_resumed':
+        r.lastPass = t;
+        if (r.firstPass === null) r.firstPass = t;
+        openRoutable(r, t, e.event === 'routable' ? `became routable at ${s(t)}` : `resumed traffic at ${s(t)}`);
+        break;
+      case 'traffic_stopped':
+        checkStop(r, e, t);
+        closeRoutable(r, t, `stopped traffic at ${s(t)}`);
+        break;
+      case 'restart': {
+        checkRestart(r, e, t);
+        closeRoutable(r, t, `restarted (${detailWord(e.detail, 'cause') ?? 'cause unknown'}) at ${s(t)}`);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (prevT !== -Infinity) checkCountAt(prevT);
+  if (belowMinSince !== null && duration - belowMinSince > interval + tol) {
+    add({
+      invariant: 5,
+      t: belowMinSince,
+      message: `from ${s(belowMinSince)} to the end (${s(duration)}): fewer replicas than min_replica ${minR}`,
+    });
+  }
+
+  function checkStop(r: ReplicaTrack, e: EventRow, t: number): void {
+    const failures = detailNumber(e.detail, 'failures');
+    if (failures !== null && failures !== stopCount) {
+      add({
+        invariant: 2,
+        t,
+        message: `replica ${r.id} stopped traffic at ${s(t)} after failures=${failures}; stop_traffic_threshold_seconds ${hc.stop_traffic_threshold_seconds} / period ${period} requires ${stopCount}`,
+      });
+    }
+    if (r.containerStart === null) {
+      add({ invariant: 2, t, message: `replica ${r.id} stopped traffic at ${s(t)} but no container of it had started` });
+      return;
+    }
+    let bound: number;
+    let why: string;
+    if (is2026) {
+      if (r.lastPass === null) {
+        add({
+          invariant: 2,
+          t,
+          message: `replica ${r.id} stopped traffic at ${s(t)} but its container (started ${s(r.containerStart)}) never passed the startup probe: readiness checks had not begun`,
+        });
+        return;
+      }
+      bound = r.lastPass + stopCount * period;
+      why = `last passing check at ${s(r.lastPass)} + ${stopCount} × ${period} s`;
+    } else {
+      const fromStart = r.containerStart + delay + (stopCount - 1) * period;
+      const fromPass = r.lastPass === null ? -Infinity : r.lastPass + stopCount * period;
+      bound = Math.max(fromStart, fromPass);
+      why =
+        fromPass >= fromStart
+          ? `last passing check at ${s(r.lastPass!)} + ${stopCount} × ${period} s`
+          : `container start ${s(r.containerStart)} + delay ${delay} s + (${stopCount} − 1) × ${period} s`;
+    }
+    if (t < bound - tol) {
+      add({
+        invariant: 2,
+        t,
+        message: `replica ${r.id} stopped traffic at ${s(t)}, ${s(bound - t)} too early: ${stopCount} failed checks need until ${s(bound)} (${why})`,
+      });
+    }
+  }
+
+  function checkRestart(r: ReplicaTrack, e: EventRow, t: number): void {
+    const cause = detailWord(e.detail, 'cause');
+    if (cause !== 'liveness' && cause !== 'startup') return;
+    if (r.containerStart === null) {
+      add({ invariant: 3, t, message: `replica ${r.id} restarted (cause=${cause}) at ${s(t)} but no container of it had started` });
+      return;
+    }
+    let bound: number;
+    let why: string;
+    if (cause === 'startup') {
+      if (!is2026 || startupCount === null) {
+        add({ invariant: 3, t, message: `replica ${r.id} restarted with cause=startup at ${s(t)}, but ${config.platform} has no startup probe` });
+        return;
+      }
+      bound = r.containerStart + (startupCount - 1) * period;
+      why = `container start ${s(r.containerStart)} + (${startupCount} − 1) × ${period} s`;
+    } else if (is2026) {
+      if (r.firstPass === null) {
+        add({
+          invariant: 3,
+          t,
+          message: `replica ${r.id} restarted (cause=liveness) at ${s(t)} but its container (started ${s(r.containerStart)}) never passed the startup probe: liveness checks had not begun`,
+        });
+        return;
+      }
+      bound = r.firstPass + restartCount * period;
+      why = `startup pass at ${s(r.firstPass)} + ${restartCount} × ${period} s`;
+    } else {
+      bound = r.containerStart + delay + (restartCount - 1) * period;
+      why = `container start ${s(r.containerStart)} + delay ${delay} s + (${restartCount} − 1) × ${period} s`;
+    }
+    if (t < bound - tol) {
+      add({
+        invariant: 3,
+        t,
+        message: `replica ${r.id} restarted (cause=${cause}) at ${s(t)}, ${s(bound - t)} too early: not allowed before ${s(bound)} (${why})`,
+      });
+    }
+  }
+
+  function checkScaleDown(e: EventRow, t: number): void {
+    const from = typeof e.from === 'number' ? e.from : Number(e.from);
+    const to = typeof e.to === 'number' ? e.to : Number(e.to);
+    if (!Number.isFinite(from) || !Number.isFinite(to)) {
+      add({ invariant: 5, t, message: `scale_down at ${s(t)} has from="${e.from}" to="${e.to}": not replica counts` });
+      return;
+    }
+    const allowed = Math.max(1, Math.floor((from * rate) / 100));
+    if (from - to > allowed) {
+      add({
+        invariant: 5,
+        t,
+        message: `scale_down at ${s(t)} from ${from} to ${to} removes ${from - to} replicas; max_scale_down_rate ${rate}% allows ${allowed} in one step`,
+      });
+    }
+    if (to >= from) add({ invariant: 5, t, message: `scale_down at ${s(t)} from ${from} to ${to} does not reduce the count` });
+    if (to < minR) add({ invariant: 5, t, message: `scale_down at ${s(t)} to ${to}, below min_replica ${minR}` });
+    const desired = detailNumber(e.detail, 'desired');
+    if (desired !== null) {
+      if (desired >= from) {
+        add({ invariant: 5, t, message: `scale_down at ${s(t)} from ${from} although desired=${desired} is not below the current count` });
+      } else if (to < desired) {
+        add({ invariant: 5, t, message: `scale_down at ${s(t)} to ${to}, below desired=${desired}` });
+      }
+    }
+    // The countdown starts at a decision with desired < current (no earlier than t = 0), is cancelled
+    // by a scale-up decision and restarts after each step: a step needs a full delay after all of them.
+    const last = Math.max(lastScaleUp ?? 0, lastScaleDown ?? 0);
+    const what = lastScaleDown !== null && lastScaleDown >= (lastScaleUp ?? -Infinity) ? `the previous scale_down at ${s(lastScaleDown)}` : lastScaleUp !== null ? `the scale_up at ${s(lastScaleUp)}` : 'the start of the run';
+    if (t - last < scaleDownDelay - tol) {
+      add({
+        invariant: 5,
+        t,
+        message: `scale_down at ${s(t)} only ${s(t - last)} after ${what}; scale_down_delay is ${s(scaleDownDelay)}`,
+      });
+    }
+  }
+
+  checkRouting();
+  checkConservation();
+  checkBilling();
+  return out;
+
+  /** Invariant 1 (and 9 for request times). */
+  function checkRouting(): void {
+    if (!run.requests) return;
+    for (const q of run.requests) {
+      const times: [string, number | null][] = [
+        ['arrival', q.arrival],
+        ['dispatched', q.dispatched],
+        ['finished', q.finished],
+      ];
+      let prev: [string, number] | null = null;
+      for (const [name, v] of times) {
+        if (v === null) continue;
+        if (prev && v < prev[1] - tol) {
+          add({ invariant: 9, t: v, message: `request ${q.id}: ${name} ${s(v)} is before ${prev[0]} ${s(prev[1])}` });
+        }
+        if (v < -tol || v > duration + tol) add({ invariant: 9, t: v, message: `request ${q.id}: ${name} ${s(v)} is outside the run [0, ${s(duration)}]` });
+        prev = [name, v];
+      }
+      if (q.dispatched === null || q.replica === null) continue;
+      const d = q.dispatched;
+      const r = replicas.get(q.replica);
+      if (!r || r.created > d + tol) {
+        add({ invariant: 1, t: d, message: `request ${q.id} dispatched at ${s(d)} to replica ${q.replica}, which did not exist yet` });
+        continue;
+      }
+      if (routableAt(r, d)) continue;
+      // The last change at or before d says why it was not routable.
+      const last = [...r.changes].reverse().find((c) => c.t <= d + tol);
+      const why = last ? last.reason : `had not become routable since its creation at ${s(r.created)}`;
+      add({ invariant: 1, t: d, message: `request ${q.id} dispatched at ${s(d)} to replica ${q.replica}, which ${why}` });
+    }
+  }
+
+  /** Routable at d, accepting a change at exactly d in either order (ties have no order across files). */
+  function routableAt(r: ReplicaTrack, d: number): boolean {
+    let state = false;
+    for (const c of r.changes) {
+      if (c.t < d - tol) {
+        state = c.routable;
+        continue;
+      }
+      if (c.t <= d + tol) {
+        if (state || c.routable) return true;
+        state = c.routable;
+        continue;
+      }
+      break;
+    }
+    return state;
+  }
+
+  /** Invariant 6, cross-checked against requests rows when there are any. */
+  function checkConservation(): void {
+    const q = run.summary.requests;
+    if (q.arrived !== q.succeeded + q.failed + q.in_flight_at_end) {
+      add({
+        invariant: 6,
+        message: `arrived ${q.arrived} ≠ succeeded ${q.succeeded} + failed ${q.failed} + in flight at end ${q.in_flight_at_end} (= ${q.succeeded + q.failed + q.in_flight_at_end}; off by ${q.arrived - (q.succeeded + q.failed + q.in_flight_at_end)})`,
+      });
+    }
+    const byStatus = Object.entries(q.by_status ?? {});
+    const failedByStatus = byStatus.filter(([k]) => k !== '200').reduce((a, [, n]) => a + n, 0);
+    if (failedByStatus !== q.failed) {
+      add({ invariant: 6, message: `failed ${q.failed} ≠ Σ by_status ${failedByStatus} (${byStatus.map(([k, n]) => `${k}: ${n}`).join(', ')})` });
+    }
+    if (!run.requests) return;
+    const rows = run.requests;
+    let ok = 0;
+    let failed = 0;
+    let open = 0;
+    const ids = new Set<number>();
+    for (const r of rows) {
+      if (ids.has(r.id)) add({ invariant: 6, message: `request ${r.id} appears twice in requests.csv` });
+      ids.add(r.id);
+      if (r.status === null) open++;
+      else if (r.status === 200) ok++;
+      else failed++;
+    }
+    const pairs: [string, number, number][] = [
+      ['arrived', q.arrived, rows.length],
+      ['succeeded', q.succeeded, ok],
+      ['failed', q.failed, failed],
+      ['in_flight_at_end', q.in_flight_at_end, open],
+    ];
+    for (const [name, summ, counted] of pairs) {
+      if (summ !== counted) add({ invariant: 6, message: `summary requests.${name} = ${summ} but requests rows give ${counted}` });
+    }
+  }
+
+  /** Invariant 7: billed minutes from state rows, and cost. */
+  function checkBilling(): void {
+    const b = run.summary.billing;
+    const price = config.deployment.instance.price_per_minute;
+    const unbilled = dev && is2026;
+    let lo = 0;
+    let hi = 0;
+    const parts: string[] = [];
+    for (const r of [...replicas.values()].sort((a, c) => a.id - c.id)) {
+      if (r.billStart === null || unbilled) continue;
+      const end = Math.min(r.billEnd ?? duration, duration);
+      const secs = Math.max(0, end - r.billStart);
+      // Rounded row times make a whole minute ambiguous; the run's end and t = 0 are exact.
+      const slack = (end === duration ? 0 : tol) + (r.billStart === 0 ? 0 : tol);
+      const minLo = Math.ceil(Math.max(0, secs - slack) / 60 - 1e-9);
+      const minHi = Math.ceil((secs + slack) / 60 - 1e-9);
+      lo += minLo;
+      hi += minHi;
+      parts.push(`replica ${r.id}: ${s(r.billStart)}–${s(end)} = ${s(secs)} → ${minLo === minHi ? minLo : `${minLo}–${minHi}`} min`);
+    }
+    if (b.billed_minutes < lo || b.billed_minutes > hi) {
+      const want = lo === hi ? `${lo}` : `${lo}–${hi}`;
+      const off = b.billed_minutes < lo ? `${lo - b.billed_minutes} missing` : `${b.billed_minutes - hi} too many`;
+      add({
+        invariant: 7,
+        message: `billed_minutes ${b.billed_minutes} but state rows give ${want} (${off}; ${unbilled ? 'development on baseten-2026 is not billed' : parts.join('; ') || 'no replica started a container'})`,
+      });
+    }
+    if (Math.abs(b.price_per_minute - price) > 1e-9) {
+      add({ invariant: 7, message: `billing.price_per_minute ${b.price_per_minute} but the scenario's price is ${price}` });
+    }
+    const cost = b.billed_minutes * price;
+    if (Math.abs(b.cost - cost) > 0.006 + 1e-9 * cost) {
+      add({ invariant: 7, message: `billing.cost ${b.cost} ≠ billed_minutes ${b.billed_minutes} × price ${price} = ${Number(cost.toFixed(6))} (off by ${Number((b.cost - cost).toFixed(6))})` });
+    }
+  }
+}
+
+/** One line per violation, for terminals and test failure messages. */
+export function formatViolations(vs: readonly Violation[]): string {
+  return vs.map((v) => `invariant ${v.invariant} (${INVARIANT_NAMES[v.invariant]}): ${v.message}`).join('\n');
+}

@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'csv-stringify/sync';
+import { defaultConfig, type Config } from '../src/model/config.js';
+import type { EventRow, RequestRow, Summary } from '../src/model/summary.js';
+import { EVENT_COLUMNS, REQUEST_COLUMNS } from '../src/model/summary.js';
+import { checkInvariants, checkCount, type RunOutputs } from '../src/check/invariants.js';
+import { parseCsv, parseEventsCsv, parseRequestsCsv } from '../src/check/read-outputs.js';
+
+/**
+ * A small hand-made run that obeys every invariant: one replica hangs at 100 s, stops traffic at
+ * 130 s (3 checks of 10 s for a 30 s threshold), restarts at 160 s (6 checks for 60 s); a second
+ * replica comes up at 200 s and is scaled down at 400 s.
+ */
+function config(): Config {
+  const c = defaultConfig();
+  c.duration = 600;
+  c.deployment.runtime.health_checks.stop_traffic_threshold_seconds = 30;
+  c.deployment.runtime.health_checks.restart_threshold_seconds = 60;
+  c.deployment.autoscaling = { ...c.deployment.autoscaling, min_replica: 1, max_replica: 3, scale_down_delay: 60 };
+  return c;
+}
+
+const st = (t: number, replica: number, from: string | null, to: string): EventRow => ({ t, replica, event: 'state', from, to, detail: '' });
+const ev = (t: number, replica: number | null, event: EventRow['event'], detail = '', from: number | null = null, to: number | null = null): EventRow => ({
+  t,
+  replica,
+  event,
+  from,
+  to,
+  detail,
+});
+
+function events(): EventRow[] {
+  return [
+    st(0, 0, null, 'scheduling'),
+    st(0, 0, 'scheduling', 'pulling'),
+    st(0, 0, 'pulling', 'loading'),
+    st(30, 0, 'loading', 'ready'),
+    ev(30, 0, 'routable'),
+    ev(100, 0, 'fault', 'kind=hang'),
+    ev(130, 0, 'traffic_stopped', 'failures=3'),
+    ev(160, 0, 'restart', 'cause=liveness;backoff=0'),
+    st(160, 0, 'ready', 'backoff'),
+    st(160, 0, 'backoff', 'loading'),
+    st(190, 0, 'loading', 'ready'),
+    ev(190, 0, 'routable'),
+    ev(200, null, 'scale_up', 'avg_in_flight=1.5;desired=2', 1, 2),
+    st(200, 1, null, 'scheduling'),
+    st(205, 1, 'scheduling', 'pulling'),
+    st(210, 1, 'pulling', 'loading'),
+    st(240, 1, 'loading', 'ready'),
+    ev(240, 1, 'routable'),
+    ev(400, null, 'scale_down', 'avg_in_flight=0.1;desired=1', 2, 1),
+    st(400, 1, 'ready', 'terminating'),
+    st(405, 1, 'terminating', 'terminated'),
+  ];
+}
+
+const req = (id: number, arrival: number, dispatched: number | null, replica: number | null, finished: number | null, status: number | null): RequestRow => ({
+  id,
+  arrival,
+  dispatched,
+  replica,
+  finished,
+  status,
+  attempts: 1,
+  latency: finished === null ? null : finished - arrival,
+});
+
+function requests(): RequestRow[] {
+  return [req(0, 35, 35, 0, 36, 200), req(3, 120, 120, 0, 121, 200), req(1, 250, 250, 1, 251, 200), req(2, 590, 590, 0, null, null)];
+}
+
+function summary(): Summary {
+  return {
+    scenario: 't',
+    seed: 1,
+    duration_s: 600,
+    platform: 'baseten-2025',
+    requests: { arrived: 4, succeeded: 3, failed: 0, in_flight_at_end: 1, retried_attempts: 0, by_status: {} },
+    availability: 1,
+    latency_s: { mean: 1, p50: 1, p90: 1, p95: 1, p99: 1, max: 1 },
+    queue_wait_s: { mean: 0, p99: 0 },
+    replicas: { created: 2, peak: 2, mean: 1.3, restarts: 1, cold_starts: 2, traffic_stops: 1 },
+    health: { faults: [] },
+    // replica 0: 0–600 s = 10 min; replica 1: 210–400 s = 190 s → 4 min.
+    billing: { billed_minutes: 14, cost: 1.5166, cost_per_1k_succeeded: 505.5, minutes_not_serving: 2, price_per_minute: 0.10833 },
+    warnings: [],
+  };
+}
+
+function run(change: (r: { config: Config; summary: Summary; events: EventRow[]; requests: RequestRow[] }) => void = () => {}): RunOutputs {
+  const r = { config: config(), summary: summary(), events: events(), requests: requests() };
+  change(r);
+  return r;
+}
+
+/** Insert a row before the first row later than it, as the simulator would have written it. */
+function insert(rows: EventRow[], row: EventRow): void {
+  const i = rows.findIndex((e) => e.t > row.t);
+  rows.splice(i < 0 ? rows.length : i, 0, row);
+}
+
+describe('checkInvariants', () => {
+  it('accepts a run that obeys every invariant', () => {
+    expect(checkInvariants(run())).toEqual([]);
+  });
+
+  it('checkCount(60, 10) is 6 and checkCount(61, 10) is 7 (threshold T = ceil(T / period) checks)', () => {
+    expect(checkCount(60, 10)).toBe(6);
+    expect(checkCount(61, 10)).toBe(7);
+    expect(checkCount(0.3 * 100, 10)).toBe(3);
+  });
+
+  it('catches a request dispatched to a replica that had stopped traffic (invariant 1)', () => {
+    const vs = checkInvariants(run((r) => r.requests.push(req(812, 131.2, 131.2, 0, 132, 200))), {});
+    expect(vs.map((v) => v.invariant)).toContain(1);
+    expect(vs.find((v) => v.invariant === 1)!.message).toBe('request 812 dispatched at 131.2 s to replica 0, which stopped traffic at 130 s');
+  });
+
+  it('catches a dispatch to a replica still loading, or not created yet (invariant 1)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        r.requests.push(req(7, 220, 220, 1, 221, 200), req(8, 100, 100, 1, 101, 200));
+        r.summary.requests.arrived += 2;
+        r.summary.requests.succeeded += 2;
+      }),
+    );
+    expect(vs.map((v) => v.message)).toEqual([
+      'request 7 dispatched at 220 s to replica 1, which had not become routable since its creation at 200 s',
+      'request 8 dispatched at 100 s to replica 1, which did not exist yet',
+    ]);
+  });
+
+  it('accepts a dispatch at exactly the time a replica becomes routable or stops (ties have no order)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        r.requests.push(req(9, 130, 130, 0, 131, 200), req(10, 190, 190, 0, 191, 200));
+        r.summary.requests.arrived += 2;
+        r.summary.requests.succeeded += 2;
+      }),
+    );
+    expect(vs).toEqual([]);
+  });
+
+  it('catches a traffic stop before its failures could add up (invariant 2)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        const i = r.events.findIndex((e) => e.event === 'traffic_stopped');
+        r.events[i] = ev(120, 0, 'traffic_stopped', 'failures=3');
+        r.events.splice(i, 1);
+        insert(r.events, ev(50, 0, 'traffic_stopped', 'failures=3'));
+      }),
+    );
+    expect(vs.filter((v) => v.invariant === 2)).toEqual([
+      {
+        invariant: 2,
+        t: 50,
+        message: 'replica 0 stopped traffic at 50 s, 10 s too early: 3 failed checks need until 60 s (last passing check at 30 s + 3 × 10 s)',
+      },
+    ]);
+  });
+
+  it('catches a traffic stop whose failure count is not the threshold count (invariant 2)', () => {
+    const vs = checkInvariants(run((r) => (r.events.find((e) => e.event === 'traffic_stopped')!.detail = 'failures=2')));
+    expect(vs.map((v) => v.invariant)).toEqual([2]);
+    expect(vs[0]!.message).toContain('requires 3');
+  });
+
+  it('catches a liveness restart too early (invariant 3)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        // Second container started at 160 s: a liveness restart needs 160 + 0 + 5 × 10 = 210 s.
+        insert(r.events, ev(195, 0, 'restart', 'cause=liveness;backoff=10'));
+        insert(r.events, st(195, 0, 'ready', 'backoff'));
+        insert(r.events, st(205, 0, 'backoff', 'loading'));
+        insert(r.events, st(235, 0, 'loading', 'ready'));
+        insert(r.events, ev(235, 0, 'routable'));
+      }),
+    );
+    expect(vs).toEqual([
+      {
+        invariant: 3,
+        t: 195,
+        message: 'replica 0 restarted (cause=liveness) at 195 s, 15 s too early: not allowed before 210 s (container start 160 s + delay 0 s + (6 − 1) × 10 s)',
+      },
+    ]);
+  });
+
+  it('respects restart_check_delay_seconds for restarts (invariant 3)', () => {
+    const r = run();
+    r.config.deployment.runtime.health_checks.restart_check_delay_seconds = 120;
+    const vs = checkInvariants(r);
+    // First container started at 0: with a 120 s delay, the first check is at 120 s, the 6th at 170 s.
+    expect(vs.filter((v) => v.invariant === 3).map((v) => v.message)).toEqual([
+      'replica 0 restarted (cause=liveness) at 160 s, 10 s too early: not allowed before 170 s (container start 0 s + delay 120 s + (6 − 1) × 10 s)',
+    ]);
+  });
+
+  it('catches a scale-down before a full scale_down_delay (invariant 5)', () => {
+    const r = run();
+    r.config.deployment.autoscaling.scale_down_delay = 300;
+    const vs = checkInvariants(r);
+    expect(vs).toEqual([{ invariant: 5, t: 400, message: 'scale_down at 400 s only 200 s after the scale_up at 200 s; scale_down_delay is 300 s' }]);
+  });
+
+  it('catches a scale-down step larger than max_scale_down_rate allows (invariant 5)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        r.config.deployment.autoscaling.max_scale_down_rate = 10; // floor(2 × 10 %) = 0 → 1 allowed
+        const i = r.events.findIndex((e) => e.event === 'scale_down');
+        r.events[i] = ev(400, null, 'scale_down', 'avg_in_flight=0;desired=0', 2, 0);
+        r.config.deployment.autoscaling.min_replica = 0;
+      }),
+    );
+    expect(vs.map((v) => v.message)).toContain('scale_down at 400 s from 2 to 0 removes 2 replicas; max_scale_down_rate 10% allows 1 in one step');
+  });
+
+  it('catches more replicas than max_replica (invariant 5)', () => {
+    const r = run();
+    r.config.deployment.autoscaling.max_replica = 1;
+    const vs = checkInvariants(r);
+    expect(vs.map((v) => v.message)).toContain('2 replicas up at 200 s, above max_replica 1');
+  });
+
+  it('catches a conservation break (invariant 6)', () => {
+    const vs = checkInvariants(run((r) => (r.summary.requests.succeeded = 2)));
+    expect(vs.map((v) => v.invariant)).toEqual([6, 6]);
+    expect(vs[0]!.message).toBe('arrived 4 ≠ succeeded 2 + failed 0 + in flight at end 1 (= 3; off by 1)');
+    expect(vs[1]!.message).toBe('summary requests.succeeded = 2 but requests rows give 3');
+  });
+
+  it('catches a missing billing minute (invariant 7)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        r.summary.billing.billed_minutes = 13;
+        r.summary.billing.cost = 13 * 0.10833;
+      }),
+    );
+    expect(vs).toEqual([
+      {
+        invariant: 7,
+        message: 'billed_minutes 13 but state rows give 14 (1 missing; replica 0: 0 s–600 s = 600 s → 10 min; replica 1: 210 s–400 s = 190 s → 4 min)',
+      },
+    ]);
+  });
+
+  it('catches a cost that is not billed minutes × price (invariant 7)', () => {
+    const vs = checkInvariants(run((r) => (r.summary.billing.cost = 1.6)));
+    expect(vs.map((v) => v.invariant)).toEqual([7]);
+  });
+
+  it('does not bill development deployments under baseten-2026 (invariant 7)', () => {
+    const r = run();
+    r.config.platform = 'baseten-2026';
+    r.config.deployment.environment = 'development';
+    expect(checkInvariants(r).find((v) => v.invariant === 7)!.message).toContain('billed_minutes 14 but state rows give 0');
+  });
+
+  it('catches time going backwards (invariant 9)', () => {
+    const vs = checkInvariants(run((r) => r.events.splice(8, 0, ev(150, 0, 'fault', 'kind=crash'))));
+    expect(vs).toEqual([{ invariant: 9, t: 150, message: 'event row 9 (fault, replica 0) at 150 s comes after a row at 160 s: time went backwards' }]);
+  });
+
+  it('gives the same verdict on rows read back from CSV', () => {
+    const r = run();
+    const evCsv = stringify(r.events.map((e) => EVENT_COLUMNS.map((c) => e[c] ?? '')), { header: true, columns: [...EVENT_COLUMNS] });
+    const rqCsv = stringify(r.requests.map((q) => REQUEST_COLUMNS.map((c) => q[c] ?? '')), { header: true, columns: [...REQUEST_COLUMNS] });
+    const back = { ...r, events: parseEventsCsv(evCsv), requests: parseRequestsCsv(rqCsv) };
+    expect(back.events).toEqual(r.events);
+    expect(back.requests).toEqual(r.requests);
+    expect(checkInvariants(back, { tolerance: 1e-3 })).toEqual([]);
+  });
+
+  it('parseCsv handles quotes, doubled quotes and CRLF', () => {
+    expect(parseCsv('a,b\r\n"x,1","say ""hi"""\r\n')).toEqual([
+      ['a', 'b'],
+      ['x,1', 'say "hi"'],
+    ]);
+  });
+});
