@@ -178,6 +178,7 @@ export class Deployment {
     c.loaded = true;
     this.scheduleProbes(r, c, this.sim.now + this.cfg.deployment.runtime.health_checks.restart_check_delay_seconds);
     this.setRoutable(r, true);
+    this.emit(r.id, 'routable', '', '');
   }
 
   private newContainer(r: Replica, warm: boolean): Container {
