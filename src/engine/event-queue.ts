@@ -8,7 +8,9 @@ export interface QueuedEvent {
   seq: number;
   /** Set by `cancel`; a cancelled event is skipped when it reaches the top. */
   cancelled: boolean;
-  fire: () => void;
+  /** Called with `arg`: hot paths pass one long-lived handler and their data, instead of a new closure per event. */
+  fire: (arg: any) => void;
+  arg: unknown;
 }
 
 export class EventQueue {

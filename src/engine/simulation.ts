@@ -24,20 +24,20 @@ export class Simulation {
     return this._processed;
   }
 
-  /** Schedule `fire` at absolute time `time`; throws on a time in the past or not finite. */
-  at(time: number, fire: () => void): EventHandle {
-    if (!(time >= this._now)) {
-      throw new Error(`event scheduled in the past or at an invalid time: ${time} < now ${this._now}`);
+  /** Schedule `fire(arg)` at absolute time `time`; throws on a time in the past or not finite. */
+  at<A>(time: number, fire: (arg: A) => void, arg?: A): EventHandle {
+    if (!(time >= this._now) || time === Infinity) {
+      throw new Error(`event scheduled in the past or at an invalid time: ${time} (now ${this._now})`);
     }
-    const ev: QueuedEvent = { time, seq: this.seq++, cancelled: false, fire };
+    const ev: QueuedEvent = { time, seq: this.seq++, cancelled: false, fire, arg };
     this.queue.push(ev);
     return ev;
   }
 
-  /** Schedule `fire` after `delay` seconds (delay ≥ 0). */
-  after(delay: number, fire: () => void): EventHandle {
+  /** Schedule `fire(arg)` after `delay` seconds (delay ≥ 0). */
+  after<A>(delay: number, fire: (arg: A) => void, arg?: A): EventHandle {
     if (!(delay >= 0)) throw new Error(`negative or invalid delay: ${delay}`);
-    return this.at(this._now + delay, fire);
+    return this.at(this._now + delay, fire, arg);
   }
 
   cancel(ev: EventHandle | null | undefined): void {
@@ -55,7 +55,7 @@ export class Simulation {
       if (top.cancelled) continue;
       this._now = top.time;
       this._processed++;
-      top.fire();
+      top.fire(top.arg);
     }
     this._now = until;
   }

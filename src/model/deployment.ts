@@ -9,11 +9,11 @@ import { InFlightWindow } from './in-flight-window.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { checksFor, newCounter, observe } from './probe-counter.js';
 import { pickForRemoval } from './removal-order.js';
-import { isCurrent, newReplica, type Container, type Replica, type ReplicaState } from './replica.js';
+import { activeRequests, addActive, isCurrent, newReplica, removeActive, type Container, type Replica, type ReplicaState } from './replica.js';
 import type { Request } from './request.js';
 import { pickReplica, retryDelay } from './router.js';
 import type { EventRow, FaultRecord, Sinks, Summary, TimelineRow } from './summary.js';
-import { arrivalProcess } from './traffic.js';
+import { arrivalProcess, type ArrivalProcess } from './traffic.js';
 
 export type RestartCause = 'liveness' | 'crash' | 'load_failure' | 'startup';
 
@@ -37,8 +37,8 @@ export class Deployment {
   private queueTimer: EventHandle | null = null;
   /** Requests queued or dispatched (not those sleeping in a retry back-off): the autoscaler's in-flight. */
   private inSystem = 0;
-  /** Requests not yet ended (including those in a retry back-off). */
-  private live = new Set<Request>();
+  /** Requests sleeping in a retry back-off (the others are in the queue or on replicas). */
+  private retrying = new Set<Request>();
   private nextRequestId = 0;
 
   private readonly window: InFlightWindow;
@@ -121,15 +121,8 @@ export class Deployment {
     }
     cfg.traffic.forEach((tr, i) => {
       const proc = arrivalProcess(tr, stream(cfg.seed, `arrivals/${i}`), cfg.duration);
-      const next = (): void => {
-        const t = proc.next();
-        if (t === null) return;
-        sim.at(t, () => {
-          this.arrive(proc.tokens());
-          next();
-        });
-      };
-      next();
+      const t = proc.next();
+      if (t !== null) sim.at(t, this.onArrival, proc);
     });
     cfg.faults.forEach((f, i) => this.scheduleFault(f, stream(cfg.seed, `faults/${i}`)));
     const interval = cfg.assumptions.autoscaler_interval;
@@ -145,6 +138,18 @@ export class Deployment {
     };
     sim.at(dt, sample);
   }
+
+  // Long-lived handlers for the hot events: no closure per request.
+  private readonly onArrival = (proc: ArrivalProcess): void => {
+    this.arrive(proc.tokens());
+    const t = proc.next();
+    if (t !== null) this.sim.at(t, this.onArrival, proc);
+  };
+  private readonly onServiceEnd = (req: Request): void => this.serviceEnded(req);
+  private readonly onRetry = (req: Request): void => {
+    this.retrying.delete(req);
+    this.enqueue(req);
+  };
 
   // ───────────────────────── replicas ─────────────────────────
 
@@ -195,6 +200,7 @@ export class Deployment {
       liveness: newCounter(true),
       startup: this.cfg.platform === 'baseten-2026' && !warm ? newCounter(false) : null,
       everRoutable: warm,
+      probeTimer: null,
       timers: [],
     };
     const cl = r.crashLoop;
@@ -272,22 +278,29 @@ export class Deployment {
 
   private endContainer(r: Replica, c: Container): void {
     c.alive = false;
-    for (const t of c.timers) this.sim.cancel(t);
-    c.timers = [];
+    this.stopTimers(c);
     this.setRoutable(r, false);
     this.failActive(r, 503);
   }
 
+  private stopTimers(c: Container): void {
+    for (const t of c.timers) this.sim.cancel(t);
+    c.timers = [];
+    this.sim.cancel(c.probeTimer);
+    c.probeTimer = null;
+  }
+
   /** In-flight requests on a killed container fail with 503 (retried by the router). */
   private failActive(r: Replica, status: number): void {
-    const reqs = [...r.active];
-    r.active.clear();
+    const reqs = activeRequests(r);
+    r.activeHead = null;
     r.waiting = [];
     r.running = 0;
     r.inFlight = 0;
     for (const req of reqs) {
       this.sim.cancel(req.end);
       req.end = null;
+      req.prev = req.next = null;
       this.countReplicaFailure(r);
       this.attemptFailed(req, status);
     }
@@ -298,10 +311,7 @@ export class Deployment {
     for (const t of r.timers) this.sim.cancel(t);
     r.timers = [];
     // The container keeps running to drain its requests, but no longer probes, loads or crashes.
-    if (r.container) {
-      for (const t of r.container.timers) this.sim.cancel(t);
-      r.container.timers = [];
-    }
+    if (r.container) this.stopTimers(r.container);
     this.setState(r, 'terminating');
     this.closeBilling(r);
     this.countChanged(-1);
@@ -331,9 +341,9 @@ export class Deployment {
       } else {
         this.onCheck(r, c, this.checkPasses(c));
       }
-      if (c.alive) c.timers.push(this.sim.after(period, tick));
+      if (c.alive) c.probeTimer = this.sim.after(period, tick);
     };
-    c.timers.push(this.sim.at(first + phase, tick));
+    c.probeTimer = this.sim.at(first + phase, tick);
   }
 
   /** What one check sees (SPEC §3): loading fails; otherwise the custom rule, if any. */
@@ -407,8 +417,12 @@ export class Deployment {
       replica: null,
       startedAt: now,
       end: null,
+      status: OK,
+      rep: null,
+      cont: null,
+      prev: null,
+      next: null,
     };
-    this.live.add(req);
     this.enqueue(req);
   }
 
@@ -450,7 +464,7 @@ export class Deployment {
     req.dispatchedAt = now;
     req.replica = r.id;
     r.inFlight++;
-    r.active.add(req);
+    addActive(r, req);
     if (r.running < this.cfg.deployment.runtime.predict_concurrency) this.startService(req, r);
     else r.waiting.push(req);
   }
@@ -471,17 +485,24 @@ export class Deployment {
     } else {
       dur = c.slowdown && now < c.slowdown.until ? req.service * c.slowdown.factor : req.service;
     }
+    req.rep = r;
+    req.cont = c;
     if (now + dur > req.deadline) {
-      req.end = this.sim.at(Math.max(now, req.deadline), () => this.serviceEnded(req, r, c, 504));
+      req.status = 504;
+      req.end = this.sim.at(Math.max(now, req.deadline), this.onServiceEnd, req);
     } else {
-      req.end = this.sim.after(dur, () => this.serviceEnded(req, r, c, status));
+      req.status = status;
+      req.end = this.sim.after(dur, this.onServiceEnd, req);
     }
   }
 
-  private serviceEnded(req: Request, r: Replica, c: Container, status: number): void {
+  private serviceEnded(req: Request): void {
     const now = this.sim.now;
+    const r = req.rep!;
+    const c = req.cont!;
+    const status = req.status;
     req.end = null;
-    r.active.delete(req);
+    removeActive(r, req);
     r.running--;
     r.inFlight--;
     if (c.alive) recordResponse(c.health, this.cfg.deployment.is_healthy, now, status, now - req.dispatchedAt!);
@@ -505,7 +526,8 @@ export class Deployment {
         this.setInSystem(this.inSystem - 1);
         req.attempts++;
         this.retried++;
-        this.sim.after(delay, () => this.enqueue(req));
+        this.retrying.add(req);
+        this.sim.after(delay, this.onRetry, req);
         return;
       }
     }
@@ -520,7 +542,6 @@ export class Deployment {
   /** The request's final response. */
   private complete(req: Request, status: number): void {
     const now = this.sim.now;
-    this.live.delete(req);
     const latency = now - req.arrival;
     if (status === OK) {
       this.succeeded++;
@@ -697,10 +718,11 @@ export class Deployment {
   /** A hung process: requests in its slots never finish and end at their deadline (504). */
   private hang(r: Replica, c: Container): void {
     c.hung = true;
-    for (const req of r.active) {
+    for (let req = r.activeHead; req; req = req.next) {
       if (req.end === null) continue; // waiting for a slot: it will hang when it gets one
       this.sim.cancel(req.end);
-      req.end = this.sim.at(Math.max(this.sim.now, req.deadline), () => this.serviceEnded(req, r, c, 504));
+      req.status = 504;
+      req.end = this.sim.at(Math.max(this.sim.now, req.deadline), this.onServiceEnd, req);
     }
   }
 
@@ -824,6 +846,15 @@ export class Deployment {
     this.ivLatency.reset();
   }
 
+  /** Requests not ended: queued, on replicas (draining ones too), or sleeping in a retry back-off; by id. */
+  private liveRequests(): Request[] {
+    const out: Request[] = [];
+    for (let i = this.qHead; i < this.queue.length; i++) out.push(this.queue[i]!);
+    for (const r of this.replicas) out.push(...activeRequests(r));
+    out.push(...this.retrying);
+    return out.sort((a, b) => a.id - b.id);
+  }
+
   /** Close the run at the horizon (the clock is at `duration`) and build the summary. */
   finish(): Summary {
     const cfg = this.cfg;
@@ -844,7 +875,8 @@ export class Deployment {
       billed = 0;
       notServing = 0;
     }
-    for (const req of this.live) {
+    const live = this.liveRequests();
+    for (const req of live) {
       this.sinks.request?.({
         id: req.id,
         arrival: req.arrival,
@@ -857,7 +889,7 @@ export class Deployment {
       });
     }
     this.countChanged(0);
-    const inFlightEnd = this.live.size;
+    const inFlightEnd = live.length;
     const finished = this.arrived - inFlightEnd;
     const cost = billed * price;
     const byStatus: Record<string, number> = {};

@@ -31,6 +31,9 @@ export interface Container {
   startup: ProbeCounter | null;
   /** Whether this container has been routable yet (first pass = `routable`, later = `traffic_resumed`). */
   everRoutable: boolean;
+  /** The next probe tick. */
+  probeTimer: EventHandle | null;
+  /** Load, load retry, scheduled crash and probe-timeout timers. */
   timers: EventHandle[];
 }
 
@@ -48,8 +51,8 @@ export interface Replica {
   running: number;
   /** Dispatched requests waiting for a slot, FIFO. */
   waiting: Request[];
-  /** Every dispatched request (running or waiting), to fail them on a kill. */
-  active: Set<Request>;
+  /** Every dispatched request (running or waiting), to fail them on a kill: head of an intrusive list. */
+  activeHead: Request | null;
   restarts: number;
   backoff: BackoffState;
   /** A crash loop in force for this replica's containers: crash `after` s after start, until `until`. */
@@ -65,6 +68,27 @@ export interface Replica {
   openFaults: FaultRecord[];
 }
 
+export function addActive(r: Replica, req: Request): void {
+  req.prev = null;
+  req.next = r.activeHead;
+  if (r.activeHead) r.activeHead.prev = req;
+  r.activeHead = req;
+}
+
+export function removeActive(r: Replica, req: Request): void {
+  if (req.prev) req.prev.next = req.next;
+  else r.activeHead = req.next;
+  if (req.next) req.next.prev = req.prev;
+  req.prev = req.next = null;
+}
+
+/** The dispatched requests of a replica, oldest dispatch first. */
+export function activeRequests(r: Replica): Request[] {
+  const out: Request[] = [];
+  for (let q = r.activeHead; q; q = q.next) out.push(q);
+  return out.reverse();
+}
+
 export function newReplica(id: number, state: ReplicaState): Replica {
   return {
     id,
@@ -75,7 +99,7 @@ export function newReplica(id: number, state: ReplicaState): Replica {
     inFlight: 0,
     running: 0,
     waiting: [],
-    active: new Set(),
+    activeHead: null,
     restarts: 0,
     backoff: NO_BACKOFF,
     crashLoop: null,

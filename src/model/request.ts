@@ -1,5 +1,6 @@
 import type { EventHandle } from '../engine/simulation.js';
 import type { Tokens } from './distributions.js';
+import type { Container, Replica } from './replica.js';
 
 /** A request while it is in the system; dropped when it ends, so memory follows what is in flight. */
 export interface Request {
@@ -21,4 +22,12 @@ export interface Request {
   startedAt: number;
   /** The pending end (completion or timeout) of the current attempt. */
   end: EventHandle | null;
+  /** How the current attempt ends, decided when it gets a slot (200, 500 from a fault, 504 on timeout). */
+  status: number;
+  /** Where the current attempt runs (container: to tell a dead one's late responses apart). */
+  rep: Replica | null;
+  cont: Container | null;
+  /** Intrusive list of a replica's dispatched requests: no allocation per request. */
+  prev: Request | null;
+  next: Request | null;
 }
