@@ -1,0 +1,114 @@
+/**
+ * Turning validation issues into lines a stranger can act on, all of one shape:
+ *
+ *   scenarios/x.yaml:12:7 deployment.runtime.health_checks.restart_threshold_seconds: found 20, allowed 30–1800 (baseten-2025)
+ *
+ * The position is the value's (the key's for an unknown key, the parent mapping's for a
+ * missing key). A problem inside a `--set` override has no position: its label stands instead.
+ */
+import type { z } from 'zod';
+import { UNKNOWN_KEYS_PREFIX } from './fields.js';
+import { locate, type Override, type Path, type Source } from './source.js';
+import { closest } from './suggest.js';
+
+/** One thing wrong, before formatting. */
+export interface Problem {
+  path: Path;
+  /** What would have been allowed. */
+  allowed: string;
+  /** Set for a key that the mapping does not have: the keys it does have. */
+  unknownKey?: readonly string[];
+}
+
+export class ScenarioError extends Error {
+  /** One formatted line per problem. */
+  readonly messages: string[];
+  constructor(messages: string[]) {
+    super(messages.join('\n'));
+    this.name = 'ScenarioError';
+    this.messages = messages;
+  }
+}
+
+export function problemsFromZod(issues: readonly z.core.$ZodIssue[]): Problem[] {
+  const out: Problem[] = [];
+  for (const iss of issues) {
+    const path = iss.path.filter((s): s is string | number => typeof s !== 'symbol');
+    if (iss.code === 'unrecognized_keys' && iss.message.startsWith(UNKNOWN_KEYS_PREFIX)) {
+      const allowed = iss.message.slice(UNKNOWN_KEYS_PREFIX.length).split(',');
+      for (const key of iss.keys) out.push({ path: [...path, key], allowed: '', unknownKey: allowed });
+    } else {
+      out.push({ path, allowed: iss.message });
+    }
+  }
+  return out;
+}
+
+export function pathText(path: Path): string {
+  return path.length === 0 ? '(top level)' : path.join('.');
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[String(seg)];
+  }
+  return v;
+}
+
+/** A value as it reads in a message: numbers bare, strings quoted, collections by kind. */
+export function render(v: unknown): string {
+  if (v === undefined) return 'nothing (the key is required)';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : `a list of ${v.length}`;
+  if (typeof v === 'object') return Object.keys(v).length === 0 ? 'an empty mapping' : 'a mapping';
+  return String(v);
+}
+
+function startsWith(path: Path, prefix: Path): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => String(s) === String(path[i]));
+}
+
+/** Where a problem is reported: `file:line:col key.path` or `--set ... [key.path]`. */
+function where(p: Problem, file: string, source: Source, overrides: readonly Override[]): { text: string; order: [number, number, number] } {
+  // The last override that covers the path wins, as it was applied last.
+  for (let i = overrides.length - 1; i >= 0; i--) {
+    const o = overrides[i]!;
+    // Covered: the problem is inside what the override set, or is an unknown key it created.
+    if (startsWith(p.path, o.path) || (p.unknownKey && startsWith(o.path, p.path))) {
+      const sub = p.path.length !== o.path.length ? ` ${pathText(p.path)}` : '';
+      return { text: `${o.label}${sub}`, order: [Infinity, i, 0] };
+    }
+  }
+  const pos = locate(source, p.path);
+  const at = p.unknownKey ? pos.key : pos.value;
+  return { text: `${file}:${at.line}:${at.col} ${pathText(p.path)}`, order: [at.line, at.col, 0] };
+}
+
+export function formatProblems(
+  problems: readonly Problem[],
+  ctx: { file: string; source: Source; data: unknown; overrides: readonly Override[] },
+): string[] {
+  const lines = problems.map((p, n) => {
+    const w = where(p, ctx.file, ctx.source, ctx.overrides);
+    let body: string;
+    if (p.unknownKey) {
+      const key = String(p.path[p.path.length - 1]);
+      const near = closest(key, p.unknownKey);
+      body = `found an unknown key, allowed ${p.unknownKey.join(', ')}${near ? ` (did you mean \`${near}\`?)` : ''}`;
+    } else {
+      body = `found ${render(valueAt(ctx.data, p.path))}, allowed ${p.allowed}`;
+    }
+    return { line: `${w.text}: ${body}`, order: [...w.order.slice(0, 2), n] as number[] };
+  });
+  lines.sort((a, b) => a.order[0]! - b.order[0]! || a.order[1]! - b.order[1]! || a.order[2]! - b.order[2]!);
+  return [...new Set(lines.map((l) => l.line))];
+}
+
+/** The position text of a path, for warnings. */
+export function positionText(file: string, source: Source, path: Path): string {
+  const at = locate(source, path).value;
+  return `${file}:${at.line}:${at.col} ${pathText(path)}`;
+}

@@ -1,0 +1,197 @@
+/**
+ * Scenario file → validated Config. Steps: read (text only), parse YAML with positions, apply
+ * `--set` overrides to the document (so they are validated like the file), derive what the
+ * schema depends on (platform, environment, traffic kinds), validate everything at once, and
+ * format every problem as `file:line:col key.path: found X, allowed Y`.
+ * No CLI knowledge here: no process.exit, no console output; errors are a ScenarioError.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import type { Config, Environment, Platform, Traffic } from '../model/config.js';
+import { formatProblems, pathText, positionText, problemsFromZod, ScenarioError, type Problem } from './issues.js';
+import { ENVIRONMENTS, PLATFORMS, scenarioSchema, type SchemaContext } from './schema.js';
+import { applyOverride, parseOverride, parseOverrideValue, parseSource, type Override } from './source.js';
+
+export { ScenarioError } from './issues.js';
+
+export interface LoadOptions {
+  /** `key.path=value` from `--set`; the value is read as YAML (`4`, `10m`, `[1, 2]`, `{kind: poisson, rate: 1}`). */
+  overrides?: string[];
+  /** Replaces the file's `seed:`. */
+  seed?: number;
+  /** Replaces the file's `duration:` (seconds or a string with a unit). */
+  duration?: string | number;
+}
+
+export interface LoadedScenario {
+  file: string;
+  config: Config;
+  warnings: string[];
+  /** The `explore:` block as written (after overrides), unvalidated; null when absent. */
+  explore: unknown | null;
+  /** The `expect:` block as written (after overrides), unvalidated; null when absent. */
+  expect: unknown | null;
+}
+
+const TOP_KEYS =
+  'name, description, seed, duration, platform, deployment, traffic, request, faults, assumptions, output, explore, expect';
+
+/** Reads `file` (trace CSVs are resolved relative to its folder) and validates it. */
+export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'a folder, not a file' : err.message;
+    throw new ScenarioError([`${file}: cannot read the scenario: ${why}`]);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ScenarioError([`${file}:1:1 (top level): found binary data (not UTF-8 text), allowed a YAML text file`]);
+  }
+  return loadScenarioText(text, file, opts);
+}
+
+export function loadScenarioText(text: string, file: string, opts: LoadOptions = {}): LoadedScenario {
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const before = text.slice(0, nul).split('\n');
+    throw new ScenarioError([
+      `${file}:${before.length}:${before[before.length - 1]!.length + 1} (top level): found binary data (a NUL byte), allowed a YAML text file`,
+    ]);
+  }
+
+  const { source, errors, warnings: yamlWarnings } = parseSource(text);
+  if (errors.length > 0) {
+    throw new ScenarioError(errors.map((e) => `${file}:${e.line}:${e.col} YAML syntax error: ${e.message}`));
+  }
+  if (source.doc.contents === null) {
+    const what = text.trim() === '' ? 'an empty file' : 'no content (only comments)';
+    throw new ScenarioError([`${file}:1:1 (top level): found ${what}, allowed a mapping with the keys ${TOP_KEYS} (traffic is required)`]);
+  }
+
+  // Overrides edit the document, so they are validated exactly like the file.
+  const overrides: Override[] = [];
+  const overrideErrors: string[] = [];
+  const apply = (label: string, keys: string[], value: unknown) => {
+    const r = applyOverride(source, keys, value);
+    if ('message' in r) overrideErrors.push(`${label}: ${r.message}`);
+    else overrides.push({ label, path: r.path });
+  };
+  for (const raw of opts.overrides ?? []) {
+    const label = `--set ${raw}`;
+    const parsed = parseOverride(raw);
+    if (!parsed) {
+      overrideErrors.push(`${label}: found no key path before \`=\`, allowed key.path=value (e.g. deployment.autoscaling.max_replica=4)`);
+      continue;
+    }
+    const value = parseOverrideValue(parsed.valueText);
+    if ('message' in value) overrideErrors.push(`${label}: ${value.message}`);
+    else apply(label, parsed.path, value.value);
+  }
+  if (opts.seed !== undefined) apply(`--seed ${opts.seed}`, ['seed'], opts.seed);
+  if (opts.duration !== undefined) apply(`--duration ${opts.duration}`, ['duration'], opts.duration);
+
+  let data: unknown;
+  try {
+    data = source.doc.toJS();
+  } catch (e) {
+    throw new ScenarioError([`${file}:1:1 (top level): cannot read the document: ${(e as Error).message}`]);
+  }
+
+  const ctx = schemaContext(file, data);
+  const defaultName = basename(file, extname(file));
+  const result = scenarioSchema(ctx, defaultName).safeParse(data);
+  const fmt = { file, source, data, overrides };
+  if (!result.success) {
+    throw new ScenarioError([...formatProblems(problemsFromZod(result.error.issues), fmt), ...overrideErrors]);
+  }
+  if (overrideErrors.length > 0) throw new ScenarioError(overrideErrors);
+
+  const parsed = result.data;
+  const later: Problem[] = [];
+  // tokens service time reads the token columns: every trace must have them.
+  if (parsed.deployment.service_time.dist === 'tokens') {
+    parsed.traffic.forEach((t, i) => {
+      if (t.kind === 'trace' && !t.hasTokens) {
+        later.push({ path: ['traffic', i, 'file'], allowed: 'a trace with ContextTokens and GeneratedTokens columns (service_time is tokens)' });
+      }
+    });
+  }
+  if (later.length > 0) throw new ScenarioError(formatProblems(later, fmt));
+
+  const warnings = yamlWarnings.map((w) => `${file}:${w.line}:${w.col} YAML: ${w.message}`);
+  const hc = parsed.deployment.runtime.health_checks;
+  if (parsed.platform === 'baseten-2026' && hc.restart_check_delay_seconds !== 0) {
+    const path = ['deployment', 'runtime', 'health_checks', 'restart_check_delay_seconds'];
+    const covering = [...overrides].reverse().find((o) => path.join('.').startsWith(o.path.join('.')));
+    const at = covering ? `${covering.label}${covering.path.length < path.length ? ` ${pathText(path)}` : ''}` : positionText(file, source, path);
+    warnings.push(
+      `${at}: deprecated under baseten-2026 (found ${hc.restart_check_delay_seconds}); startup_threshold_seconds now covers a slow load`,
+    );
+  }
+
+  const traffic: Traffic[] = parsed.traffic.map((t) => {
+    if (t.kind !== 'trace') return t;
+    const { hasTokens: _, ...rest } = t;
+    return rest;
+  });
+  const config: Config = {
+    name: parsed.name,
+    description: parsed.description,
+    seed: parsed.seed,
+    duration: parsed.duration,
+    platform: parsed.platform,
+    deployment: {
+      ...parsed.deployment,
+      runtime: {
+        predict_concurrency: parsed.deployment.runtime.predict_concurrency,
+        health_checks: { ...hc, startup_threshold_seconds: hc.startup_threshold_seconds ?? null },
+      },
+    },
+    traffic,
+    request: parsed.request,
+    faults: parsed.faults,
+    assumptions: parsed.assumptions,
+    output: parsed.output,
+  };
+  return {
+    file,
+    config,
+    warnings,
+    explore: parsed.explore ?? null,
+    expect: parsed.expect ?? null,
+  };
+}
+
+/** What the schema depends on, read tolerantly from the unvalidated data. */
+function schemaContext(file: string, data: unknown): SchemaContext {
+  const root = isRecord(data) ? data : {};
+  const deployment = isRecord(root.deployment) ? root.deployment : {};
+  const platform: Platform | null =
+    root.platform === undefined ? 'baseten-2025' : (PLATFORMS as readonly unknown[]).includes(root.platform) ? (root.platform as Platform) : null;
+  const environment: Environment | null =
+    deployment.environment === undefined
+      ? 'production'
+      : (ENVIRONMENTS as readonly unknown[]).includes(deployment.environment)
+        ? (deployment.environment as Environment)
+        : null;
+  let firstNonTrace: SchemaContext['firstNonTrace'] = null;
+  if (Array.isArray(root.traffic)) {
+    const i = root.traffic.findIndex((t) => !isRecord(t) || t.kind !== 'trace');
+    if (i >= 0) {
+      const t: unknown = root.traffic[i];
+      firstNonTrace = { index: i, kind: isRecord(t) && typeof t.kind === 'string' ? t.kind : 'not a trace' };
+    }
+  } else {
+    firstNonTrace = { index: 0, kind: 'not a trace' };
+  }
+  return { file, platform, environment, firstNonTrace };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
