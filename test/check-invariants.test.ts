@@ -265,7 +265,7 @@ describe('checkInvariants', () => {
   it('gives the same verdict on rows read back from CSV', () => {
     const r = run();
     const evCsv = stringify(r.events.map((e) => EVENT_COLUMNS.map((c) => e[c] ?? '')), { header: true, columns: [...EVENT_COLUMNS] });
-    const rqCsv = stringify(r.requests.map((q) => REQUEST_COLUMNS.map((c) => q[c] ?? '')), { header: true, columns: [...REQUEST_COLUMNS] });
+    const rqCsv = stringify(r.requests!.map((q) => REQUEST_COLUMNS.map((c) => q[c] ?? '')), { header: true, columns: [...REQUEST_COLUMNS] });
     const back = { ...r, events: parseEventsCsv(evCsv), requests: parseRequestsCsv(rqCsv) };
     expect(back.events).toEqual(r.events);
     expect(back.requests).toEqual(r.requests);

@@ -1,0 +1,294 @@
+/**
+ * `deploysim check`: explore a scenario's `explore:` space with fast-check, run each draw through
+ * the simulator, and judge it by the built-in invariants (SPEC §11) and the scenario's `expect:`.
+ * On a violation, fast-check shrinks the draw to the smallest one that still fails and we write it
+ * out as a plain scenario file that reproduces it.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Config } from '../model/config.js';
+import type { EventRow, RequestRow, Summary } from '../model/summary.js';
+import { simulate } from '../run.js';
+import { loadScenario, loadScenarioText, ScenarioError } from '../scenario/load.js';
+import { checkInvariants, INVARIANT_NAMES, type Violation } from './invariants.js';
+import { applyValues, cornerValues, describeDimension, describeValue, parseExplore, valuesArbitrary, type Dimension } from './explore.js';
+import { evaluateAssertion, ExpectSyntaxError, parseAssertion, type Assertion, type AssertionResult } from './expect.js';
+
+export interface CheckOptions {
+  /** Draws to try (default 100). */
+  runs?: number;
+  /** fast-check seed (default: the scenario's seed), so a check is reproducible. */
+  seed?: number;
+  /** Folder for counterexample.yaml (default reports/<scenario name>). */
+  out?: string;
+}
+
+export interface CheckIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** What one draw did. */
+export interface DrawVerdict {
+  /** null when the filled-in scenario was not valid (the draw is skipped). */
+  invalid: string[] | null;
+  violations: Violation[];
+  expectations: AssertionResult[];
+  /** The simulator threw: a bug, reported like a violation. */
+  crash: string | null;
+  summary: Summary | null;
+}
+
+export interface CheckPlan {
+  file: string;
+  doc: Document;
+  dimensions: Dimension[];
+  assertions: Assertion[];
+  config: Config;
+}
+
+/** A bad check specification: one formatted line per problem; exit 2. */
+export class CheckInputError extends Error {
+  constructor(readonly messages: string[]) {
+    super(messages.join('\n'));
+  }
+}
+
+/** Reads and validates a scenario with `explore:`/`expect:`. Throws CheckInputError. */
+export function planCheck(file: string, text: string): CheckPlan {
+  let config: Config;
+  try {
+    config = loadScenarioText(text, file).config;
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new CheckInputError(e.messages);
+    throw e;
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const problems: string[] = [];
+  const { dimensions, problems: ep } = parseExplore(doc, lines);
+  for (const p of ep) problems.push(`${file}:${p.line}:${p.col} ${p.key}: ${p.message}`);
+  const assertions: Assertion[] = [];
+  const root = doc.contents;
+  const expectNode = isMap(root) ? root.items.find((p) => isScalar(p.key) && p.key.value === 'expect')?.value : undefined;
+  if (expectNode !== undefined && expectNode !== null && !(isScalar(expectNode) && expectNode.value === null)) {
+    if (!isSeq(expectNode)) {
+      const at = lines.linePos(expectNode.range?.[0] ?? 0);
+      problems.push(`${file}:${at.line}:${at.col} expect: found a value, allowed a list of assertions like "availability >= 0.999"`);
+    } else {
+      expectNode.items.forEach((item, i) => {
+        const range = item.range ?? [0, 0, 0];
+        const at = lines.linePos(range[0]);
+        if (!isScalar(item) || typeof item.value !== 'string') {
+          problems.push(`${file}:${at.line}:${at.col} expect.${i}: found ${isScalar(item) ? JSON.stringify(item.value) : 'a collection'}, allowed an assertion text like "latency_s.p99 <= 5"`);
+          return;
+        }
+        try {
+          assertions.push(parseAssertion(item.value));
+        } catch (e) {
+          if (!(e instanceof ExpectSyntaxError)) throw e;
+          // Column of the offending character: quoted scalars start one character later.
+          const quoted = item.type === 'QUOTE_DOUBLE' || item.type === 'QUOTE_SINGLE' ? 1 : 0;
+          const plain = item.type === 'PLAIN' || quoted === 1;
+          const col = plain ? at.col + quoted + e.offset : at.col;
+          problems.push(`${file}:${at.line}:${col} expect.${i}: ${e.message} in "${item.value}"`);
+        }
+      });
+    }
+  }
+  if (problems.length) throw new CheckInputError(problems);
+  // Each dimension alone, at its corners, must give a valid scenario: a typo in a key path or a
+  // range outside what the platform allows is an input error, not thousands of skipped draws.
+  for (const d of dimensions) {
+    for (const v of cornerValues(d)) {
+      const values = dimensions.map((o) => (o === d ? v : baseValue(o)));
+      const filled = applyValues(doc, dimensions, values, false).toString({ lineWidth: 0 });
+      try {
+        loadScenarioText(filled, file);
+      } catch (e) {
+        if (!(e instanceof ScenarioError)) throw e;
+        const why = e.messages.map((m) => m.replace(/^\S+:\d+:\d+ /, '')).join('; ');
+        problems.push(`${file}:${d.line}:${d.col} explore.${d.key}: with ${d.key} = ${describeValue(d, v)} the scenario is invalid: ${why}`);
+      }
+    }
+  }
+  if (problems.length) throw new CheckInputError(problems);
+  return { file, doc, dimensions, assertions, config };
+
+  /** The value the file itself has at a dimension's path, or its low end when it has none. */
+  function baseValue(d: Dimension): unknown {
+    const v = doc.getIn(d.path);
+    const js = v && typeof v === 'object' && 'toJSON' in v ? (v as { toJSON(): unknown }).toJSON() : v;
+    if (js === undefined || js === null) return cornerValues(d)[0];
+    return js;
+  }
+}
+
+/** The runnable scenario text for one draw (explore/expect removed). */
+export function scenarioText(plan: CheckPlan, values: readonly unknown[], header = ''): string {
+  const doc = applyValues(plan.doc, plan.dimensions, values, true);
+  if (header) doc.commentBefore = header;
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** Runs one draw: load, simulate with in-memory sinks, check invariants and expectations. */
+export function judgeDraw(plan: CheckPlan, values: readonly unknown[]): DrawVerdict {
+  const text = applyValues(plan.doc, plan.dimensions, values, false).toString({ lineWidth: 0 });
+  let config: Config;
+  try {
+    config = loadScenarioText(text, plan.file).config;
+  } catch (e) {
+    if (e instanceof ScenarioError) return { invalid: e.messages, violations: [], expectations: [], crash: null, summary: null };
+    throw e;
+  }
+  return judgeConfig(config, plan.assertions);
+}
+
+/** Simulates a config and judges it (used by `check` and the property tests). */
+export function judgeConfig(config: Config, assertions: readonly Assertion[] = []): DrawVerdict {
+  const run = { ...config, output: { ...config.output, requests: true } };
+  const events: EventRow[] = [];
+  const requests: RequestRow[] = [];
+  let summary: Summary;
+  try {
+    summary = simulate(run, { event: (e) => events.push(e), request: (r) => requests.push(r) });
+  } catch (e) {
+    const crash = e instanceof Error ? `${e.message}${e.stack ? `\n${e.stack.split('\n').slice(1, 4).join('\n')}` : ''}` : String(e);
+    return { invalid: null, violations: [], expectations: [], crash, summary: null };
+  }
+  const violations = checkInvariants({ config: run, summary, events, requests });
+  const expectations = assertions.map((a) => evaluateAssertion(a, summary));
+  return { invalid: null, violations, expectations, crash: null, summary };
+}
+
+export function drawFailed(v: DrawVerdict): boolean {
+  return v.crash !== null || v.violations.length > 0 || v.expectations.some((e) => e.failures.length > 0);
+}
+
+/** What was violated, one line each, indented. */
+export function describeVerdict(v: DrawVerdict): string[] {
+  const lines: string[] = [];
+  if (v.crash) lines.push(`  the simulator threw: ${v.crash}`);
+  for (const e of v.expectations) {
+    if (!e.failures.length) continue;
+    lines.push(`  expect ${e.assertion.source}:`);
+    for (const f of e.failures.slice(0, 10)) lines.push(`    ${f}`);
+    if (e.failures.length > 10) lines.push(`    ... and ${e.failures.length - 10} more`);
+  }
+  const shown = v.violations.slice(0, 20);
+  for (const x of shown) lines.push(`  invariant ${x.invariant} (${INVARIANT_NAMES[x.invariant]}): ${x.message}`);
+  if (v.violations.length > shown.length) lines.push(`  ... and ${v.violations.length - shown.length} more invariant violations`);
+  return lines;
+}
+
+/** Rewrites relative trace `file:` paths so they still point at the trace from `outDir`. */
+function retargetTraces(doc: Document, scenarioFile: string, outDir: string): void {
+  const traffic = doc.get('traffic');
+  if (!isSeq(traffic)) return;
+  for (const item of traffic.items) {
+    if (!isMap(item) || item.get('kind') !== 'trace') continue;
+    const f = item.get('file');
+    if (typeof f !== 'string' || path.isAbsolute(f)) continue;
+    const abs = path.resolve(path.dirname(scenarioFile), f);
+    item.set('file', path.relative(path.resolve(outDir), abs).split(path.sep).join('/'));
+  }
+}
+
+/** Writes via a temporary name so a file that exists is whole. */
+function writeAtomic(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/** The counterexample as a runnable scenario, named `<name>-counterexample` so running it does not overwrite the folder it sits in. */
+export function counterexampleText(plan: CheckPlan, values: readonly unknown[], outDir: string, verdict: DrawVerdict, origin: string): string {
+  const doc = applyValues(plan.doc, plan.dimensions, values, true);
+  retargetTraces(doc, plan.file, outDir);
+  if (isMap(doc.contents)) doc.set('name', `${plan.config.name}-counterexample`);
+  const why = describeVerdict(verdict).map((l) => l.trim());
+  doc.commentBefore = [
+    ` Counterexample found by ${origin}.`,
+    ...plan.dimensions.map((d, i) => ` ${d.key} = ${describeValue(d, values[i])}`),
+    ' Violated:',
+    ...why.slice(0, 12).map((l) => `   ${l.replace(/\n/g, ' ')}`),
+  ].join('\n');
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** The whole `check` command; returns the exit code (0 held, 1 violation, 2 bad input). */
+export function runCheck(file: string, opts: CheckOptions, io: CheckIo): number {
+  // The loader reports unreadable, binary and invalid files in the same words as `run`.
+  try {
+    loadScenario(file);
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      io.err(e.messages.join('\n'));
+      return 2;
+    }
+    throw e;
+  }
+  const text = readFileSync(file, 'utf8');
+  let plan: CheckPlan;
+  try {
+    plan = planCheck(file, text);
+  } catch (e) {
+    if (e instanceof CheckInputError) {
+      io.err(e.messages.join('\n'));
+      return 2;
+    }
+    throw e;
+  }
+  const runs = plan.dimensions.length === 0 ? 1 : (opts.runs ?? 100);
+  const seed = opts.seed ?? plan.config.seed;
+  const outDir = opts.out ?? path.join('reports', plan.config.name);
+  let invalid = 0;
+  let firstInvalid: string | null = null;
+  let tried = 0;
+  const property = fc.property(valuesArbitrary(plan.dimensions), (values) => {
+    const v = judgeDraw(plan, values);
+    if (v.invalid) {
+      invalid++;
+      firstInvalid ??= `${plan.dimensions.map((d, i) => `${d.key} = ${describeValue(d, values[i])}`).join(', ')}: ${v.invalid.map((m) => m.replace(/^\S+:\d+:\d+ /, '')).join('; ')}`;
+      fc.pre(false);
+    }
+    tried++;
+    return !drawFailed(v);
+  });
+  const details = fc.check(property, { numRuns: runs, seed, maxSkipsPerRun: 10 });
+  const explored = plan.dimensions.map((d) => `  ${d.key}: ${describeDimension(d)}`);
+  const asserted = ['  built-in invariants (SPEC §11: 1, 2, 3, 5, 6, 7, 9)', ...plan.assertions.map((a) => `  ${a.source}`)];
+
+  if (details.failed && details.counterexample) {
+    const values = details.counterexample[0] as unknown[];
+    const verdict = judgeDraw(plan, values);
+    const target = path.join(outDir, 'counterexample.yaml');
+    const origin = `deploysim check ${file} --seed ${seed} (run ${details.numRuns}, ${details.numShrinks} shrinks)`;
+    writeAtomic(target, counterexampleText(plan, values, outDir, verdict, origin));
+    io.out(`check ${file}: VIOLATION after ${details.numRuns} run${details.numRuns === 1 ? '' : 's'} (seed ${seed}), shrunk ${details.numShrinks} time${details.numShrinks === 1 ? '' : 's'} to:`);
+    plan.dimensions.forEach((d, i) => io.out(`  ${d.key} = ${describeValue(d, values[i])}`));
+    io.out('violated:');
+    for (const l of describeVerdict(verdict)) io.out(l);
+    io.out(`counterexample: ${target}  (reproduce: deploysim run ${target})`);
+    return 1;
+  }
+  if (details.failed) {
+    // Not a counterexample: fast-check gave up (every draw was an invalid scenario) or errored.
+    if (tried === 0 && invalid > 0) {
+      io.err(`${file}: no explored combination is a valid scenario (${invalid} tried); e.g. ${firstInvalid}`);
+      return 2;
+    }
+    const err: unknown = (details as { errorInstance?: unknown }).errorInstance;
+    io.err(`check ${file}: ${err instanceof Error ? err.message : 'fast-check failed'}`);
+    return 1;
+  }
+  io.out(`check ${file}: no violation in ${tried} run${tried === 1 ? '' : 's'} (seed ${seed}${invalid ? `; ${invalid} invalid combination${invalid === 1 ? '' : 's'} skipped` : ''})`);
+  if (explored.length) io.out(['explored:', ...explored].join('\n'));
+  else io.out('explored: nothing (no explore:), ran the scenario once');
+  io.out(['held:', ...asserted].join('\n'));
+  if (invalid && firstInvalid) io.out(`skipped, e.g.: ${firstInvalid}`);
+  return 0;
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { runCheck } from '../check/run-check.js';
+import type { Io } from './io.js';
+
+/**
+ * `deploysim check <scenario> [--runs N] [--seed S] [--out DIR]`: explore the scenario's `explore:`
+ * space and judge every draw by the built-in invariants and its `expect:` (docs/check.md).
+ * Exit 0 all held, 1 a violation (counterexample written), 2 bad input.
+ *
+ * Takes the CLI's Io, or just an exit-code setter (then output goes to the process streams).
+ */
+export function registerCheckCommand(program: Command, ioOrSetExit: Io | ((code: number) => void)): void {
+  const io =
+    typeof ioOrSetExit === 'function'
+      ? { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`), exit: ioOrSetExit }
+      : ioOrSetExit;
+  program
+    .command('check')
+    .description('explore a scenario (explore:) and check the policy invariants and its expect: assertions')
+    .argument('<scenario>', 'scenario file (YAML) with explore: and expect:')
+    .option('--runs <n>', 'draws to try', '100')
+    .option('--seed <s>', 'seed of the exploration (default: the scenario seed)')
+    .option('--out <dir>', 'folder for counterexample.yaml (default reports/<scenario name>)')
+    .action((file: string, o: { runs: string; seed?: string; out?: string }) => {
+      const runs = Number(o.runs);
+      if (!Number.isSafeInteger(runs) || runs < 1) {
+        io.err(`--runs: found ${JSON.stringify(o.runs)}, allowed an integer ≥ 1`);
+        io.exit(2);
+        return;
+      }
+      let seed: number | undefined;
+      if (o.seed !== undefined) {
+        seed = Number(o.seed);
+        if (!Number.isSafeInteger(seed)) {
+          io.err(`--seed: found ${JSON.stringify(o.seed)}, allowed an integer`);
+          io.exit(2);
+          return;
+        }
+      }
+      io.exit(runCheck(file, { runs, seed, out: o.out }, io));
+    });
+}
