@@ -1,0 +1,84 @@
+import * as d3 from 'd3';
+import { chartFigure, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
+import { bucketText } from './traffic.js';
+import { PLOT_WIDTH, stepRows, xAxisAt, type ChartContext } from './context.js';
+
+/** Replica-state colours, shared with the lanes. */
+export const STATE_COLORS = {
+  scheduling: '#d9d9d9',
+  pulling: '#bdbdbd',
+  starting: '#9ecae1',
+  loading: '#9ecae1',
+  waiting: '#c7e9c0',
+  routable: '#31a354',
+  stopped: '#fd8d3c',
+  backoff: '#de2d26',
+  terminating: '#636363',
+  other: '#969696',
+} as const;
+
+const STACK: { key: 'routable' | 'waiting' | 'traffic_stopped' | 'backoff' | 'starting'; label: string; color: string }[] = [
+  { key: 'routable', label: 'routable', color: STATE_COLORS.routable },
+  { key: 'waiting', label: 'ready, awaiting first check', color: STATE_COLORS.waiting },
+  { key: 'traffic_stopped', label: 'traffic-stopped', color: STATE_COLORS.stopped },
+  { key: 'backoff', label: 'backoff', color: STATE_COLORS.backoff },
+  { key: 'starting', label: 'starting (schedule, pull, load)', color: STATE_COLORS.starting },
+];
+
+const H = 150;
+
+/** Chart 2: replicas stacked by state, with the autoscaler's desired count as a step line. */
+export function replicasChart(ctx: ChartContext): string {
+  const b = ctx.buckets;
+  const x = ctx.x;
+  const used = STACK.filter((s) => s.key === 'routable' || b[s.key].some((v) => v > 0));
+  const rows = stepRows(b, (i) => i);
+  const stacked = d3
+    .stack<{ t: number; v: number }>()
+    .keys(used.map((s) => s.key))
+    .value((d, k) => b[k as (typeof STACK)[number]['key']][d.v] ?? 0)(rows);
+  const desired = stepRows(b, (i) => b.desired[i] ?? null);
+  const maxY = Math.max(
+    d3.max(stacked, (s) => d3.max(s, (p) => p[1])) ?? 0,
+    d3.max(desired, (p) => p.v ?? 0) ?? 0,
+    1,
+  );
+  const y = d3.scaleLinear().domain([0, maxY]).nice(4).range([H, 0]);
+  const area = d3
+    .area<d3.SeriesPoint<{ t: number; v: number }>>()
+    .x((p) => x(p.data.t))
+    .y0((p) => y(p[0]))
+    .y1((p) => y(p[1]))
+    .curve(d3.curveStepAfter)
+    .digits(2);
+  const line = d3
+    .line<{ t: number; v: number | null }>()
+    .defined((p) => p.v !== null)
+    .x((p) => x(p.t))
+    .y((p) => y(p.v ?? 0))
+    .curve(d3.curveStepAfter)
+    .digits(2);
+  let body = timeGrid(x, ctx.ticks, H);
+  body += yAxisWithGrid(ctx.axes, y, linearTicks(y, 4, true), d3.format('d'), PLOT_WIDTH);
+  stacked.forEach((s, k) => {
+    body += `<path class="area-state" data-state="${s.key}" fill="${used[k]!.color}" d="${area(s) ?? ''}"/>`;
+  });
+  body += `<path class="line-desired" fill="none" stroke="#111" stroke-width="1.5" stroke-dasharray="5,3" d="${line(desired) ?? ''}"/>`;
+  body += panelLabel('replicas');
+  const legend = [
+    ...used.map((s) => ({ label: s.label, color: s.color })),
+    { label: 'desired (autoscaler)', color: '#111', kind: 'dash' as const },
+  ];
+  const agg = b.rowsPerBucket > 1 ? ' States are time means over each bucket; desired is its maximum.' : '';
+  return chartFigure({
+    id: 'chart-replicas',
+    title: 'Replicas by state and the autoscaler’s desired count',
+    legend,
+    caption: `Replicas not terminating, sampled at the end of ${bucketText(ctx)}.${agg} A gap between the dashed line and the stack is a scale-up still cold-starting, or a scale-down waiting out its delay.`,
+    height: H,
+    body,
+    x,
+    duration: ctx.duration,
+    xAxis: xAxisAt(ctx, H),
+  });
+}

@@ -1,0 +1,141 @@
+import type { Config, Dist } from '../model/config.js';
+import type { Summary } from '../model/summary.js';
+import { escapeHtml, formatCount, formatDuration, formatLatency, formatMoney, formatPercent, num } from './format.js';
+
+const esc = escapeHtml;
+
+function dl(items: [string, string][]): string {
+  return `<dl>${items.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join('')}</dl>`;
+}
+
+function dur(s: number | null | undefined): string {
+  return s == null ? '—' : esc(formatDuration(s));
+}
+
+function distText(d: Dist | undefined): string {
+  if (!d) return '—';
+  switch (d.dist) {
+    case 'constant':
+      return formatDuration(d.value);
+    case 'exponential':
+      return `exp, mean ${formatDuration(d.mean)}`;
+    case 'uniform':
+      return `${formatDuration(d.min)}–${formatDuration(d.max)}`;
+    case 'lognormal':
+      return `lognormal, median ${formatDuration(d.median)}`;
+    case 'tokens':
+      return 'by tokens';
+    default:
+      return '—';
+  }
+}
+
+/** The key settings: health thresholds, autoscaling, instance. Null config → a note. */
+function settings(config: Config | null): string {
+  if (config === null) return '<p class="note">No config.json in the run folder: settings not shown.</p>';
+  const dep = config.deployment;
+  const hc = dep?.runtime?.health_checks;
+  const as = dep?.autoscaling;
+  const health: [string, string][] = hc
+    ? [
+        ['stop traffic after', dur(hc.stop_traffic_threshold_seconds)],
+        ['restart after', dur(hc.restart_threshold_seconds)],
+        ['check delay', dur(hc.restart_check_delay_seconds)],
+        ...(hc.startup_threshold_seconds != null ? ([['startup threshold', dur(hc.startup_threshold_seconds)]] as [string, string][]) : []),
+        ['probe period', dur(config.assumptions?.probe_period)],
+        ['is_healthy', dep.is_healthy ? esc(Object.values(dep.is_healthy).join(' ')) : 'none'],
+      ]
+    : [];
+  const scaling: [string, string][] = as
+    ? [
+        ['replicas', `${as.min_replica}–${as.max_replica}`],
+        ['concurrency target', String(as.concurrency_target)],
+        ['target utilization', `${as.target_utilization_percentage} %`],
+        ['window', dur(as.autoscaling_window)],
+        ['scale-down delay', dur(as.scale_down_delay)],
+        ['start', `${esc(dep.initial_state)}${dep.initial_replicas != null ? `, ${dep.initial_replicas} replicas` : ''}`],
+      ]
+    : [];
+  const inst = dep?.instance;
+  const machine: [string, string][] = [
+    ['instance', esc(inst?.type ?? 'custom')],
+    ['price', inst ? `${esc(formatMoney(inst.price_per_minute))}/min` : '—'],
+    ['environment', esc(dep?.environment ?? '—')],
+    ['load time', esc(distText(dep?.startup?.load))],
+    ['service time', esc(distText(dep?.service_time))],
+  ];
+  return `<div class="settings">
+<section><h3>Health checks</h3>${dl(health)}</section>
+<section><h3>Autoscaling</h3>${dl(scaling)}</section>
+<section><h3>Instance</h3>${dl(machine)}</section>
+</div>`;
+}
+
+function figures(s: Summary): string {
+  const byStatus = Object.entries(s.requests.by_status ?? {})
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${esc(k)}: ${formatCount(n)}`)
+    .join(' · ');
+  const items: [string, string, string?][] = [
+    ['availability', formatPercent(s.availability), (s.availability ?? 1) < 0.999 ? 'bad' : 'good'],
+    ['requests', `${formatCount(s.requests.arrived)} arrived`],
+    ['failed', `${formatCount(s.requests.failed)}${byStatus ? ` <small>(${byStatus})</small>` : ''}`, s.requests.failed > 0 ? 'bad' : undefined],
+    ['latency p50 / p99', `${formatLatency(s.latency_s.p50)} / ${formatLatency(s.latency_s.p99)}`],
+    ['restarts', formatCount(s.replicas.restarts), s.replicas.restarts > 0 ? 'warn' : undefined],
+    ['traffic stops', formatCount(s.replicas.traffic_stops), s.replicas.traffic_stops > 0 ? 'warn' : undefined],
+    ['cold starts', formatCount(s.replicas.cold_starts)],
+    ['replicas peak / mean', `${formatCount(s.replicas.peak)} / ${num(s.replicas.mean, 2)}`],
+    ['billed minutes', formatCount(s.billing.billed_minutes)],
+    ['cost', `${formatMoney(s.billing.cost)}${s.billing.cost_per_1k_succeeded != null ? ` <small>(${formatMoney(s.billing.cost_per_1k_succeeded)} / 1k ok)</small>` : ''}`],
+    ['minutes not serving', formatCount(s.billing.minutes_not_serving), s.billing.minutes_not_serving > 0 ? 'warn' : undefined],
+  ];
+  return `<div class="figures">${items
+    .map(([k, v, cls]) => `<div class="figure${cls ? ` ${cls}` : ''}"><span class="k">${esc(k)}</span><span class="v">${v}</span></div>`)
+    .join('')}</div>`;
+}
+
+export function headerHtml(config: Config | null, s: Summary): string {
+  const name = s.scenario || config?.name || 'run';
+  const desc = config?.description ? `<p class="description">${esc(config.description)}</p>` : '';
+  const meta = `seed ${esc(String(s.seed))} · ${esc(s.platform)} · ${esc(formatDuration(s.duration_s))}`;
+  const warnings =
+    s.warnings && s.warnings.length > 0
+      ? `<div class="warnings"><h3>Warnings</h3><ul>${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`
+      : '';
+  return `<header>
+<h1>${esc(name)}</h1>
+${desc}
+<p class="meta">${meta}</p>
+${figures(s)}
+${settings(config)}
+${warnings}
+</header>`;
+}
+
+function after(at: number, t: number | null): string {
+  if (t === null) return '<td class="none">—</td>';
+  return `<td>${esc(formatDuration(t))} <small>(+${esc(formatDuration(t - at))})</small></td>`;
+}
+
+/** The fault table: fault → traffic stopped → restarted → routable again. */
+export function faultTableHtml(s: Summary): string {
+  const faults = s.health?.faults ?? [];
+  if (faults.length === 0) return '<section id="faults"><h2>Faults</h2><p class="note">No faults in this run.</p></section>';
+  const MAX = 200;
+  const rows = faults
+    .slice(0, MAX)
+    .map(
+      (f) =>
+        `<tr><td>${esc(f.kind)}</td><td>r${esc(String(f.replica))}</td><td>${esc(formatDuration(f.at))}</td>${after(f.at, f.traffic_stopped_at)}${after(
+          f.at,
+          f.restarted_at,
+        )}${after(f.at, f.routable_again_at)}<td class="num">${formatCount(f.failed_requests_before_stop)}</td></tr>`,
+    )
+    .join('');
+  const more = faults.length > MAX ? `<p class="note">… and ${faults.length - MAX} more faults (see summary.json).</p>` : '';
+  return `<section id="faults"><h2>Faults</h2>
+<table id="fault-table"><thead><tr><th>fault</th><th>replica</th><th>at</th><th>traffic stopped</th><th>restarted</th><th>routable again</th><th>failed before stop</th></tr></thead>
+<tbody>${rows}</tbody></table>${more}
+<p class="caption">Times since the run started; in brackets, since the fault. “—”: it never happened.</p></section>`;
+}

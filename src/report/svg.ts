@@ -1,0 +1,149 @@
+import * as d3 from 'd3';
+import { JSDOM } from 'jsdom';
+import { escapeHtml, num, roundNumbersIn } from './format.js';
+
+/**
+ * Page geometry shared by every chart: same width, same left margin, same plot width, so
+ * one time scale places a given t at the same x in every chart.
+ */
+export const LAYOUT = {
+  width: 1100,
+  left: 84,
+  right: 36,
+  top: 10,
+  bottom: 30,
+  get plotWidth(): number {
+    return this.width - this.left - this.right;
+  },
+} as const;
+
+export type XScale = d3.ScaleLinear<number, number>;
+export type YScale = d3.ScaleContinuousNumeric<number, number>;
+
+/**
+ * d3-axis needs a DOM to draw into; on the server a detached jsdom document serves. One per
+ * report; the axis group is serialized and its numbers rounded.
+ */
+export class AxisRenderer {
+  private readonly doc: Document;
+
+  constructor() {
+    this.doc = new JSDOM('<!DOCTYPE html><body></body>').window.document;
+  }
+
+  render(axis: d3.Axis<number>, className: string, transform = ''): string {
+    const svg = d3.select(this.doc.body).append('svg');
+    const g = svg.append('g').attr('class', className);
+    if (transform) g.attr('transform', transform);
+    g.call(axis as unknown as (s: d3.Selection<SVGGElement, unknown, null, undefined>) => void);
+    g.attr('font-size', 11).attr('font-family', null);
+    const html = g.node()!.outerHTML;
+    svg.remove();
+    return roundNumbersIn(html, 2);
+  }
+}
+
+/** An SVG attribute list from a record, numbers at fixed precision, strings escaped. */
+export function attrs(a: Record<string, string | number | null | undefined>): string {
+  let s = '';
+  for (const [k, v] of Object.entries(a)) {
+    if (v === null || v === undefined) continue;
+    s += ` ${k}="${typeof v === 'number' ? num(v, 2) : escapeHtml(v)}"`;
+  }
+  return s;
+}
+
+/** Horizontal gridlines and a left axis for a sub-panel of height `h`. */
+export function yAxisWithGrid(
+  axes: AxisRenderer,
+  y: YScale,
+  tickValues: number[],
+  format: (v: number) => string,
+  plotWidth: number,
+): string {
+  const grid = tickValues
+    .map((v) => `<line${attrs({ x1: 0, x2: plotWidth, y1: y(v), y2: y(v) })}/>`)
+    .join('');
+  const axis = d3.axisLeft<number>(y).tickValues(tickValues).tickFormat(format).tickSizeOuter(0);
+  return `<g class="grid" stroke="#e6e6e6" stroke-width="1">${grid}</g>${axes.render(axis, 'axis axis-y')}`;
+}
+
+/** Vertical gridlines at the shared time ticks, across a plot of height `h`. */
+export function timeGrid(x: XScale, ticks: number[], h: number): string {
+  const lines = ticks.map((t) => `<line${attrs({ x1: x(t), x2: x(t), y1: 0, y2: h })}/>`).join('');
+  return `<g class="grid grid-x" stroke="#f0f0f0" stroke-width="1">${lines}</g>`;
+}
+
+/** Nice linear y ticks, integers only when `integer` (replica counts). */
+export function linearTicks(y: YScale, count: number, integer = false): number[] {
+  const ticks = (y as d3.ScaleLinear<number, number>).ticks(count);
+  return integer ? ticks.filter((v) => Number.isInteger(v)) : ticks;
+}
+
+/** A panel label in the plot's top-left corner. */
+export function panelLabel(text: string, y = 0): string {
+  return `<text class="panel-label"${attrs({ x: 4, y: y + 12 })}>${escapeHtml(text)}</text>`;
+}
+
+/** A centred note for an empty panel ("no failed requests"). */
+export function emptyNote(text: string, plotWidth: number, y: number): string {
+  return `<text class="empty-note" text-anchor="middle"${attrs({ x: plotWidth / 2, y })}>${escapeHtml(text)}</text>`;
+}
+
+export interface ChartShell {
+  id: string;
+  title: string;
+  /** HTML legend items: [label, colour, kind]. */
+  legend: { label: string; color: string; kind?: 'area' | 'line' | 'dash' | 'marker' }[];
+  caption: string;
+  /** Plot height (inside margins). */
+  height: number;
+  /** Plot content, in plot coordinates. */
+  body: string;
+  x: XScale;
+  duration: number;
+  xAxis: string;
+}
+
+/**
+ * A chart: a figure with a title, an HTML legend, and one SVG whose plot group carries
+ * the shared time scale as data attributes (`data-t0/t1` → `data-x0/x1`, in the plot
+ * group's coordinates) for the hover script and for tests.
+ */
+export function chartFigure(c: ChartShell): string {
+  const h = c.height;
+  const totalH = LAYOUT.top + h + LAYOUT.bottom;
+  const [x0, x1] = c.x.range() as [number, number];
+  const [t0, t1] = c.x.domain() as [number, number];
+  const legend = c.legend
+    .map(
+      (l) =>
+        `<li><span class="sw sw-${l.kind ?? 'area'}" style="--c:${escapeHtml(l.color)}"></span>${escapeHtml(l.label)}</li>`,
+    )
+    .join('');
+  return `<figure class="chart-figure" id="fig-${c.id}">
+<h2>${escapeHtml(c.title)}</h2>
+<ul class="legend">${legend}</ul>
+<svg id="${c.id}" class="chart" xmlns="http://www.w3.org/2000/svg"${attrs({
+    viewBox: `0 0 ${LAYOUT.width} ${num(totalH, 0)}`,
+    width: LAYOUT.width,
+    height: num(totalH, 0),
+    role: 'img',
+    'aria-label': c.title,
+  })}>
+<g class="plot"${attrs({
+    transform: `translate(${LAYOUT.left},${LAYOUT.top})`,
+    'data-t0': num(t0, 3),
+    'data-t1': num(t1, 3),
+    'data-x0': x0,
+    'data-x1': x1,
+    'data-height': h,
+  })}>
+${c.body}
+${c.xAxis}
+<line class="hover-rule"${attrs({ x1: 0, x2: 0, y1: 0, y2: h, visibility: 'hidden' })}/>
+</g>
+</svg>
+<p class="caption">${c.caption}</p>
+</figure>`;
+}
