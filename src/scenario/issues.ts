@@ -6,6 +6,7 @@
  * The position is the value's (the key's for an unknown key, the parent mapping's for a
  * missing key). A problem inside a `--set` override has no position: its label stands instead.
  */
+import { stringify } from 'yaml';
 import type { z } from 'zod';
 import { UNKNOWN_KEYS_PREFIX } from './fields.js';
 import { locate, type Override, type Path, type Source } from './source.js';
@@ -62,8 +63,12 @@ export function render(v: unknown): string {
   if (v === undefined) return 'nothing (the key is required)';
   if (v === null) return 'null';
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-  if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : `a list of ${v.length}`;
-  if (typeof v === 'object') return Object.keys(v).length === 0 ? 'an empty mapping' : 'a mapping';
+  if (typeof v === 'object') {
+    // Short collections as they would be written in flow style: `{ fraction: 1.5 }`.
+    const flow = stringify(v, { collectionStyle: 'flow', lineWidth: 0 }).trim();
+    if (flow.length <= 50) return flow;
+    return Array.isArray(v) ? `a list of ${v.length}` : 'a mapping';
+  }
   return String(v);
 }
 

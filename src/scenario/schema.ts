@@ -35,6 +35,7 @@ import {
   checkNumber,
   type Checked,
 } from './fields.js';
+import { DURATION_HINT, parseDuration } from './duration.js';
 import { loadTraceCsv, TraceCsvError } from './trace-csv.js';
 
 /** z of 0.99 in a standard normal: p99 = median × exp(sigma × Z99). */
@@ -87,7 +88,11 @@ function dists(tokensRefusal: string | null) {
   };
   const bare = (v: unknown): Checked<Dist> => {
     const r = checkDuration({ min: 0 })(v);
-    if ('allowed' in r) return { allowed: `a duration ≥ 0 s (a constant), or a mapping with \`dist:\` one of ${Object.keys(variants).filter((k) => k !== 'tokens' || !tokensRefusal).join(', ')}` };
+    if ('allowed' in r) {
+      if (parseDuration(v) !== null) return { allowed: 'a duration ≥ 0 s' };
+      const kinds = Object.keys(variants).filter((k) => k !== 'tokens' || !tokensRefusal);
+      return { allowed: `a duration ≥ 0 s (a constant; ${DURATION_HINT}), or a mapping with \`dist:\` one of ${kinds.join(', ')}` };
+    }
     return { value: { dist: 'constant', value: r.value } };
   };
   return tagged('dist', variants, {
@@ -154,7 +159,7 @@ function autoscaling(ctx: SchemaContext) {
   return section({
     min_replica: int({ min: 0 }, 0),
     max_replica: dev
-      ? int({ min: 1, max: 1, note: '(development deployments have at most 1 replica)' }, 1)
+      ? field('1', (v): Checked<number> => (v === 1 ? { value: 1 } : { allowed: '1 (development deployments run min 0 / max 1 replica)' }), 1)
       : int({ min: 1 }, 1),
     autoscaling_window: duration({ min: 10, max: 3600 }, 60),
     scale_down_delay: duration({ min: 0, max: 3600 }, 900),
@@ -235,7 +240,8 @@ function deployment(ctx: SchemaContext) {
     is_healthy: isHealthy(ctx),
   }).superRefine((d, c) => {
     const { min_replica: min, max_replica: max } = d.autoscaling;
-    if (d.initial_replicas !== null && (d.initial_replicas < min || d.initial_replicas > max)) {
+    // With min > max the max_replica error says it all.
+    if (d.initial_replicas !== null && min <= max && (d.initial_replicas < min || d.initial_replicas > max)) {
       c.addIssue({ code: 'custom', path: ['initial_replicas'], message: `an integer ${min}–${max} (min_replica–max_replica)` });
     }
   });
@@ -367,7 +373,7 @@ export function scenarioSchema(ctx: SchemaContext, defaultName: string) {
   return obj({
     name: text(defaultName),
     description: text(''),
-    seed: int({ min: 0, max: Number.MAX_SAFE_INTEGER }, 1),
+    seed: int({ min: 0 }, 1),
     duration: duration({ gt: 0 }, 3600),
     platform: oneOf(PLATFORMS, 'baseten-2025'),
     deployment: deployment(ctx),

@@ -159,7 +159,8 @@ export function applyOverride(source: Source, keys: string[], value: unknown): {
 export function parseOverrideValue(text: string): { value: unknown } | { message: string } {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
-    return { message: `found a malformed value ${JSON.stringify(text)} (${doc.errors[0]!.message.split('\n')[0]}), allowed a YAML scalar or flow collection` };
+    const why = doc.errors[0]!.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    return { message: `found a malformed value ${JSON.stringify(text)} (${why}), allowed a YAML scalar or flow collection` };
   }
   return { value: doc.toJS() };
 }
