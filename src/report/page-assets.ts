@@ -26,7 +26,7 @@ dl div { display: contents; } dt { color: #666; } dd { margin: 0; font-variant-n
 .chart-figure { margin: 14px 0; background: #fff; border: 1px solid #e3e3e3; border-radius: 6px; padding: 8px 6px 4px; }
 .chart-figure h2 { padding-left: 8px; }
 svg.chart { display: block; width: 100%; height: auto; max-width: 1100px; font: 11px system-ui, sans-serif; }
-svg.chart .panel-label { font-size: 11px; fill: #555; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+svg.chart .panel-label { font-size: 11px; fill: #555; font-weight: 600; }
 svg.chart .empty-note { font-size: 12px; fill: #999; }
 svg.chart .lane-label { font-size: 10px; fill: #444; }
 svg.chart .axis text { fill: #555; }
@@ -66,6 +66,7 @@ export function hoverData(b: Buckets, notServing: number[]): string {
     ['replicas', 'mean', r(b.replicas, 2)],
     ['  routable', 'mean', r(b.routable, 2)],
     ['  starting', 'mean', r(b.starting, 2)],
+    ['  awaiting first check', 'mean', r(b.waiting, 2)],
     ['  traffic-stopped', 'mean', r(b.traffic_stopped, 2)],
     ['  backoff', 'mean', r(b.backoff, 2)],
     ['desired', 'count', b.desired],

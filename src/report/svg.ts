@@ -80,9 +80,24 @@ export function linearTicks(y: YScale, count: number, integer = false): number[]
   return integer ? ticks.filter((v) => Number.isInteger(v)) : ticks;
 }
 
-/** A panel label in the plot's top-left corner. */
-export function panelLabel(text: string, y = 0): string {
-  return `<text class="panel-label"${attrs({ x: 4, y: y + 12 })}>${escapeHtml(text)}</text>`;
+/**
+ * A panel's title, rotated in the left margin beside its y axis (inside the plot it would
+ * sit on the data).
+ */
+export function panelLabel(text: string, y: number, h: number): string {
+  const cx = -(LAYOUT.left - 14);
+  const cy = y + h / 2;
+  return `<text class="panel-label" text-anchor="middle"${attrs({ x: cx, y: cy, transform: `rotate(-90 ${num(cx, 2)} ${num(cy, 2)})` })}>${escapeHtml(text)}</text>`;
+}
+
+/** Axis numbers without SI prefixes below a thousand (d3's `~s` writes 0.5 as "500m", easily read as minutes). */
+export function axisNumber(v: number): string {
+  return Math.abs(v) >= 1e4 ? d3.format('.3~s')(v) : d3.format('~g')(v);
+}
+
+/** Headroom above the data so a flat series does not run along the frame. */
+export function headroom(max: number): number {
+  return max > 0 ? max * 1.08 : 1;
 }
 
 /** A centred note for an empty panel ("no failed requests"). */

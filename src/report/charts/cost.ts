@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
-import { formatMoney } from '../format.js';
+import { formatCount, formatMoney } from '../format.js';
 import { cumulativeNotServing } from '../replica-history.js';
-import { chartFigure, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
+import { axisNumber, chartFigure, headroom, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
 import { PLOT_WIDTH, xAxisAt, type ChartContext } from './context.js';
 
 const H = 130;
@@ -26,7 +26,7 @@ export function costChart(ctx: ChartContext): string {
   const maxY = Math.max(d3.max(total, (p) => p.v) ?? 0, d3.max(wasted, (p) => p.v) ?? 0);
   const y = d3
     .scaleLinear()
-    .domain([0, maxY || 1])
+    .domain([0, headroom(maxY)])
     .nice(4)
     .range([H, 0]);
   const area = d3
@@ -41,11 +41,11 @@ export function costChart(ctx: ChartContext): string {
     .y((p) => y(p.v))
     .digits(2);
   let body = timeGrid(x, ctx.ticks, H);
-  body += yAxisWithGrid(ctx.axes, y, linearTicks(y, 4), (v) => (maxY < 1 ? `$${d3.format('.2~f')(v)}` : `$${d3.format('~s')(v)}`), PLOT_WIDTH);
+  body += yAxisWithGrid(ctx.axes, y, linearTicks(y, 4), (v) => `$${axisNumber(v)}`, PLOT_WIDTH);
   body += `<path class="area-cost" fill="#c6dbef" d="${area(total) ?? ''}"/>`;
   body += `<path class="line-cost" fill="none" stroke="#2171b5" stroke-width="1.3" d="${line(total) ?? ''}"/>`;
   body += `<path class="area-not-serving" fill="#fd8d3c" fill-opacity="0.85" d="${area(wasted) ?? ''}"/>`;
-  body += panelLabel('cumulative cost');
+  body += panelLabel('cost, cumulative', 0, H);
   const lastWaste = waste.length ? waste[waste.length - 1]! : 0;
   const billing = ctx.summary.billing;
   return chartFigure({
@@ -57,9 +57,7 @@ export function costChart(ctx: ChartContext): string {
     ],
     caption: `Blue: cumulative cost from the timeline (each replica’s billed seconds rounded up to the minute, × ${formatMoney(
       billing.price_per_minute,
-    )}/min). Orange: the part billed while a replica was not routable (loading, awaiting its first check, traffic-stopped or in back-off), from the replica lanes, in exact seconds × price; the summary’s ${
-      billing.minutes_not_serving
-    } minutes not serving round per replica, so they can read a little higher.`,
+    )}/min). Orange: the part billed while a replica was not routable (loading, awaiting its first check, traffic-stopped or in back-off), from the replica lanes, in exact seconds × price; the summary’s ${formatCount(billing.minutes_not_serving)} minutes not serving round per replica, so they can read a little higher.`,
     height: H,
     body,
     x,

@@ -41,6 +41,8 @@ const MARKER_ORDER: MarkerEvent[] = ['restart', 'traffic_stopped', 'fault'];
 /** Up to this many lanes (one per replica); more replicas share lanes, more lanes share rows. */
 const MAX_LANES_ONE_EACH = 40;
 const MAX_ROWS = 120;
+/** Markers of one kind on one row closer than this merge into the first. */
+const MARKER_SPACING_PX = 8;
 
 interface Row {
   label: string;
@@ -68,12 +70,20 @@ export function laneRows(histories: readonly ReplicaHistory[]): Row[] {
   return rows;
 }
 
+export interface PixelRun {
+  x0: number;
+  x1: number;
+  kind: SpanKind;
+}
+
 /**
  * A row's spans at pixel resolution: each pixel column takes the state covering most of it
  * (ties to the more alarming state), and runs of equal columns become one rect. A week's
  * thousand short restarts thus draw as at most one rect per pixel, never one per span.
+ * `worst` marks the columns where a more alarming state was present but not dominant (a
+ * minute of back-off in a ten-minute pixel), so a crash loop never averages away.
  */
-export function rasterize(histories: readonly ReplicaHistory[], x: XScale, width: number): { x0: number; x1: number; kind: SpanKind }[] {
+export function rasterize(histories: readonly ReplicaHistory[], x: XScale, width: number): { main: PixelRun[]; worst: PixelRun[] } {
   const K = KINDS.length;
   const cover = new Float64Array(width * K);
   const idx = new Map(KINDS.map((k, i) => [k, i]));
@@ -90,12 +100,20 @@ export function rasterize(histories: readonly ReplicaHistory[], x: XScale, width
       }
     }
   }
-  const out: { x0: number; x1: number; kind: SpanKind }[] = [];
+  const main: PixelRun[] = [];
+  const worstRuns: PixelRun[] = [];
+  const push = (runs: PixelRun[], c: number, kind: SpanKind) => {
+    const last = runs[runs.length - 1];
+    if (last && last.kind === kind && last.x1 === c) last.x1 = c + 1;
+    else runs.push({ x0: c, x1: c + 1, kind });
+  };
   for (let c = 0; c < width; c++) {
     let best = -1;
+    let worst = -1;
     for (let k = 0; k < K; k++) {
       const v = cover[c * K + k]!;
       if (v <= 1e-9) continue;
+      if (worst === -1 || SEVERITY[KINDS[k]!] > SEVERITY[KINDS[worst]!]) worst = k;
       if (best === -1) {
         best = k;
         continue;
@@ -104,12 +122,10 @@ export function rasterize(histories: readonly ReplicaHistory[], x: XScale, width
       if (v > bv + 1e-9 || (Math.abs(v - bv) <= 1e-9 && SEVERITY[KINDS[k]!] > SEVERITY[KINDS[best]!])) best = k;
     }
     if (best === -1) continue;
-    const kind = KINDS[best]!;
-    const last = out[out.length - 1];
-    if (last && last.kind === kind && last.x1 === c) last.x1 = c + 1;
-    else out.push({ x0: c, x1: c + 1, kind });
+    push(main, c, KINDS[best]!);
+    if (worst !== best && SEVERITY[KINDS[worst]!] >= SEVERITY.loading) push(worstRuns, c, KINDS[worst]!);
   }
-  return out;
+  return { main, worst: worstRuns };
 }
 
 function eventLabel(e: EventRow): string {
@@ -139,9 +155,15 @@ export function lanesChart(ctx: ChartContext): string {
   rows.forEach((row, i) => {
     const y = rowY(i);
     let rects = '';
-    for (const r of rasterize(row.histories, x, PLOT_WIDTH)) {
+    const { main, worst } = rasterize(row.histories, x, PLOT_WIDTH);
+    for (const r of main) {
       used.add(r.kind);
       rects += `<rect${attrs({ x: r.x0, y, width: r.x1 - r.x0, height: laneH, fill: STATE_COLORS[r.kind] })}/>`;
+    }
+    const stripH = Math.max(1, Math.round(laneH * 0.4));
+    for (const r of worst) {
+      used.add(r.kind);
+      rects += `<rect class="worst"${attrs({ x: r.x0, y: y + laneH - stripH, width: r.x1 - r.x0, height: stripH, fill: STATE_COLORS[r.kind] })}/>`;
     }
     body += `<g class="lane" data-lane="${i}"><title>${escapeHtml(row.title)}</title>${rects}</g>`;
     if (i % showEvery === 0) {
@@ -152,12 +174,13 @@ export function lanesChart(ctx: ChartContext): string {
     body += `<text class="lane-label" text-anchor="end"${attrs({ x: -6, y: laneH / 2 + 3.5 })}>other</text>`;
   }
 
-  // Markers: x = the event's t through the shared scale; at most one per row, kind and pixel
-  // (the first event there; the title counts the rest).
+  // Markers: x = the event's t through the shared scale; at most one per row and kind within a
+  // marker's width (the first event there; the title counts the rest), so a crash loop's
+  // hundreds of restarts do not paint over the lane they are about.
   const seen = new Map<string, { e: EventRow; count: number }>();
   for (const e of markerEvents) {
     const row = e.replica !== null && rowOf.has(e.replica) ? rowOf.get(e.replica)! : -1;
-    const key = `${e.event}|${row}|${Math.floor(x(e.t))}`;
+    const key = `${e.event}|${row}|${Math.floor(x(e.t) / MARKER_SPACING_PX)}`;
     const s = seen.get(key);
     if (s) s.count++;
     else seen.set(key, { e, count: 1 });
@@ -170,7 +193,7 @@ export function lanesChart(ctx: ChartContext): string {
       const row = Number(key.split('|')[1]);
       const y = (row === -1 ? 0 : rowY(row)) + laneH / 2;
       const m = MARKERS[ev];
-      const title = count > 1 ? `${eventLabel(e)} and ${count - 1} more in this pixel` : eventLabel(e);
+      const title = count > 1 ? `${eventLabel(e)} and ${count - 1} more within ${MARKER_SPACING_PX} px` : eventLabel(e);
       g += `<g class="marker"${attrs({
         'data-t': num(e.t, 3),
         'data-event': e.event,
@@ -195,7 +218,7 @@ export function lanesChart(ctx: ChartContext): string {
     legend,
     caption: `${ctx.histories.length} replica${ctx.histories.length === 1 ? '' : 's'} created${
       packed ? `, packed into ${rows.length} rows (replicas that never overlap share a lane)` : ', one lane each'
-    }. Each pixel shows the state that covered most of it. Markers sit at the event’s exact time; hover one for details.`,
+    }. Each pixel shows the state that covered most of it; a strip along a lane’s lower edge shows a more alarming state that was there too (a back-off shorter than a pixel). Markers sit at the event’s exact time; hover one for details.`,
     height: h,
     body,
     x,

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import { formatLatency } from '../format.js';
-import { chartFigure, emptyNote, linearTicks, panelLabel, timeGrid, yAxisWithGrid, type YScale } from '../svg.js';
+import { axisNumber, chartFigure, emptyNote, headroom, linearTicks, panelLabel, timeGrid, yAxisWithGrid, type YScale } from '../svg.js';
 import { bucketText } from './traffic.js';
 import { PLOT_WIDTH, stepRows, xAxisAt, type ChartContext } from './context.js';
 
@@ -35,7 +35,7 @@ export function latencyChart(ctx: ChartContext): string {
   const useLog = hi / lo >= 20;
   const y: YScale = useLog
     ? d3.scaleLog().domain([lo, hi]).nice().range([UPPER, 0])
-    : d3.scaleLinear().domain([0, hi || 1]).nice(4).range([UPPER, 0]);
+    : d3.scaleLinear().domain([0, headroom(hi)]).nice(4).range([UPPER, 0]);
   const mid = (i: number) => (b.t0[i]! + b.t1[i]!) / 2;
   const pts = (vals: (number | null)[]) => vals.map((v, i) => ({ t: mid(i), v }));
   const line = d3
@@ -45,11 +45,11 @@ export function latencyChart(ctx: ChartContext): string {
     .y((p) => y(p.v!))
     .digits(2);
   let body = timeGrid(x, ctx.ticks, h);
-  body += yAxisWithGrid(ctx.axes, y, useLog ? logTicks(y) : linearTicks(y, 4), formatLatency, PLOT_WIDTH);
+  body += yAxisWithGrid(ctx.axes, y, useLog ? logTicks(y) : linearTicks(y, 4), (v) => (v === 0 ? '0' : formatLatency(v)), PLOT_WIDTH);
   if (values.length === 0) body += emptyNote('no succeeded requests', PLOT_WIDTH, UPPER / 2);
   body += `<path class="line-p99" fill="none" stroke="#e6550d" stroke-width="1.3" d="${line(pts(b.p99)) ?? ''}"/>`;
   body += `<path class="line-p50" fill="none" stroke="#3182bd" stroke-width="1.3" d="${line(pts(b.p50)) ?? ''}"/>`;
-  body += panelLabel(`latency${useLog ? ' (log scale)' : ''}`);
+  body += panelLabel(`latency${useLog ? ' (log)' : ''}`, 0, UPPER);
 
   // Queue and in-flight (maxima per bucket).
   const queued = stepRows(b, (i) => b.queued[i]!);
@@ -57,10 +57,10 @@ export function latencyChart(ctx: ChartContext): string {
   const maxQ = Math.max(d3.max(queued, (p) => p.v) ?? 0, d3.max(inflight, (p) => p.v) ?? 0);
   const yQ = d3
     .scaleLinear()
-    .domain([0, maxQ || 1])
+    .domain([0, headroom(maxQ)])
     .nice(3)
     .range([h, UPPER + GAP]);
-  body += yAxisWithGrid(ctx.axes, yQ, linearTicks(yQ, 3, true), d3.format('~s'), PLOT_WIDTH);
+  body += yAxisWithGrid(ctx.axes, yQ, linearTicks(yQ, 3, true), axisNumber, PLOT_WIDTH);
   const area = d3
     .area<{ t: number; v: number }>()
     .x((p) => x(p.t))
@@ -76,7 +76,7 @@ export function latencyChart(ctx: ChartContext): string {
     .digits(2);
   body += `<path class="area-queued" fill="#9e9ac8" fill-opacity="0.8" d="${area(queued) ?? ''}"/>`;
   body += `<path class="line-in-flight" fill="none" stroke="#525252" stroke-width="1" d="${qline(inflight) ?? ''}"/>`;
-  body += panelLabel('requests queued / in flight', UPPER + GAP);
+  body += panelLabel('requests', UPPER + GAP, LOWER);
 
   const agg = b.rowsPerBucket > 1 ? ' Per bucket, p50 is the median of the intervals’ p50 and p99 their maximum; queue and in-flight are maxima.' : '';
   return chartFigure({

@@ -43,7 +43,7 @@ export function replicasChart(ctx: ChartContext): string {
     d3.max(desired, (p) => p.v ?? 0) ?? 0,
     1,
   );
-  const y = d3.scaleLinear().domain([0, maxY]).nice(4).range([H, 0]);
+  const y = d3.scaleLinear().domain([0, Math.max(maxY + 0.25, maxY * 1.05)]).nice(4).range([H, 0]);
   const area = d3
     .area<d3.SeriesPoint<{ t: number; v: number }>>()
     .x((p) => x(p.data.t))
@@ -63,18 +63,18 @@ export function replicasChart(ctx: ChartContext): string {
   stacked.forEach((s, k) => {
     body += `<path class="area-state" data-state="${s.key}" fill="${used[k]!.color}" d="${area(s) ?? ''}"/>`;
   });
-  body += `<path class="line-desired" fill="none" stroke="#111" stroke-width="1.5" stroke-dasharray="5,3" d="${line(desired) ?? ''}"/>`;
-  body += panelLabel('replicas');
+  body += `<path class="line-desired" fill="none" stroke="#111" stroke-width="1.4" d="${line(desired) ?? ''}"/>`;
+  body += panelLabel('replicas', 0, H);
   const legend = [
     ...used.map((s) => ({ label: s.label, color: s.color })),
-    { label: 'desired (autoscaler)', color: '#111', kind: 'dash' as const },
+    { label: 'desired (autoscaler)', color: '#111', kind: 'line' as const },
   ];
   const agg = b.rowsPerBucket > 1 ? ' States are time means over each bucket; desired is its maximum.' : '';
   return chartFigure({
     id: 'chart-replicas',
     title: 'Replicas by state and the autoscaler’s desired count',
     legend,
-    caption: `Replicas not terminating, sampled at the end of ${bucketText(ctx)}.${agg} A gap between the dashed line and the stack is a scale-up still cold-starting, or a scale-down waiting out its delay.`,
+    caption: `Replicas not terminating, sampled at the end of ${bucketText(ctx)}.${agg} A gap between the black line and the stack is a scale-up still cold-starting, or a scale-down waiting out its delay.`,
     height: H,
     body,
     x,

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import { escapeHtml, formatDuration, num } from '../format.js';
-import { chartFigure, emptyNote, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
+import { axisNumber, chartFigure, emptyNote, headroom, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
 import { PLOT_WIDTH, rate, stepRows, xAxisAt, type ChartContext } from './context.js';
 
 export const STATUS_COLORS: Readonly<Record<string, string>> = {
@@ -27,7 +27,7 @@ export function trafficChart(ctx: ChartContext): string {
   const arrivals = stepRows(b, (i) => rate(b, b.arrivals, i));
   const succeeded = stepRows(b, (i) => rate(b, b.succeeded, i));
   const maxUpper = Math.max(d3.max(arrivals, (p) => p.v) ?? 0, d3.max(succeeded, (p) => p.v) ?? 0) || 1;
-  const yU = d3.scaleLinear().domain([0, maxUpper]).nice(4).range([UPPER, 0]);
+  const yU = d3.scaleLinear().domain([0, headroom(maxUpper)]).nice(4).range([UPPER, 0]);
   const x = ctx.x;
   const area = d3
     .area<{ t: number; v: number }>()
@@ -42,12 +42,12 @@ export function trafficChart(ctx: ChartContext): string {
     .y((p) => yU(p.v))
     .curve(d3.curveStepAfter)
     .digits(2);
-  const rateFmt = (v: number) => d3.format('~s')(v);
+  const rateFmt = axisNumber;
   let body = timeGrid(x, ctx.ticks, h);
   body += yAxisWithGrid(ctx.axes, yU, linearTicks(yU, 4), rateFmt, PLOT_WIDTH);
   body += `<path class="area-succeeded" fill="#74c476" fill-opacity="0.55" d="${area(succeeded) ?? ''}"/>`;
   body += `<path class="line-arrivals" fill="none" stroke="#08519c" stroke-width="1.3" d="${line(arrivals) ?? ''}"/>`;
-  body += panelLabel('requests/s');
+  body += panelLabel('requests/s', 0, UPPER);
 
   // Failures, stacked by status.
   const keys = b.failedBy.map((f) => f.status);
@@ -63,7 +63,7 @@ export function trafficChart(ctx: ChartContext): string {
   const maxLower = d3.max(stacked, (s) => d3.max(s, (p) => p[1])) ?? 0;
   const yL = d3
     .scaleLinear()
-    .domain([0, maxLower || 1])
+    .domain([0, headroom(maxLower)])
     .nice(3)
     .range([UPPER + GAP + LOWER, UPPER + GAP]);
   body += yAxisWithGrid(ctx.axes, yL, linearTicks(yL, 3), rateFmt, PLOT_WIDTH);
@@ -80,7 +80,7 @@ export function trafficChart(ctx: ChartContext): string {
   for (const s of stacked) {
     body += `<path class="area-failed" data-status="${escapeHtml(s.key)}" fill="${STATUS_COLORS[s.key] ?? '#7f7f7f'}" d="${failArea(s) ?? ''}"/>`;
   }
-  body += panelLabel('failed/s by status', UPPER + GAP);
+  body += panelLabel('failed/s', UPPER + GAP, LOWER);
 
   const total = ctx.summary.requests;
   const legend = [
