@@ -32,6 +32,20 @@ export interface Decision {
   action: ScaleAction;
 }
 
+/**
+ * The seam for other autoscalers (Knative's KPA, the HPA, Ray Serve, per-request):
+ * a policy is an initial state and a pure decision; the model only applies actions.
+ */
+export interface AutoscalerPolicy<S> {
+  initial: S;
+  decide(state: S, input: AutoscalerInput, cfg: Autoscaling): { state: S; desired: number; action: ScaleAction };
+}
+
+export const basetenAutoscaler: AutoscalerPolicy<AutoscalerState> = {
+  initial: INITIAL_AUTOSCALER_STATE,
+  decide: (state, input, cfg) => decide(state, input, cfg),
+};
+
 export function desiredReplicas(avgInFlight: number, cfg: Autoscaling): number {
   const perReplica = (cfg.concurrency_target * cfg.target_utilization_percentage) / 100;
   // The epsilon keeps an exact multiple (25 / 2.5 = 10.000000000000002) from rounding up.

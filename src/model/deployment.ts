@@ -1,6 +1,6 @@
 import type { EventHandle, Simulation } from '../engine/simulation.js';
 import { exponential, stream, type Rng } from '../engine/random.js';
-import { decide, INITIAL_AUTOSCALER_STATE, type AutoscalerState } from './autoscaler.js';
+import { basetenAutoscaler, type AutoscalerState } from './autoscaler.js';
 import type { Config, Fault, FaultKind } from './config.js';
 import { nextBackoff } from './crash-loop-backoff.js';
 import { sampler, type Sampler, type Tokens } from './distributions.js';
@@ -42,7 +42,8 @@ export class Deployment {
   private nextRequestId = 0;
 
   private readonly window: InFlightWindow;
-  private scaler: AutoscalerState = INITIAL_AUTOSCALER_STATE;
+  private readonly policy = basetenAutoscaler;
+  private scaler: AutoscalerState = this.policy.initial;
   private desired = 0;
   private lastAvg = 0;
 
@@ -594,7 +595,7 @@ export class Deployment {
     const now = this.sim.now;
     const avg = this.window.average(now);
     this.lastAvg = avg;
-    const d = decide(this.scaler, { now, avgInFlight: avg, inFlightNow: this.inSystem, current: this.currentCount }, this.cfg.deployment.autoscaling);
+    const d = this.policy.decide(this.scaler, { now, avgInFlight: avg, inFlightNow: this.inSystem, current: this.currentCount }, this.cfg.deployment.autoscaling);
     this.scaler = d.state;
     this.desired = d.desired;
     const detail = `avg_in_flight=${round(avg)};desired=${d.desired}`;
