@@ -359,6 +359,13 @@ describe('ScenarioError', () => {
     ]);
   });
 
+  it('a delay alone goes over the limit with the default restart threshold: the message says it is the default', () => {
+    const text = 'deployment: { runtime: { health_checks: { restart_check_delay_seconds: 90s } } }\ntraffic: [{ kind: poisson, rate: 1 }]\n';
+    expect(messagesOf(() => loadScenarioText(text, 'x.yaml'))).toEqual([
+      'x.yaml:1:41 deployment.runtime.health_checks.restart_threshold_seconds: found nothing (the default 1800), allowed restart_check_delay_seconds + restart_threshold_seconds ≤ 1800 (baseten-2025); here 90 + 1800 = 1890',
+    ]);
+  });
+
   it('file problems come first in file order, then --set problems in the order given', () => {
     const text = 'seed: x\ntraffic: [{ kind: poisson, rate: -1 }]\n';
     expect(messagesOf(() => loadScenarioText(text, 'x.yaml', { overrides: ['duration=0', 'platform=baseten-2024'] }))).toEqual([

@@ -17,6 +17,8 @@ export interface Problem {
   path: Path;
   /** What would have been allowed. */
   allowed: string;
+  /** The value used when the key is absent (a default), shown as `found nothing (default X)`. */
+  defaulted?: string;
   /** Set for a key that the mapping does not have: the keys it does have. */
   unknownKey?: readonly string[];
 }
@@ -39,7 +41,8 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[]): Problem[] 
       const allowed = iss.message.slice(UNKNOWN_KEYS_PREFIX.length).split(',');
       for (const key of iss.keys) out.push({ path: [...path, key], allowed: '', unknownKey: allowed });
     } else {
-      out.push({ path, allowed: iss.message });
+      const defaulted = iss.code === 'custom' ? (iss.params as { defaulted?: unknown } | undefined)?.defaulted : undefined;
+      out.push(defaulted === undefined ? { path, allowed: iss.message } : { path, allowed: iss.message, defaulted: String(defaulted) });
     }
   }
   return out;
@@ -104,7 +107,9 @@ export function formatProblems(
       const near = closest(key, p.unknownKey);
       body = `found an unknown key, allowed ${p.unknownKey.join(', ')}${near ? ` (did you mean \`${near}\`?)` : ''}`;
     } else {
-      body = `found ${render(valueAt(ctx.data, p.path))}, allowed ${p.allowed}`;
+      const v = valueAt(ctx.data, p.path);
+      const found = v === undefined && p.defaulted !== undefined ? `nothing (the default ${p.defaulted})` : render(v);
+      body = `found ${found}, allowed ${p.allowed}`;
     }
     return { line: `${w.text}: ${body}`, order: [...w.order.slice(0, 2), n] as number[] };
   });
@@ -112,8 +117,12 @@ export function formatProblems(
   return [...new Set(lines.map((l) => l.line))];
 }
 
-/** The position text of a path, for warnings. */
-export function positionText(file: string, source: Source, path: Path): string {
-  const at = locate(source, path).value;
-  return `${file}:${at.line}:${at.col} ${pathText(path)}`;
+/** A warning about the value at `path`, in the shape of an error line. */
+export function formatWarning(
+  path: Path,
+  text: (found: string) => string,
+  ctx: { file: string; source: Source; data: unknown; overrides: readonly Override[] },
+): string {
+  const w = where({ path, allowed: '' }, ctx.file, ctx.source, ctx.overrides);
+  return `${w.text}: ${text(render(valueAt(ctx.data, path)))}`;
 }

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Config, Environment, Platform, Traffic } from '../model/config.js';
-import { formatProblems, pathText, positionText, problemsFromZod, ScenarioError, type Problem } from './issues.js';
+import { formatProblems, formatWarning, problemsFromZod, ScenarioError, type Problem } from './issues.js';
 import { ENVIRONMENTS, PLATFORMS, scenarioSchema, type SchemaContext } from './schema.js';
 import { applyOverride, parseOverride, parseOverrideValue, parseSource, type Override } from './source.js';
 
@@ -126,11 +126,12 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   const warnings = yamlWarnings.map((w) => `${file}:${w.line}:${w.col} YAML: ${w.message}`);
   const hc = parsed.deployment.runtime.health_checks;
   if (parsed.platform === 'baseten-2026' && hc.restart_check_delay_seconds !== 0) {
-    const path = ['deployment', 'runtime', 'health_checks', 'restart_check_delay_seconds'];
-    const covering = [...overrides].reverse().find((o) => path.join('.').startsWith(o.path.join('.')));
-    const at = covering ? `${covering.label}${covering.path.length < path.length ? ` ${pathText(path)}` : ''}` : positionText(file, source, path);
     warnings.push(
-      `${at}: deprecated under baseten-2026 (found ${hc.restart_check_delay_seconds}); startup_threshold_seconds now covers a slow load`,
+      formatWarning(
+        ['deployment', 'runtime', 'health_checks', 'restart_check_delay_seconds'],
+        (found) => `found ${found}, deprecated under baseten-2026 (startup_threshold_seconds now protects a slow load)`,
+        fmt,
+      ),
     );
   }
 

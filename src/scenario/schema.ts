@@ -148,6 +148,7 @@ function healthChecks(ctx: SchemaContext) {
       c.addIssue({
         code: 'custom',
         path: ['restart_threshold_seconds'],
+        params: { defaulted: h.restart_threshold_seconds },
         message: `restart_check_delay_seconds + restart_threshold_seconds ≤ ${max}${note}; here ${h.restart_check_delay_seconds} + ${h.restart_threshold_seconds} = ${sum}`,
       });
     }
