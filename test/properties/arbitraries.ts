@@ -1,0 +1,198 @@
+/**
+ * fast-check arbitraries of valid scenarios, as plain objects shaped like scenario files (SPEC §7).
+ * They go through YAML text and `loadScenarioText` so they are validated exactly like a file.
+ * Durations are short (5–20 min) so hundreds of runs fit in a CI minute.
+ */
+import path from 'node:path';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import type { Config } from '../../src/model/config.js';
+import { loadScenarioText } from '../../src/scenario/load.js';
+
+/** Scenarios are loaded as if they lived here, so `file: small-trace.csv` finds the fixture. */
+export const SCENARIO_FILE = path.join('test', 'fixtures', 'check', 'generated.yaml');
+export const TRACE_FIXTURE = 'small-trace.csv'; // 300 rows of the Azure conversation trace, ~84 s
+
+export type ScenarioObject = Record<string, unknown>;
+
+const LIMITS = {
+  'baseten-2025': { threshold: [30, 1800], delay: 1800, sum: 1800 },
+  'baseten-2026': { threshold: [10, 3000], delay: 3000, sum: 3000 },
+} as const;
+
+/** Mostly short thresholds (where things happen in a 20 min run), sometimes anything allowed. */
+function threshold(lo: number, hi: number): fc.Arbitrary<number> {
+  return fc.oneof({ weight: 4, arbitrary: fc.integer({ min: lo, max: Math.min(hi, 180) }) }, { weight: 1, arbitrary: fc.integer({ min: lo, max: hi }) });
+}
+
+const seconds = (lo: number, hi: number): fc.Arbitrary<number> => fc.integer({ min: lo * 10, max: hi * 10 }).map((d) => d / 10);
+
+function distribution(maxSeconds: number): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    seconds(0, maxSeconds),
+    seconds(0, maxSeconds).map((v) => `${v}s`),
+    seconds(0.1, maxSeconds).map((mean) => ({ dist: 'exponential', mean })),
+    fc.tuple(seconds(0, maxSeconds), seconds(0, maxSeconds)).map(([a, b]) => ({ dist: 'uniform', min: Math.min(a, b), max: Math.max(a, b) })),
+    fc.tuple(seconds(0.1, maxSeconds / 2), fc.double({ min: 1.1, max: 4, noNaN: true })).map(([median, k]) => ({ dist: 'lognormal', median, p99: Number((median * k).toFixed(3)) })),
+  );
+}
+
+function traffic(duration: number): fc.Arbitrary<ScenarioObject> {
+  const rate = fc.integer({ min: 1, max: 40 }).map((r) => r / 10); // 0.1–4 requests/s
+  const at = fc.integer({ min: 0, max: duration });
+  const window = fc.option(
+    fc.tuple(fc.integer({ min: 0, max: duration - 10 }), fc.integer({ min: 10, max: duration })).map(([start, len]) => ({ start, end: start + len })),
+    { nil: null, freq: 3 },
+  );
+  const withWindow = (a: fc.Arbitrary<ScenarioObject>): fc.Arbitrary<ScenarioObject> =>
+    fc.tuple(a, window).map(([t, w]) => (w ? { ...t, ...w } : t));
+  return fc.oneof(
+    withWindow(rate.map((r) => ({ kind: 'poisson', rate: r }))),
+    withWindow(
+      fc.uniqueArray(at, { minLength: 1, maxLength: 4 }).chain((ats) =>
+        fc.tuple(...ats.sort((a, b) => a - b).map((a) => rate.map((r) => ({ at: a, rate: r })))).map((steps) => ({ kind: 'schedule', steps })),
+      ),
+    ),
+    withWindow(
+      fc.tuple(rate, fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 60, max: 3600 }), at).map(([mean, k, period, peak]) => ({
+        kind: 'diurnal',
+        mean,
+        amplitude: Number((mean * k).toFixed(3)),
+        period,
+        peak_at: peak,
+      })),
+    ),
+    withWindow(fc.tuple(at, fc.integer({ min: 1, max: 120 }), fc.integer({ min: 1, max: 100 })).map(([a, d, r]) => ({ kind: 'burst', at: a, duration: d, rate: r / 10 }))),
+    withWindow(rate.map((r) => ({ kind: 'constant', rate: r }))),
+    fc.tuple(fc.constantFrom(0.5, 1, 2, 5), fc.integer({ min: 0, max: duration / 2 })).map(([speedup, start]) => ({ kind: 'trace', file: TRACE_FIXTURE, speedup, start })),
+  );
+}
+
+const FAULT_KINDS = ['cuda_error', 'error_rate', 'hang', 'crash', 'crash_loop', 'slowdown', 'preemption'] as const;
+
+function fault(duration: number): fc.Arbitrary<ScenarioObject> {
+  const replica = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('random', 'all'), fc.integer({ min: 0, max: 10 }).map((f) => ({ fraction: f / 10 })));
+  const common = fc.record(
+    {
+      at: fc.integer({ min: 0, max: duration }),
+      replica,
+      mtbf: fc.integer({ min: 60, max: 3600 }),
+    },
+    { requiredKeys: ['at', 'replica'] },
+  );
+  const lasting = fc.option(fc.integer({ min: 5, max: 600 }), { nil: undefined });
+  return fc.tuple(fc.constantFrom(...FAULT_KINDS), common, lasting, fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 11, max: 50 }), fc.integer({ min: 1, max: 300 })).map(
+    ([kind, c, dur, p, factor, after]): ScenarioObject => {
+      const f: ScenarioObject = { kind, ...c };
+      if ((kind === 'error_rate' || kind === 'slowdown' || kind === 'crash_loop') && dur !== undefined) f.duration = dur;
+      if (kind === 'error_rate') f.probability = Number(p.toFixed(3));
+      if (kind === 'slowdown') f.factor = factor / 10;
+      if (kind === 'crash_loop') f.after = after;
+      return f;
+    },
+  );
+}
+
+const HEALTH_RULES: fc.Arbitrary<ScenarioObject> = fc.oneof(
+  fc.integer({ min: 1, max: 20 }).map((threshold) => ({ rule: 'error_count', threshold })),
+  fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 5, max: 300 })).map(([threshold, window]) => ({ rule: 'error_window', threshold, window })),
+  fc.integer({ min: 1, max: 10 }).map((threshold) => ({ rule: 'consecutive_errors', threshold })),
+  fc.constantFrom(...FAULT_KINDS).map((f) => ({ rule: 'after_fault', fault: f })),
+  fc.tuple(fc.constantFrom(0.5, 0.9, 0.99), fc.integer({ min: 10, max: 300 }), fc.integer({ min: 1, max: 30 })).map(([quantile, window, limit]) => ({ rule: 'latency', quantile, window, limit })),
+);
+
+/** A valid scenario as a plain object (what a YAML file would parse to). */
+export function scenarioObject(): fc.Arbitrary<ScenarioObject> {
+  return fc
+    .record({
+      platform: fc.constantFrom('baseten-2025', 'baseten-2026') as fc.Arbitrary<'baseten-2025' | 'baseten-2026'>,
+      dev: fc.integer({ min: 0, max: 3 }).map((k) => k === 0), // a quarter development deployments
+      seed: fc.integer({ min: 0, max: 1_000_000 }),
+      duration: fc.integer({ min: 5, max: 20 }).map((m) => m * 60),
+    })
+    .chain(({ platform, dev, seed, duration }) => {
+      const lim = LIMITS[platform];
+      const healthChecks = fc
+        .tuple(threshold(lim.threshold[0], lim.threshold[1]), threshold(lim.threshold[0], lim.threshold[1]), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 10, max: 600 }))
+        .chain(([stop, restart, delayKind, startup]) => {
+          const room = Math.min(lim.delay, lim.sum - restart);
+          const delay = delayKind === 0 ? fc.constant(0) : fc.integer({ min: 0, max: Math.min(room, delayKind === 1 ? 120 : room) });
+          return delay.map((d) => {
+            const h: ScenarioObject = { stop_traffic_threshold_seconds: stop, restart_threshold_seconds: restart, restart_check_delay_seconds: d };
+            if (platform === 'baseten-2026') h.startup_threshold_seconds = startup;
+            return h;
+          });
+        });
+      const autoscaling = dev
+        ? fc.record({ min_replica: fc.integer({ min: 0, max: 1 }), max_replica: fc.constant(1) })
+        : fc.integer({ min: 0, max: 2 }).chain((min) =>
+            fc.record({
+              min_replica: fc.constant(min),
+              max_replica: fc.integer({ min: Math.max(1, min), max: 4 }),
+              autoscaling_window: fc.integer({ min: 10, max: 180 }),
+              scale_down_delay: fc.oneof(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 900 })),
+              concurrency_target: fc.integer({ min: 1, max: 3 }),
+              target_utilization_percentage: fc.integer({ min: 30, max: 100 }),
+              max_scale_down_rate: fc.integer({ min: 1, max: 50 }),
+            }),
+          );
+      return fc
+        .record({
+          healthChecks,
+          autoscaling,
+          initialState: fc.constantFrom('cold', 'warm'),
+          initialReplicas: fc.option(fc.integer({ min: 0, max: 4 }), { nil: null, freq: 2 }),
+          predictConcurrency: fc.integer({ min: 1, max: 3 }),
+          startup: fc.record({
+            schedule: distribution(20),
+            image_pull: distribution(60),
+            load: distribution(120),
+            load_failure_probability: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 50 }).map((p) => p / 100)),
+          }),
+          serviceTime: distribution(3).filter((d) => !(typeof d === 'number' && d === 0) && d !== '0s'),
+          isHealthy: dev ? fc.constant(null) : fc.option(HEALTH_RULES, { nil: null, freq: 2 }),
+          traffic: fc.array(traffic(duration), { minLength: 1, maxLength: 2 }),
+          faults: fc.array(fault(duration), { minLength: 0, maxLength: 3 }),
+          probePhase: fc.constantFrom('aligned', 'aligned', 'random'),
+          probePeriod: fc.constantFrom(10, 10, 10, 5, 15),
+          timeout: fc.integer({ min: 30, max: 600 }),
+          maxQueue: fc.option(fc.integer({ min: 0, max: 50 }), { nil: null, freq: 3 }),
+          instance: fc.constantFrom('T4', 'A10G', 'H100', 'CPU'),
+        })
+        .map((p): ScenarioObject => {
+          const a = p.autoscaling as { min_replica: number; max_replica: number };
+          const deployment: ScenarioObject = {
+            environment: dev ? 'development' : 'production',
+            instance: { type: p.instance },
+            initial_state: p.initialState,
+            runtime: { predict_concurrency: p.predictConcurrency, health_checks: p.healthChecks },
+            autoscaling: p.autoscaling,
+            startup: p.startup,
+            service_time: p.serviceTime,
+          };
+          if (p.initialReplicas !== null) deployment.initial_replicas = Math.min(a.max_replica, Math.max(a.min_replica, p.initialReplicas));
+          if (p.isHealthy) deployment.is_healthy = p.isHealthy;
+          return {
+            name: 'generated',
+            seed,
+            duration,
+            platform,
+            deployment,
+            traffic: p.traffic,
+            request: { timeout: p.timeout, max_queue: p.maxQueue },
+            faults: p.faults,
+            assumptions: { probe_period: p.probePeriod, probe_phase: p.probePhase },
+            output: { requests: true },
+          };
+        });
+    });
+}
+
+export function scenarioYaml(s: ScenarioObject): string {
+  return stringify(s, { lineWidth: 0 });
+}
+
+/** Loads a generated scenario like a file; a generator bug (invalid scenario) throws with the messages. */
+export function toConfig(s: ScenarioObject): Config {
+  return loadScenarioText(scenarioYaml(s), SCENARIO_FILE).config;
+}
