@@ -1,0 +1,102 @@
+/** readRunDir and `deploysim report` over real run folders written by writeRun. */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JSDOM } from 'jsdom';
+import { registerReportCommand } from '../src/cli/report.js';
+import { writeRun } from '../src/output/write-run.js';
+import { readRunDir, RunDirError } from '../src/report/read-run-dir.js';
+import { CHART_IDS, renderReport } from '../src/report/render-report.js';
+import { loadScenario } from '../src/scenario/load.js';
+
+let root: string;
+let runDir: string;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'deploysim-report-'));
+  runDir = join(root, 'cuda-error');
+  writeRun(loadScenario('scenarios/cuda-error.yaml').config, runDir);
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function report(args: string[]): Promise<{ code: number | null; out: string[]; err: string[] }> {
+  let code: number | null = null;
+  const out: string[] = [];
+  const err: string[] = [];
+  const program = new Command('deploysim').exitOverride();
+  registerReportCommand(program, (c) => (code = c), { out: (t) => out.push(t), err: (t) => err.push(t) });
+  await program.parseAsync(['node', 'deploysim', 'report', ...args]);
+  return { code, out, err };
+}
+
+describe('readRunDir', () => {
+  it('readRunDir(dir) reads a real run folder: summary, every timeline row and event, config', () => {
+    const input = readRunDir(runDir);
+    const csvLines = (f: string) => readFileSync(join(runDir, f), 'utf8').trim().split('\n').length - 1;
+    expect(input.summary.scenario).toBe('cuda-error');
+    expect(input.timeline).toHaveLength(csvLines('timeline.csv'));
+    expect(input.events).toHaveLength(csvLines('events.csv'));
+    expect(input.config?.deployment.runtime.health_checks.stop_traffic_threshold_seconds).toBe(30);
+    expect(input.events.some((e) => e.event === 'fault' && e.replica === 0 && e.detail === 'kind=cuda_error')).toBe(true);
+    const scale = input.events.find((e) => e.event === 'scale_up');
+    if (scale) expect(typeof scale.to).toBe('number');
+    expect(input.timeline.every((r) => typeof r.t === 'number')).toBe(true);
+  });
+
+  it('readRunDir(dir) gives config null when config.json is absent', () => {
+    const dir = join(root, 'no-config');
+    writeRun(loadScenario('scenarios/cuda-error.yaml').config, dir);
+    rmSync(join(dir, 'config.json'));
+    expect(readRunDir(dir).config).toBeNull();
+  });
+
+  it('readRunDir(dir) throws RunDirError naming the missing files', () => {
+    const empty = mkdtempSync(join(root, 'empty-'));
+    expect(() => readRunDir(empty)).toThrow(RunDirError);
+    expect(() => readRunDir(empty)).toThrow(/missing summary\.json and timeline\.csv/);
+  });
+
+  it('the report of a folder read back marks the CUDA fault at its time', () => {
+    const input = readRunDir(runDir);
+    const doc = new JSDOM(renderReport(input)).window.document;
+    for (const id of CHART_IDS) expect(doc.getElementById(id)).not.toBeNull();
+    const fault = input.summary.health.faults[0]!;
+    const m = doc.querySelector('#chart-lanes g.marker[data-event="fault"]')!;
+    expect(Number(m.getAttribute('data-t'))).toBe(fault.at);
+    expect(doc.querySelectorAll('#fault-table tbody tr')).toHaveLength(input.summary.health.faults.length);
+  });
+});
+
+describe('deploysim report', () => {
+  it('report <run-dir> writes report.html atomically and exits 0', async () => {
+    rmSync(join(runDir, 'report.html'));
+    const r = await report([runDir]);
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual([`wrote ${join(runDir, 'report.html')}`]);
+    expect(readFileSync(join(runDir, 'report.html'), 'utf8')).toBe(renderReport(readRunDir(runDir)));
+    expect(readdirSync(runDir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('report <run-dir> --out FILE writes there', async () => {
+    const out = join(root, 'elsewhere.html');
+    const r = await report([runDir, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(existsSync(out)).toBe(true);
+  });
+
+  it('report <folder without summary.json/timeline.csv> exits 2 with a clear message', async () => {
+    const empty = mkdtempSync(join(root, 'empty-'));
+    writeFileSync(join(empty, 'timeline.csv'), 't\n10\n');
+    const r = await report([empty]);
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toMatch(/not a run folder: missing summary\.json/);
+    expect(existsSync(join(empty, 'report.html'))).toBe(false);
+  });
+
+  it('report <missing folder> exits 2', async () => {
+    const r = await report([join(root, 'nope')]);
+    expect(r.code).toBe(2);
+  });
+});
