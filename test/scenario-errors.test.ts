@@ -263,7 +263,7 @@ const rows: Row[] = [
     file: 'test/fixtures/traces/scenario.yaml',
     overrides: ["deployment={environment: development, max_replica: 2}"],
     lines: [
-      `--set deployment={environment: development, max_replica: 2} deployment.max_replica: found an unknown key, allowed environment, instance, initial_state, initial_replicas, runtime, autoscaling, startup, service_time, is_healthy`,
+      `--set deployment={environment: development, max_replica: 2} deployment.max_replica: found an unknown key, allowed environment, instance, initial_state, initial_replicas, runtime, autoscaling, startup, service_time, is_healthy (\`max_replica\` belongs in \`deployment.autoscaling\`)`,
     ],
   },
   {
@@ -363,6 +363,15 @@ describe('ScenarioError', () => {
     const text = 'deployment: { runtime: { health_checks: { restart_check_delay_seconds: 90s } } }\ntraffic: [{ kind: poisson, rate: 1 }]\n';
     expect(messagesOf(() => loadScenarioText(text, 'x.yaml'))).toEqual([
       'x.yaml:1:41 deployment.runtime.health_checks.restart_threshold_seconds: found nothing (the default 1800), allowed restart_check_delay_seconds + restart_threshold_seconds ≤ 1800 (baseten-2025); here 90 + 1800 = 1890',
+    ]);
+  });
+
+  it('a key put in the wrong mapping says where it belongs', () => {
+    const text = 'deployment: { max_replica: 3, probe_period: 5s }\ntraffic: [{ kind: poisson, rate: 1 }]\n';
+    const allowed = 'environment, instance, initial_state, initial_replicas, runtime, autoscaling, startup, service_time, is_healthy';
+    expect(messagesOf(() => loadScenarioText(text, 'x.yaml'))).toEqual([
+      `x.yaml:1:15 deployment.max_replica: found an unknown key, allowed ${allowed} (\`max_replica\` belongs in \`deployment.autoscaling\`)`,
+      `x.yaml:1:31 deployment.probe_period: found an unknown key, allowed ${allowed} (\`probe_period\` belongs in \`assumptions\`)`,
     ]);
   });
 

@@ -287,6 +287,14 @@ describe('overrides (--set, --seed, --duration) edit the document before validat
   });
 });
 
+describe('scenarios/*.yaml', () => {
+  it('every scenario in the repository validates without warnings', async () => {
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync('scenarios').filter((f) => f.endsWith('.yaml'));
+    for (const f of files) expect(loadScenario(`scenarios/${f}`).warnings, f).toEqual([]);
+  });
+});
+
 describe('the example of SPEC §7', () => {
   it('validates and converts', () => {
     const yaml = `
@@ -337,5 +345,32 @@ output: { sample_interval: 10s, requests: false }
     expect(r.config.traffic).toHaveLength(6);
     expect(r.config.faults).toHaveLength(8);
     expect(r.config.deployment.startup.image_pull).toEqual({ dist: 'lognormal', median: 40, sigma: Math.log(3) / Z99 });
+  });
+});
+
+describe('YAML conveniences', () => {
+  it('anchors, aliases and << merge keys', () => {
+    const r = load(
+      [
+        'deployment:',
+        '  startup:',
+        '    image_pull: &slow { dist: uniform, min: 30s, max: 1m }',
+        '    load: *slow',
+        'traffic:',
+        '  - &base { kind: poisson, rate: 1, end: 10m }',
+        '  - { <<: *base, start: 10m, end: null, rate: 3 }',
+      ].join('\n'),
+    );
+    expect(r.config.deployment.startup.load).toEqual({ dist: 'uniform', min: 30, max: 60 });
+    expect(r.config.traffic).toEqual([
+      { kind: 'poisson', rate: 1, start: 0, end: 600 },
+      { kind: 'poisson', rate: 3, start: 600, end: null },
+    ]);
+  });
+
+  it('null means "not set" for the optional blocks that may be null', () => {
+    const r = load(`deployment: { is_healthy: null, environment: development }\nrequest: { max_queue: null }\n${POISSON}`);
+    expect(r.config.deployment.is_healthy).toBeNull();
+    expect(r.config.request.max_queue).toBeNull();
   });
 });

@@ -156,9 +156,12 @@ export function text(dflt: Default<string> = REQUIRED) {
   return field('a string', (v): Checked<string> => (typeof v === 'string' ? { value: v } : { allowed: 'a string' }), dflt);
 }
 
-/** A key that exists but is refused in this context (e.g. under this platform): `because` says why. */
+/**
+ * A key that exists but is refused in this context (e.g. under this platform): `because` says
+ * why. Absent or `null` (the key's "not set") is accepted.
+ */
 export function refused(because: string) {
-  return field<null>(because, () => ({ allowed: because }), null);
+  return field<null>(because, (v) => (v === null ? { value: null } : { allowed: because }), null);
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { stringify } from 'yaml';
 import type { z } from 'zod';
+import { defaultConfig } from '../model/config.js';
 import { UNKNOWN_KEYS_PREFIX } from './fields.js';
 import { locate, type Override, type Path, type Source } from './source.js';
 import { closest } from './suggest.js';
@@ -105,7 +106,9 @@ export function formatProblems(
     if (p.unknownKey) {
       const key = String(p.path[p.path.length - 1]);
       const near = closest(key, p.unknownKey);
-      body = `found an unknown key, allowed ${p.unknownKey.join(', ')}${near ? ` (did you mean \`${near}\`?)` : ''}`;
+      const home = near ? undefined : keyHomes().get(key);
+      const hint = near ? ` (did you mean \`${near}\`?)` : home ? ` (\`${key}\` belongs in ${home.map((h) => `\`${h}\``).join(' or ')})` : '';
+      body = `found an unknown key, allowed ${p.unknownKey.join(', ')}${hint}`;
     } else {
       const v = valueAt(ctx.data, p.path);
       const found = v === undefined && p.defaulted !== undefined ? `nothing (the default ${p.defaulted})` : render(v);
@@ -115,6 +118,29 @@ export function formatProblems(
   });
   lines.sort((a, b) => a.order[0]! - b.order[0]! || a.order[1]! - b.order[1]! || a.order[2]! - b.order[2]!);
   return [...new Set(lines.map((l) => l.line))];
+}
+
+let homes: Map<string, string[]> | null = null;
+
+/**
+ * Where each settings key lives, from the shape of defaultConfig() (its keys are the file's):
+ * `max_replica` → deployment.autoscaling. For a key put in the wrong mapping. Lists and
+ * distributions are skipped: their keys depend on `kind:`/`dist:`.
+ */
+function keyHomes(): Map<string, string[]> {
+  if (homes) return homes;
+  const found = new Map<string, string[]>();
+  const walk = (v: unknown, path: string[]) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || 'dist' in v) return;
+    for (const [k, child] of Object.entries(v)) {
+      const home = path.length === 0 ? '(top level)' : path.join('.');
+      found.set(k, [...(found.get(k) ?? []), home]);
+      walk(child, [...path, k]);
+    }
+  };
+  walk(defaultConfig(), []);
+  homes = found;
+  return found;
 }
 
 /** A warning about the value at `path`, in the shape of an error line. */

@@ -24,7 +24,7 @@ export interface SyntaxProblem extends Position {
 
 export function parseSource(text: string): { source: Source; errors: SyntaxProblem[]; warnings: SyntaxProblem[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, merge: true });
   const problem = (e: { message: string; linePos?: [Position] | [Position, Position]; pos: [number, number] }): SyntaxProblem => {
     const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
     // prettyErrors appends " at line L, column C:" and a code excerpt; keep the first sentence.
