@@ -1,0 +1,79 @@
+/**
+ * The per-run numbers a sweep keeps from a Summary (SPEC §9). One run = one record of these;
+ * everything downstream (CSV, statistics, chart) reads only this, never the Summary.
+ */
+import type { Summary } from '../model/summary.js';
+
+export const METRICS = [
+  'arrived',
+  'failed_requests',
+  'availability',
+  'latency_p50_s',
+  'latency_p99_s',
+  'queue_wait_mean_s',
+  'restarts',
+  'traffic_stops',
+  'fault_to_stop_s',
+  'cold_starts',
+  'billed_minutes',
+  'cost',
+  'minutes_not_serving',
+] as const;
+
+export type MetricName = (typeof METRICS)[number];
+
+export type Metrics = Record<MetricName, number | null>;
+
+/** Which way is better, for --require hints and the chart's captions. */
+export const LOWER_IS_BETTER: Readonly<Record<MetricName, boolean | null>> = {
+  arrived: null,
+  failed_requests: true,
+  availability: false,
+  latency_p50_s: true,
+  latency_p99_s: true,
+  queue_wait_mean_s: true,
+  restarts: true,
+  traffic_stops: null,
+  fault_to_stop_s: true,
+  cold_starts: true,
+  billed_minutes: true,
+  cost: true,
+  minutes_not_serving: true,
+};
+
+export function isMetric(name: string): name is MetricName {
+  return (METRICS as readonly string[]).includes(name);
+}
+
+/**
+ * Mean of (traffic_stopped_at − at) over the faults whose replica had its traffic stopped;
+ * null when no fault led to a stop (a fault that never stopped traffic has no such time).
+ */
+export function faultToStop(summary: Summary): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const f of summary.health.faults) {
+    if (f.traffic_stopped_at === null) continue;
+    sum += f.traffic_stopped_at - f.at;
+    n++;
+  }
+  return n === 0 ? null : sum / n;
+}
+
+export function metricsOf(summary: Summary): Metrics {
+  return {
+    arrived: summary.requests.arrived,
+    failed_requests: summary.requests.failed,
+    availability: summary.availability,
+    latency_p50_s: summary.latency_s.p50,
+    latency_p99_s: summary.latency_s.p99,
+    queue_wait_mean_s: summary.queue_wait_s.mean,
+    restarts: summary.replicas.restarts,
+    traffic_stops: summary.replicas.traffic_stops,
+    fault_to_stop_s: faultToStop(summary),
+    cold_starts: summary.replicas.cold_starts,
+    billed_minutes: summary.billing.billed_minutes,
+    cost: summary.billing.cost,
+    minutes_not_serving: summary.billing.minutes_not_serving,
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * results.csv: one row per (variant, seed), sorted by variant then seed, whatever order the runs
+ * finished in, so the file is byte-identical for any --workers and for merged shards.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { Variant } from './grid.js';
+import type { RunRecord } from './journal.js';
+import { METRICS } from './metrics.js';
+import { fmtNum } from './format.js';
+
+export function sortRecords(records: readonly RunRecord[]): RunRecord[] {
+  return [...records].sort((a, b) => a.variant - b.variant || a.seed - b.seed);
+}
+
+export function resultsCsv(axisColumns: readonly string[], variants: readonly Variant[], records: readonly RunRecord[]): string {
+  const header = ['variant', ...axisColumns, 'seed', ...METRICS];
+  const rows = sortRecords(records).map((r) => [
+    String(r.variant),
+    ...variants[r.variant]!.values,
+    String(r.seed),
+    ...METRICS.map((m) => fmtNum(r.metrics[m])),
+  ]);
+  return stringify([header, ...rows]);
+}

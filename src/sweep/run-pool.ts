@@ -1,0 +1,50 @@
+/**
+ * Where runs execute: a tinypool of worker threads running the compiled worker (dist/sweep/worker.js),
+ * or, for tests, a function in this thread.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Tinypool } from 'tinypool';
+import type { Metrics } from './metrics.js';
+import type { RunTask } from './simulator.js';
+
+export interface Executor {
+  run(task: RunTask, signal: AbortSignal): Promise<Metrics>;
+  close(): Promise<void>;
+}
+
+/**
+ * The compiled worker next to this module (when running from dist/), else the one in dist/
+ * (when this module runs from src/ under vitest or tsx: workers always run compiled JS).
+ */
+export function workerFile(): string {
+  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
+  if (existsSync(here)) return here;
+  const built = fileURLToPath(new URL('../../dist/sweep/worker.js', import.meta.url));
+  if (existsSync(built)) return built;
+  throw new Error(`sweep worker not found at ${here} or ${built}: run \`npm run build\` first`);
+}
+
+export function poolExecutor(workers: number): Executor {
+  const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+  return {
+    run: (task, signal) => pool.run(task, { signal }) as Promise<Metrics>,
+    close: () => pool.destroy(),
+  };
+}
+
+/** Runs in this thread, one at a time (tests, and fakes before the simulator exists). */
+export function inlineExecutor(fn: (task: RunTask) => Metrics | Promise<Metrics>): Executor {
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    run(task, signal) {
+      const p = chain.then(() => {
+        if (signal.aborted) throw new DOMException('aborted', 'AbortError');
+        return fn(task);
+      });
+      chain = p.catch(() => undefined);
+      return p;
+    },
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * `deploysim sweep` and `deploysim compare`: validate every variant, then run the missing runs of
+ * the deterministic run list (or of this shard) on the pool, journaling each as it finishes, and
+ * write the outputs. Returns the exit code (0 ok, 1 a run failed, 2 bad input, 130 interrupted).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { GridError, parseVary, type Run, type Variant } from './grid.js';
+import { Journal, readJournal, type RunRecord } from './journal.js';
+import { comparisonTable } from './comparison.js';
+import { writeOutputs, writePartialOutputs, writeSweepJson } from './outputs.js';
+import { fileSha256, runKey, runsOf, SWEEP_FORMAT, variantsOf, type SweepArgs } from './plan.js';
+import { createProgress } from './progress.js';
+import { parseMinimize, parseRequirement } from './requirements.js';
+import type { Executor } from './run-pool.js';
+import { inShard, parseShard, shardDirName, type Shard } from './shard.js';
+import { scenarioMessages, type LoadScenario } from './simulator.js';
+
+export interface Io {
+  out(text: string): void;
+  /** Messages; progress goes to `errStream`. */
+  err(text: string): void;
+  errStream: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export interface SweepDeps {
+  load: LoadScenario;
+  executor(workers: number): Executor;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface SweepOptions {
+  command: 'sweep' | 'compare';
+  files: string[];
+  vary: string[];
+  seeds: string;
+  firstSeed: string;
+  workers: string;
+  out: string | null;
+  shard: string | null;
+  require: string[];
+  minimize: string | null;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_RUN_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+export const EXIT_INTERRUPTED = 130;
+
+function positiveInt(name: string, text: string, errors: string[], min = 1): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+    errors.push(`${name} ${text}: found ${JSON.stringify(text)}, allowed an integer ≥ ${min}`);
+    return min;
+  }
+  return n;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Parse the options into the sweep's arguments; every problem is collected. */
+export function buildArgs(opts: SweepOptions, env: NodeJS.ProcessEnv): { args: SweepArgs; workers: number } | { errors: string[] } {
+  const errors: string[] = [];
+  const seeds = positiveInt('--seeds', opts.seeds, errors);
+  const firstSeed = positiveInt('--first-seed', opts.firstSeed, errors, 0);
+  const workers = positiveInt('--workers', opts.workers, errors);
+  let vary: SweepArgs['vary'] = [];
+  if (opts.command === 'sweep') {
+    try {
+      vary = parseVary(opts.vary);
+    } catch (err) {
+      errors.push(...(err instanceof GridError ? err.messages : [errorText(err)]));
+    }
+  }
+  for (const r of opts.require) {
+    try {
+      parseRequirement(r);
+    } catch (err) {
+      errors.push(errorText(err));
+    }
+  }
+  if (opts.minimize !== null) {
+    try {
+      parseMinimize(opts.minimize);
+    } catch (err) {
+      errors.push(errorText(err));
+    }
+  }
+  let shard: Shard | null = null;
+  if (opts.shard !== null) {
+    try {
+      shard = parseShard(opts.shard, env);
+    } catch (err) {
+      errors.push(errorText(err));
+    }
+  }
+  const scenarios: SweepArgs['scenarios'] = [];
+  for (const path of opts.files) {
+    if (!existsSync(path)) errors.push(`${path}: file not found`);
+    else scenarios.push({ path, sha256: fileSha256(path) });
+  }
+  if (errors.length > 0) return { errors };
+  const args: SweepArgs = {
+    format: SWEEP_FORMAT,
+    command: opts.command,
+    scenarios,
+    vary,
+    seeds,
+    first_seed: firstSeed,
+    require: opts.require,
+    minimize: opts.minimize,
+    shard,
+  };
+  return { args, workers };
+}
+
+/** Load every variant once (with the first seed) so a bad key or value stops the sweep before any run. */
+export async function validateVariants(variants: readonly Variant[], load: LoadScenario, seed: number): Promise<{ names: string[]; errors: string[] }> {
+  const errors: string[] = [];
+  const names: string[] = [];
+  for (const v of variants) {
+    try {
+      const { config } = await load(resolve(v.file), { overrides: v.overrides, seed });
+      names.push(config.name);
+    } catch (err) {
+      names.push('');
+      for (const line of scenarioMessages(err) ?? [errorText(err)]) if (!errors.includes(line)) errors.push(line);
+    }
+  }
+  return { names, errors };
+}
+
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
+}
+
+export function defaultOutDir(args: SweepArgs, names: readonly string[]): string {
+  if (args.command === 'compare') return join('reports', `compare-${slug(names[0]!)}-vs-${slug(names[1]!)}`);
+  return join('reports', `sweep-${slug(names[0]!)}`);
+}
+
+export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, signal?: AbortSignal): Promise<number> {
+  const built = buildArgs(opts, deps.env ?? process.env);
+  if ('errors' in built) {
+    for (const e of built.errors) io.err(e);
+    return EXIT_BAD_INPUT;
+  }
+  const { args, workers } = built;
+  const variants = variantsOf(args);
+  const { names, errors } = await validateVariants(variants, deps.load, args.first_seed);
+  if (errors.length > 0) {
+    for (const e of errors) io.err(e);
+    return EXIT_BAD_INPUT;
+  }
+
+  const baseDir = opts.out ?? defaultOutDir(args, names);
+  const dir = args.shard ? join(baseDir, shardDirName(args.shard)) : baseDir;
+  const key = runKey(args);
+  const journalPath = join(dir, 'runs.jsonl');
+  const allRuns = runsOf(args);
+  const myRuns = allRuns.filter((r) => inShard(r.k, args.shard));
+  const mine = new Set(myRuns.map((r) => r.k));
+
+  // A stale sweep.json with another key means the folder held other arguments: its runs are dropped.
+  const previous = existsSync(join(dir, 'sweep.json')) ? (JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { run_key?: string }) : null;
+  writeSweepJson(dir, args);
+  const journalContents = readJournal(journalPath, key);
+  const done = new Map<number, RunRecord>();
+  for (const r of journalContents.records) {
+    const run = allRuns[r.k];
+    if (run && mine.has(r.k) && run.variant === r.variant && run.seed === r.seed) done.set(r.k, r);
+  }
+  if (previous?.run_key && previous.run_key !== key && journalContents.foreign > 0) {
+    io.err(`${journalPath}: ${journalContents.foreign} runs of a sweep with other arguments dropped`);
+  }
+  const todo = myRuns.filter((r) => !done.has(r.k));
+
+  const shardNote = args.shard ? ` (shard ${args.shard.index}/${args.shard.count}: ${myRuns.length} runs)` : '';
+  io.err(
+    `${args.command}: ${variants.length} variants × ${args.seeds} seeds (${args.first_seed}–${args.first_seed + args.seeds - 1}) = ${allRuns.length} runs${shardNote}` +
+      (done.size > 0 ? `; ${done.size} already in ${journalPath}, resuming` : '') +
+      `; ${todo.length} to run on ${Math.min(workers, Math.max(1, todo.length))} workers → ${dir}`,
+  );
+
+  if (todo.length > 0) {
+    const result = await executeRuns(todo, variants, key, new Journal(journalPath, key, journalContents), deps.executor(workers), myRuns.length, done, io, signal);
+    if (result !== EXIT_OK) return result;
+  }
+
+  const records = [...done.values()];
+  if (args.shard) {
+    writePartialOutputs(dir, args, records);
+    io.err(`shard ${args.shard.index}/${args.shard.count} complete: ${records.length} runs in ${dir}; join the shards with \`deploysim merge <shard dirs...> --out DIR\``);
+    return EXIT_OK;
+  }
+  const cmp = writeOutputs(dir, args, records);
+  io.out(comparisonTable(cmp));
+  io.err(`wrote ${join(dir, 'results.csv')}, comparison.csv, comparison.html`);
+  return EXIT_OK;
+}
+
+async function executeRuns(
+  todo: readonly Run[],
+  variants: readonly Variant[],
+  key: string,
+  journal: Journal,
+  executor: Executor,
+  total: number,
+  done: Map<number, RunRecord>,
+  io: Io,
+  signal?: AbortSignal,
+): Promise<number> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort);
+  const progress = createProgress(total, done.size, io.errStream, 'sweep');
+  let failure: string | null = null;
+  try {
+    await Promise.all(
+      todo.map(async (run) => {
+        const v = variants[run.variant]!;
+        try {
+          const metrics = await executor.run({ file: resolve(v.file), overrides: v.overrides, seed: run.seed }, controller.signal);
+          const rec: RunRecord = { key, k: run.k, variant: run.variant, seed: run.seed, metrics };
+          journal.append(rec);
+          done.set(run.k, rec);
+          progress.tick();
+        } catch (err) {
+          if (controller.signal.aborted) return; // interrupted, or another run failed first
+          failure ??= `run failed: variant ${v.index} (${v.label}), seed ${run.seed}: ${errorText(err)}`;
+          controller.abort();
+        }
+      }),
+    );
+  } finally {
+    progress.stop();
+    signal?.removeEventListener('abort', onAbort);
+    journal.close();
+    await executor.close();
+  }
+  if (failure !== null) {
+    io.err(failure);
+    io.err(`${done.size} finished runs kept in ${journal.path}`);
+    return EXIT_RUN_FAILED;
+  }
+  if (signal?.aborted) {
+    io.err(`interrupted: ${done.size} of ${total} runs kept in ${journal.path}; rerun the same command to resume`);
+    return EXIT_INTERRUPTED;
+  }
+  return EXIT_OK;
+}

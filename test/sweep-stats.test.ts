@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { incompleteBeta, lnGamma, mean, meanCi, pairedDiff, sampleSd, tCdf, tQuantile } from '../src/sweep/stats.js';
+import { dominates, paretoFront } from '../src/sweep/pareto.js';
+
+describe('tQuantile(p, dof)', () => {
+  // Two-sided 95 % critical values from a printed t table (4 decimals).
+  const table: [number, number][] = [
+    [1, 12.7062],
+    [2, 4.3027],
+    [3, 3.1824],
+    [4, 2.7764],
+    [5, 2.5706],
+    [9, 2.2622],
+    [10, 2.2281],
+    [19, 2.0930],
+    [29, 2.0452],
+    [30, 2.0423],
+    [60, 2.0003],
+    [120, 1.9799],
+  ];
+  for (const [dof, t] of table) {
+    it(`tQuantile(0.975, ${dof}) = ${t}`, () => expect(tQuantile(0.975, dof)).toBeCloseTo(t, 4));
+  }
+  it('tQuantile(0.95, 10) = 1.8125 and tQuantile(0.995, 5) = 4.0321 (other columns of the table)', () => {
+    expect(tQuantile(0.95, 10)).toBeCloseTo(1.8125, 4);
+    expect(tQuantile(0.995, 5)).toBeCloseTo(4.0321, 4);
+  });
+  it('tQuantile(p, dof) is odd around 0.5 and tends to the normal quantile for large dof', () => {
+    expect(tQuantile(0.5, 7)).toBe(0);
+    expect(tQuantile(0.025, 4)).toBeCloseTo(-2.7764, 4);
+    expect(tQuantile(0.975, 100000)).toBeCloseTo(1.96, 3);
+  });
+  it('tQuantile rejects p outside (0, 1) and dof < 1', () => {
+    expect(() => tQuantile(1, 3)).toThrow(/p = 1/);
+    expect(() => tQuantile(0.9, 0)).toThrow(/dof = 0/);
+  });
+  it('tCdf(t, 1) is the Cauchy CDF: 0.5 + atan(t)/π', () => {
+    for (const t of [-3, -0.5, 0, 1, 7]) expect(tCdf(t, 1)).toBeCloseTo(0.5 + Math.atan(t) / Math.PI, 12);
+  });
+  it('incompleteBeta(x, 1, 1) = x and lnGamma(5) = ln 24', () => {
+    expect(incompleteBeta(0.3, 1, 1)).toBeCloseTo(0.3, 12);
+    expect(lnGamma(5)).toBeCloseTo(Math.log(24), 12);
+  });
+});
+
+describe('meanCi(xs)', () => {
+  it('meanCi([1, 2, 3, 4, 5]) = 3 ± t(0.975, 4)·√2.5/√5 = 3 ± 1.9632 (by hand)', () => {
+    // s² = (4 + 1 + 0 + 1 + 4) / 4 = 2.5; s/√n = √0.5 = 0.70711; × 2.77645 = 1.96324.
+    const e = meanCi([1, 2, 3, 4, 5]);
+    expect(e.n).toBe(5);
+    expect(e.mean).toBe(3);
+    expect(sampleSd([1, 2, 3, 4, 5])).toBeCloseTo(Math.sqrt(2.5), 12);
+    expect(e.low).toBeCloseTo(3 - 1.96324, 4);
+    expect(e.high).toBeCloseTo(3 + 1.96324, 4);
+  });
+  it('meanCi([10, 12]) = 11 ± 12.706 · √2/√2 = 11 ± 12.706 (two values, 1 dof)', () => {
+    const e = meanCi([10, 12]);
+    expect(e.low).toBeCloseTo(11 - 12.7062, 3);
+    expect(e.high).toBeCloseTo(11 + 12.7062, 3);
+  });
+  it('meanCi of one value has a mean and no interval; of none, nothing', () => {
+    expect(meanCi([4])).toEqual({ n: 1, mean: 4, low: null, high: null });
+    expect(meanCi([])).toEqual({ n: 0, mean: null, low: null, high: null });
+    expect(mean([])).toBeNull();
+  });
+  it('meanCi of equal values has a zero-width interval', () => {
+    expect(meanCi([0.25, 0.25, 0.25])).toEqual({ n: 3, mean: 0.25, low: 0.25, high: 0.25 });
+  });
+});
+
+describe('pairedDiff(a, b)', () => {
+  it('pairedDiff(a, a) is exactly 0 with a 0-width interval', () => {
+    const a = [0.1, 0.7, 1e9 + 0.3, 3.3333333, 42];
+    expect(pairedDiff(a, a)).toEqual({ n: 5, mean: 0, low: 0, high: 0 });
+  });
+  it('pairedDiff uses per-seed differences: a constant shift has a 0-width interval however noisy a is', () => {
+    const a = [5, 50, 500, 7];
+    const b = a.map((x) => x + 2);
+    expect(pairedDiff(a, b)).toEqual({ n: 4, mean: 2, low: 2, high: 2 });
+  });
+  it('pairedDiff([1,2,3], [2,4,5]) = mean of [1,2,2] ± t(0.975,2)·s/√3 (by hand)', () => {
+    // d = [1, 2, 2], mean 5/3, s² = ((2/3)² + 2·(1/3)²)/2 = 1/3, s/√3 = 1/3, × 4.3027 = 1.43423.
+    const e = pairedDiff([1, 2, 3], [2, 4, 5]);
+    expect(e.mean).toBeCloseTo(5 / 3, 12);
+    expect(e.low).toBeCloseTo(5 / 3 - 1.43423, 4);
+    expect(e.high).toBeCloseTo(5 / 3 + 1.43423, 4);
+  });
+  it('pairedDiff skips seeds where either value is missing', () => {
+    expect(pairedDiff([1, null, 3], [2, 5, null]).n).toBe(1);
+  });
+});
+
+describe('paretoFront(points)', () => {
+  it('paretoFront marks the points no other point beats in both cost (x) and failures (y)', () => {
+    const pts = [
+      { x: 10, y: 5 }, // front
+      { x: 12, y: 5 }, // dominated by 0 (same failures, dearer)
+      { x: 8, y: 9 }, // front (cheapest)
+      { x: 15, y: 1 }, // front (fewest failures)
+      { x: 14, y: 6 }, // dominated by 0
+      { x: 10, y: 5 }, // equal to 0: neither dominates, both on the front
+      { x: null, y: 0 }, // no cost: never on the front
+    ];
+    expect(paretoFront(pts)).toEqual([true, false, true, true, false, true, false]);
+  });
+  it('dominates(a, b) needs at least as good in both and better in one', () => {
+    expect(dominates({ x: 1, y: 1 }, { x: 1, y: 2 })).toBe(true);
+    expect(dominates({ x: 1, y: 1 }, { x: 1, y: 1 })).toBe(false);
+    expect(dominates({ x: 0, y: 3 }, { x: 1, y: 2 })).toBe(false);
+  });
+});
