@@ -104,7 +104,7 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
 
   const ctx = schemaContext(file, data);
   const defaultName = basename(file, extname(file));
-  const result = scenarioSchema(ctx, defaultName).safeParse(data);
+  const result = schemaFor(ctx, defaultName).safeParse(data);
   const fmt = { file, source, data, overrides };
   if (!result.success) {
     throw new ScenarioError([...formatProblems(problemsFromZod(result.error.issues), fmt), ...overrideErrors]);
@@ -166,6 +166,23 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     explore: parsed.explore ?? null,
     expect: parsed.expect ?? null,
   };
+}
+
+/**
+ * Building the schema costs ~10 ms (zod compiles each new object schema), parsing with a built
+ * one ~0.1 ms. Sweeps load the same file hundreds of times, so keep the few schemas in use.
+ */
+const schemas = new Map<string, ReturnType<typeof scenarioSchema>>();
+
+function schemaFor(ctx: SchemaContext, defaultName: string): ReturnType<typeof scenarioSchema> {
+  const key = JSON.stringify([ctx.file, ctx.platform, ctx.environment, ctx.firstNonTrace, defaultName]);
+  let schema = schemas.get(key);
+  if (!schema) {
+    if (schemas.size >= 64) schemas.clear();
+    schema = scenarioSchema(ctx, defaultName);
+    schemas.set(key, schema);
+  }
+  return schema;
 }
 
 /** What the schema depends on, read tolerantly from the unvalidated data. */

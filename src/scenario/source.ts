@@ -162,5 +162,9 @@ export function parseOverrideValue(text: string): { value: unknown } | { message
     const why = doc.errors[0]!.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     return { message: `found a malformed value ${JSON.stringify(text)} (${why}), allowed a YAML scalar or flow collection` };
   }
-  return { value: doc.toJS() };
+  try {
+    return { value: doc.toJS() };
+  } catch (e) {
+    return { message: `found a value that cannot be read ${JSON.stringify(text)} (${(e as Error).message}), allowed a YAML scalar or flow collection` };
+  }
 }
