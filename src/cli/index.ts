@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import type { Io } from './io.js';
 import { registerCheckCommand } from './check.js';
+import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run-command.js';
+import { registerSweepCommands } from './sweep.js';
 import { registerValidateCommand } from './validate-command.js';
 
 /** Exit codes: 0 ok; 1 the run failed or a check found a violation; 2 bad input. */
@@ -14,6 +16,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
   registerRunCommand(program, sub);
   registerValidateCommand(program, sub);
+  registerReportCommand(program, sub.exit, sub);
+  registerSweepCommands(program, sub.exit);
   registerCheckCommand(program, sub);
   for (const c of program.commands) c.exitOverride();
   try {
