@@ -13,13 +13,13 @@ import { loadScenario } from '../src/scenario/load.js';
 import type { EventRow, TimelineRow } from '../src/model/summary.js';
 import { simulate } from '../src/run.js';
 import { CHART_IDS, renderReport, type ReportInput } from '../src/report/render-report.js';
-import { sevenDayRun, shortRunWithFault } from './report-fixtures.js';
+import { manyReplicasRun, sevenDayRun, shortRunWithFault } from './report-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = resolve('reports/screenshots');
 
-function simulated(name: string): ReportInput {
-  const { config } = loadScenario(`scenarios/${name}.yaml`);
+function simulated(name: string, duration?: string): ReportInput {
+  const { config } = loadScenario(`scenarios/${name}.yaml`, duration ? { duration } : {});
   const timeline: TimelineRow[] = [];
   const events: EventRow[] = [];
   const summary = simulate(config, { sample: (r) => timeline.push(r), event: (r) => events.push(r) });
@@ -31,7 +31,10 @@ const CASES: [string, () => ReportInput][] = [
   ['fixture-seven-days', sevenDayRun],
   ['sim-cuda-error', () => simulated('cuda-error')],
   ['sim-crash-loop', () => simulated('crash-loop')],
+  ['fixture-many-replicas', manyReplicasRun],
   ['sim-diurnal-day', () => simulated('diurnal-day')],
+  ['sim-diurnal-7d', () => simulated('diurnal-day', '7d')],
+  ['sim-scale-to-zero-trace', () => simulated('scale-to-zero-trace')],
 ];
 
 describe.skipIf(!existsSync(CHROMIUM))('report in headless Chromium', () => {
@@ -69,7 +72,7 @@ describe.skipIf(!existsSync(CHROMIUM))('report in headless Chromium', () => {
       }
       expect(await page.locator('#fault-table, #faults').count()).toBeGreaterThan(0);
       await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-      await page.locator('#fig-chart-lanes').screenshot({ path: join(OUT, `${name}-lanes.png`) });
+      for (const id of CHART_IDS) await page.locator(`#fig-${id}`).screenshot({ path: join(OUT, `${name}-${id}.png`) });
 
       const tip = page.locator('#hover-tip');
       await expect.poll(() => tip.isHidden()).toBe(true);

@@ -207,3 +207,43 @@ export function sevenDayRun(): ReportInput {
   });
   return { config, summary: s, timeline, events };
 }
+
+/**
+ * Two hours of churn: 200 replicas, each up for 10–40 min, about 60 at once at the peak, so
+ * the lanes must pack (more than 40 replicas) and shrink (more than 40 lanes).
+ */
+export function manyReplicasRun(): ReportInput {
+  const duration = 7200;
+  const events: EventRow[] = [];
+  for (let i = 0; i < 200; i++) {
+    const start = Math.floor((i * 6000) / 200);
+    const life = 600 + ((i * 7919) % 1800);
+    events.push(...coldStart(i, start, 10, 30));
+    if (i % 9 === 4) {
+      events.push(ev(start + 200, i, 'fault', null, null, 'kind=hang'), ev(start + 230, i, 'traffic_stopped', null, null, 'failures=3'));
+      events.push(ev(start + 260, i, 'restart', null, null, 'cause=liveness;backoff=0'), ev(start + 260, i, 'state', 'ready', 'loading'));
+      events.push(ev(start + 290, i, 'state', 'loading', 'ready'), ev(start + 300, i, 'routable'));
+    }
+    if (start + life < duration) {
+      events.push(ev(start + life, i, 'state', 'ready', 'terminating'), ev(start + life + 20, i, 'state', 'terminating', 'terminated'));
+    }
+  }
+  events.sort((a, b) => a.t - b.t);
+  const hs = new Map<number, number>();
+  const timeline: TimelineRow[] = [];
+  for (let t = 10; t <= duration; t += 10) {
+    for (const e of events) if (e.t <= t && e.t > t - 10 && e.event === 'state') hs.set(e.replica!, e.to === 'terminated' || e.to === 'terminating' ? 0 : 1);
+    const n = [...hs.values()].reduce((a, v) => a + v, 0);
+    timeline.push(row(t, { arrivals: n * 5, succeeded: n * 5, replicas: n, ready: n, routable: n, desired: n, in_flight: n, billed_minutes: t, cost: t * 0.02, latency_p50: 0.5, latency_p99: 1.5 }));
+  }
+  const config = defaultConfig();
+  config.name = 'many-replicas';
+  config.duration = duration;
+  config.deployment.autoscaling.max_replica = 80;
+  return {
+    config,
+    summary: summary({ scenario: 'many-replicas', duration_s: duration, health: { faults: [] }, warnings: [] }),
+    timeline,
+    events,
+  };
+}

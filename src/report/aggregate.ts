@@ -10,7 +10,7 @@ export const FAILED_STATUSES = ['429', '500', '502', '503', '504'] as const;
  *
  * Counters are summed (charts divide by the bucket's length to get a rate); replica
  * counts are time means over the bucket, so the stacked states still add up to the mean
- * replica count; `desired`, `in_flight`, `queued` are maxima (a spike must not average
+ * replica count; `in_flight`, `queued` are maxima and `desired` has its max, min and mean (a spike must not average
  * away); p50 is the median of the rows' p50s and p99 the maximum of their p99s (percentiles
  * do not combine exactly; these err on the visible side); cumulative columns take the
  * bucket's last value.
@@ -34,6 +34,10 @@ export interface Buckets {
   traffic_stopped: number[];
   backoff: number[];
   desired: (number | null)[];
+  /** The bucket's smallest desired count (with `desired`, the band the autoscaler moved in). */
+  desiredMin: (number | null)[];
+  /** The mean desired count over the bucket's rows. */
+  desiredMean: (number | null)[];
   in_flight: number[];
   queued: number[];
   p50: (number | null)[];
@@ -61,6 +65,8 @@ export function aggregateTimeline(rows: readonly TimelineRow[], maxBuckets: numb
     traffic_stopped: [],
     backoff: [],
     desired: [],
+    desiredMin: [],
+    desiredMean: [],
     in_flight: [],
     queued: [],
     p50: [],
@@ -86,6 +92,9 @@ export function aggregateTimeline(rows: readonly TimelineRow[], maxBuckets: numb
     let stopped = 0;
     let backoff = 0;
     let desired: number | null = null;
+    let desiredMin: number | null = null;
+    let desiredSum = 0;
+    let desiredN = 0;
     let inFlight = 0;
     let queued = 0;
     const p50s: number[] = [];
@@ -108,7 +117,12 @@ export function aggregateTimeline(rows: readonly TimelineRow[], maxBuckets: numb
       stopped += st;
       waiting += Math.max(0, (r.ready ?? 0) - rt - st);
       backoff += r.backoff ?? 0;
-      if (r.desired != null) desired = desired === null ? r.desired : Math.max(desired, r.desired);
+      if (r.desired != null) {
+        desired = desired === null ? r.desired : Math.max(desired, r.desired);
+        desiredMin = desiredMin === null ? r.desired : Math.min(desiredMin, r.desired);
+        desiredSum += r.desired;
+        desiredN++;
+      }
       inFlight = Math.max(inFlight, r.in_flight ?? 0);
       queued = Math.max(queued, r.queued ?? 0);
       if (r.latency_p50 != null) p50s.push(r.latency_p50);
@@ -132,6 +146,8 @@ export function aggregateTimeline(rows: readonly TimelineRow[], maxBuckets: numb
     b.traffic_stopped.push(stopped / m);
     b.backoff.push(backoff / m);
     b.desired.push(desired);
+    b.desiredMin.push(desiredMin);
+    b.desiredMean.push(desiredN > 0 ? desiredSum / desiredN : null);
     b.in_flight.push(inFlight);
     b.queued.push(queued);
     b.p50.push(median(p50s));

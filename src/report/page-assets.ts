@@ -69,7 +69,7 @@ export function hoverData(b: Buckets, notServing: number[]): string {
     ['  awaiting first check', 'mean', r(b.waiting, 2)],
     ['  traffic-stopped', 'mean', r(b.traffic_stopped, 2)],
     ['  backoff', 'mean', r(b.backoff, 2)],
-    ['desired', 'count', b.desired],
+    ['desired (max)', 'count', b.desired],
     ['latency p50', 'latency', r(b.p50, 4)],
     ['latency p99', 'latency', r(b.p99, 4)],
     ['queued (max)', 'count', b.queued],

@@ -37,10 +37,11 @@ export function replicasChart(ctx: ChartContext): string {
     .stack<{ t: number; v: number }>()
     .keys(used.map((s) => s.key))
     .value((d, k) => b[k as (typeof STACK)[number]['key']][d.v] ?? 0)(rows);
-  const desired = stepRows(b, (i) => b.desired[i] ?? null);
+  // Bucketed, the line is the desired count's time mean (like the states), inside its min–max band.
+  const desired = stepRows(b, (i) => (b.rowsPerBucket > 1 ? b.desiredMean[i] : b.desired[i]) ?? null);
   const maxY = Math.max(
     d3.max(stacked, (s) => d3.max(s, (p) => p[1])) ?? 0,
-    d3.max(desired, (p) => p.v ?? 0) ?? 0,
+    d3.max(b.desired, (v) => v ?? 0) ?? 0,
     1,
   );
   const y = d3.scaleLinear().domain([0, Math.max(maxY + 0.25, maxY * 1.05)]).nice(4).range([H, 0]);
@@ -63,13 +64,29 @@ export function replicasChart(ctx: ChartContext): string {
   stacked.forEach((s, k) => {
     body += `<path class="area-state" data-state="${s.key}" fill="${used[k]!.color}" d="${area(s) ?? ''}"/>`;
   });
-  body += `<path class="line-desired" fill="none" stroke="#111" stroke-width="1.4" d="${line(desired) ?? ''}"/>`;
+  // Bucketed, a flapping autoscaler (3, 4, 3, 4 …) drawn by its maxima is a comb of
+  // verticals; a mean line inside the min–max band reads as what it is.
+  const band = b.rowsPerBucket > 1 && b.desired.some((v, i) => v !== b.desiredMin[i]);
+  if (band) {
+    const rows2 = stepRows(b, (i) => [b.desiredMin[i] ?? null, b.desired[i] ?? null] as const);
+    const bandArea = d3
+      .area<{ t: number; v: readonly [number | null, number | null] }>()
+      .defined((p) => p.v[0] !== null && p.v[1] !== null)
+      .x((p) => x(p.t))
+      .y0((p) => y(p.v[0]!))
+      .y1((p) => y(p.v[1]!))
+      .curve(d3.curveStepAfter)
+      .digits(2);
+    body += `<path class="band-desired" fill="#111" fill-opacity="0.22" d="${bandArea(rows2) ?? ''}"/>`;
+  }
+  body += `<path class="line-desired" fill="none" stroke="#111" stroke-width="${band ? 1 : 1.4}" d="${line(desired) ?? ''}"/>`;
   body += panelLabel('replicas', 0, H);
   const legend = [
     ...used.map((s) => ({ label: s.label, color: s.color })),
     { label: 'desired (autoscaler)', color: '#111', kind: 'line' as const },
+    ...(band ? [{ label: 'desired, min–max in bucket', color: 'rgba(17,17,17,0.22)' }] : []),
   ];
-  const agg = b.rowsPerBucket > 1 ? ' States are time means over each bucket; desired is its maximum.' : '';
+  const agg = b.rowsPerBucket > 1 ? ' States are time means over each bucket; the desired line is its time mean too, the grey band the range it moved in.' : '';
   return chartFigure({
     id: 'chart-replicas',
     title: 'Replicas by state and the autoscaler’s desired count',
