@@ -24,7 +24,8 @@ export const UNKNOWN_KEYS_PREFIX = 'allowed-keys:';
 export function field<T>(required: string, check: (v: unknown) => Checked<T>, dflt: Default<T> = REQUIRED) {
   return z.any().optional().transform((v, ctx): T => {
     if (v === undefined) {
-      if (dflt !== REQUIRED) return dflt;
+      // Copy collection defaults so no two configs share (and could mutate) one array or object.
+      if (dflt !== REQUIRED) return typeof dflt === 'object' && dflt !== null ? structuredClone(dflt) : dflt;
       ctx.addIssue({ code: 'custom', message: required, input: v });
       return z.NEVER;
     }
@@ -37,7 +38,6 @@ export function field<T>(required: string, check: (v: unknown) => Checked<T>, df
   });
 }
 
-export { REQUIRED };
 
 /** A numeric range, as a sentence fragment: `30–1800`, `≥ 0`, `> 0`, `in (0, 1)`. */
 export interface Range {
@@ -165,8 +165,8 @@ export function refused(because: string) {
 }
 
 /**
- * A strict mapping: unknown keys are issues. Absent mappings are parsed as `{}` (so their
- * defaults apply); use `.unwrap()`-free `obj(...)` for required ones by passing `required: true`.
+ * A strict mapping: unknown keys are issues. The error function tells the formatter which keys
+ * are allowed (zod's unknown-key issue names only the unknown ones).
  */
 export function obj<S extends z.core.$ZodLooseShape>(shape: S) {
   const keys = Object.keys(shape);

@@ -4,6 +4,10 @@
  * schema depends on (platform, environment, traffic kinds), validate everything at once, and
  * format every problem as `file:line:col key.path: found X, allowed Y`.
  * No CLI knowledge here: no process.exit, no console output; errors are a ScenarioError.
+ *
+ * The pieces: source.ts (YAML with positions, overrides), schema.ts (what is allowed, defaults,
+ * relations between keys), fields.ts (zod leaves with "allowed ..." messages), issues.ts (the
+ * error lines), suggest.ts ("did you mean"), duration.ts, trace-csv.ts.
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';

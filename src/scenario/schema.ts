@@ -112,7 +112,7 @@ function dist(dflt: Dist | null, tokensRefusal: string | null) {
   const schema = dists(tokensRefusal);
   if (dflt === null) return schema;
   return z.any().optional().transform((v, ctx): Dist => {
-    if (v === undefined) return dflt;
+    if (v === undefined) return structuredClone(dflt);
     const r = schema.safeParse(v);
     if (r.success) return r.data;
     for (const issue of r.error.issues) ctx.addIssue(issue as never);
@@ -250,6 +250,12 @@ function deployment(ctx: SchemaContext) {
 
 // --- traffic (SPEC §7) ----------------------------------------------------------------------
 
+/**
+ * Defaults where SPEC is silent: every process runs from `start` 0 to the end of the run; a
+ * diurnal `period` is 1d and peaks at `peak_at` 0; a trace reads `time_column` TIMESTAMP at
+ * `speedup` 1. Rates are ≥ 0 (a sweep may set one to 0) except `constant`, whose spacing is
+ * 1/rate. Schedule steps must have strictly increasing `at` (two steps at one time is ambiguous).
+ */
 function traffic(ctx: SchemaContext) {
   const window = { start: duration({ min: 0 }, 0), end: optionalDuration({ min: 0 }) };
   const rate = num({ min: 0 });
