@@ -161,6 +161,29 @@ describe('checkInvariants', () => {
     ]);
   });
 
+  it('a warm replica is routable at creation without a check: its first checks start at container start (invariant 2)', () => {
+    // Found by test:deep: warm, probe_phase random (phase 9.313 s), checks at 9.313, 19.313, 29.313 s.
+    const warm = (stopAt: number): RunOutputs => {
+      const c = config();
+      c.deployment.initial_state = 'warm';
+      c.assumptions.probe_phase = 'random';
+      return {
+        config: c,
+        summary: { ...summary(), requests: { ...summary().requests, arrived: 0, succeeded: 0, in_flight_at_end: 0 }, billing: { ...summary().billing, billed_minutes: 10, cost: 1.0833 } },
+        events: [st(0, 0, null, 'ready'), ev(0, 0, 'routable'), ev(0, 0, 'fault', 'kind=cuda_error'), ev(stopAt, 0, 'traffic_stopped', 'failures=3')],
+        requests: [],
+      };
+    };
+    expect(checkInvariants(warm(29.313))).toEqual([]);
+    expect(checkInvariants(warm(19.313))).toEqual([
+      {
+        invariant: 2,
+        t: 19.313,
+        message: 'replica 0 stopped traffic at 19.313 s, 0.687 s too early: 3 failed checks need until 20 s (warm container start 0 s + (3 − 1) × 10 s)',
+      },
+    ]);
+  });
+
   it('catches a traffic stop whose failure count is not the threshold count (invariant 2)', () => {
     const vs = checkInvariants(run((r) => (r.events.find((e) => e.event === 'traffic_stopped')!.detail = 'failures=2')));
     expect(vs.map((v) => v.invariant)).toEqual([2]);

@@ -86,6 +86,11 @@ interface ReplicaTrack {
   lastPass: number | null;
   /** First pass in the current container (the startup probe's pass under baseten-2026). */
   firstPass: number | null;
+  /**
+   * The current container was started warm (initial_state: warm): routable at creation without a
+   * check, so its first checks come at start + delay (+ phase), not one period after a pass.
+   */
+  warm: boolean;
   /** Counted by the autoscaler (not terminating/terminated). */
   current: boolean;
 }
@@ -208,6 +213,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           billEnd: null,
           lastPass: null,
           firstPass: null,
+          warm: to === 'ready',
           current: false,
         };
         replicas.set(e.replica, r);
@@ -233,6 +239,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         r.containerStart = t;
         r.lastPass = null;
         r.firstPass = null;
+        r.warm = false;
         if (r.billStart === null) r.billStart = t;
       }
       if (GONE.has(to)) {
@@ -253,8 +260,11 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     switch (e.event) {
       case 'routable':
       case 'traffic_resumed':
-        r.lastPass = t;
-        if (r.firstPass === null) r.firstPass = t;
+        // A warm replica's `routable` row at its creation is not a check.
+        if (!(r.warm && e.event === 'routable' && t <= r.created + tol)) {
+          r.lastPass = t;
+          if (r.firstPass === null) r.firstPass = t;
+        }
         openRoutable(r, t, e.event === 'routable' ? `became routable at ${s(t)}` : `resumed traffic at ${s(t)}`);
         break;
       case 'traffic_stopped':
@@ -294,7 +304,12 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     }
     let bound: number;
     let why: string;
-    if (is2026) {
+    if (r.warm && r.lastPass === null) {
+      // Warm: no startup probe; readiness checks from container start (+ delay under baseten-2025).
+      const d = is2026 ? 0 : delay;
+      bound = r.containerStart + d + (stopCount - 1) * period;
+      why = `warm container start ${s(r.containerStart)}${d ? ` + delay ${d} s` : ''} + (${stopCount} − 1) × ${period} s`;
+    } else if (is2026) {
       if (r.lastPass === null) {
         add({
           invariant: 2,
@@ -339,6 +354,9 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       }
       bound = r.containerStart + (startupCount - 1) * period;
       why = `container start ${s(r.containerStart)} + (${startupCount} − 1) × ${period} s`;
+    } else if (is2026 && r.warm && r.firstPass === null) {
+      bound = r.containerStart + (restartCount - 1) * period;
+      why = `warm container start ${s(r.containerStart)} + (${restartCount} − 1) × ${period} s`;
     } else if (is2026) {
       if (r.firstPass === null) {
         add({
