@@ -31,9 +31,11 @@ const LABELS: Readonly<Record<SpanKind, string>> = {
 };
 
 export const MARKERS = {
-  fault: { label: 'fault', color: '#b10026', path: 'M-4.5,-6H4.5L0,1Z' },
-  traffic_stopped: { label: 'traffic stopped', color: '#000000', path: 'M-1.2,-6H1.2V6H-1.2Z' },
-  restart: { label: 'restart', color: '#54278f', path: 'M3.5,0A3.5,3.5,0,1,1,-3.5,0A3.5,3.5,0,1,1,3.5,0Z' },
+  // Drawn about the lane's centre line at the event's x: the fault's tip, the stop bar's
+  // middle and the restart dot's centre are at (x(t), centre).
+  fault: { label: 'fault', color: '#b10026', path: 'M-5.5,-9H5.5L0,0Z' },
+  traffic_stopped: { label: 'traffic stopped', color: '#000000', path: 'M-1.3,-7.5H1.3V7.5H-1.3Z' },
+  restart: { label: 'restart', color: '#54278f', path: 'M4,0A4,4,0,1,1,-4,0A4,4,0,1,1,4,0Z' },
 } as const;
 type MarkerEvent = keyof typeof MARKERS;
 const MARKER_ORDER: MarkerEvent[] = ['restart', 'traffic_stopped', 'fault'];
@@ -142,8 +144,8 @@ export function lanesChart(ctx: ChartContext): string {
   rows.forEach((r, i) => r.histories.forEach((h) => rowOf.set(h.id, i)));
   const markerEvents = ctx.events.filter((e) => e.event in MARKERS) as (EventRow & { event: MarkerEvent })[];
   const hasDeploymentRow = markerEvents.some((e) => e.replica === null || !rowOf.has(e.replica));
-  const pitch = rows.length <= MAX_LANES_ONE_EACH ? 16 : Math.max(4, Math.floor(600 / rows.length));
-  const laneH = pitch >= 10 ? pitch - 4 : pitch - 1;
+  const pitch = rows.length <= MAX_LANES_ONE_EACH ? 20 : Math.max(4, Math.floor(600 / rows.length));
+  const laneH = pitch >= 10 ? pitch - 5 : pitch - 1;
   const top = hasDeploymentRow ? pitch : 0;
   const h = Math.max(top + rows.length * pitch, 40);
   const rowY = (i: number) => top + i * pitch;
@@ -185,7 +187,7 @@ export function lanesChart(ctx: ChartContext): string {
     if (s) s.count++;
     else seen.set(key, { e, count: 1 });
   }
-  const scale = pitch >= 12 ? 1 : Math.max(0.5, pitch / 12);
+  const scale = pitch >= 16 ? 1 : Math.max(0.45, pitch / 16);
   for (const ev of MARKER_ORDER) {
     let g = '';
     for (const [key, { e, count }] of seen) {
