@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { registerCheckCommand } from '../src/cli/check.js';
 import { main } from '../src/cli/index.js';
 import { readRunFolder } from '../src/check/read-outputs.js';
-import { checkInvariants } from '../src/check/invariants.js';
+import { checkInvariants, checkRunFolder } from '../src/check/invariants.js';
 import { loadScenario } from '../src/scenario/load.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'deploysim-check-'));
@@ -65,7 +65,8 @@ describe('deploysim check', () => {
     expect(f.at).toBe(121);
     expect(f.traffic_stopped_at! - f.at).toBe(69);
     // The run folder read back from CSV also passes the independent checker.
-    expect(checkInvariants({ config: loadScenario(ce).config, ...folder }, { tolerance: 1e-3 })).toEqual([]);
+    expect(checkInvariants({ ...folder, config: loadScenario(ce).config }, { tolerance: 1e-3 })).toEqual([]);
+    expect(await checkRunFolder(runDir)).toEqual([]);
   });
 
   it('a safe scenario exits 0 and says what was explored', async () => {

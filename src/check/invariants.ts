@@ -555,3 +555,11 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
 export function formatViolations(vs: readonly Violation[]): string {
   return vs.map((v) => `invariant ${v.invariant} (${INVARIANT_NAMES[v.invariant]}): ${v.message}`).join('\n');
 }
+
+/** Checks a run folder on disk (config.json, summary.json, events.csv, requests.csv). */
+export async function checkRunFolder(dir: string, opts: CheckOptions = {}): Promise<Violation[]> {
+  const { readRunFolder } = await import('./read-outputs.js');
+  const folder = readRunFolder(dir);
+  if (!folder.config) throw new Error(`${dir}: no config.json: pass the outputs and config to checkInvariants instead`);
+  return checkInvariants({ ...folder, config: folder.config }, { tolerance: 1e-3, ...opts });
+}

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config } from '../model/config.js';
 import type { EventName, EventRow, RequestRow, Summary } from '../model/summary.js';
 
 /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF) into rows of strings. */
@@ -122,17 +123,21 @@ export function parseRequestsCsv(text: string, file = 'requests.csv'): RequestRo
 }
 
 export interface RunFolder {
+  /** The resolved config the run wrote (config.json; trace rows left out), or null if absent. */
+  config: Config | null;
   summary: Summary;
   events: EventRow[];
   /** null when the run did not write requests.csv (`output.requests: false`). */
   requests: RequestRow[] | null;
 }
 
-/** Reads summary.json, events.csv and (if present) requests.csv from a run folder. */
+/** Reads summary.json, config.json, events.csv and (if present) requests.csv from a run folder. */
 export function readRunFolder(dir: string): RunFolder {
+  const configFile = join(dir, 'config.json');
+  const config = existsSync(configFile) ? (JSON.parse(readFileSync(configFile, 'utf8')) as Config) : null;
   const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
   const events = parseEventsCsv(readFileSync(join(dir, 'events.csv'), 'utf8'), join(dir, 'events.csv'));
   const reqFile = join(dir, 'requests.csv');
   const requests = existsSync(reqFile) ? parseRequestsCsv(readFileSync(reqFile, 'utf8'), reqFile) : null;
-  return { summary, events, requests };
+  return { config, summary, events, requests };
 }
