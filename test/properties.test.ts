@@ -3,6 +3,8 @@
  * independent checker (src/check/invariants.ts), plus metamorphic properties (invariant 8 and
  * threshold monotonicity). `npm run test:deep` (DEPLOYSIM_DEEP=1) runs 10,000 scenarios.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { scenarioObject, scenarioYaml, toConfig, type ScenarioObject } from './properties/arbitraries.js';
@@ -69,17 +71,43 @@ describe('policy invariants over generated scenarios', () => {
   );
 });
 
+/**
+ * Checks `differ(a, b)` (null = fine, else what went wrong) over pairs of scenarios. On a failure
+ * the shrunk pair is written to reports/counterexamples/<name>-A.yaml and -B.yaml and printed.
+ */
+function assertPairs(name: string, pairs: fc.Arbitrary<[ScenarioObject, ScenarioObject]>, differ: (a: ScenarioObject, b: ScenarioObject) => string | null, seed: number): void {
+  const details = fc.check(
+    fc.property(pairs, ([a, b]) => differ(a, b) === null),
+    { numRuns: METAMORPHIC_RUNS, seed },
+  );
+  if (!details.failed) return;
+  const [a, b] = details.counterexample![0];
+  const dir = path.join('reports', 'counterexamples');
+  mkdirSync(dir, { recursive: true });
+  const why = differ(a, b) ?? String((details as { errorInstance?: unknown }).errorInstance);
+  const header = `# ${name}: ${why}\n# (fast-check seed ${seed}, ${details.numShrinks} shrinks)\n`;
+  const files = (['A', 'B'] as const).map((k, i) => {
+    const file = path.join(dir, `${name}-${k}.yaml`);
+    const text = header + scenarioYaml({ ...[a, b][i]!, name: `${name}-${k}` }).replace(/file: small-trace\.csv/g, `file: ${path.relative(dir, path.join('test', 'fixtures', 'check', 'small-trace.csv'))}`);
+    writeFileSync(file, text);
+    return [file, text] as const;
+  });
+  throw new Error(`${why}\n${files.map(([f, t]) => `--- ${f} ---\n${t}`).join('')}`);
+}
+
 describe('metamorphic properties (fixed faults and seed)', () => {
   it(
     'a higher stop_traffic_threshold_seconds never stops traffic earlier',
     () => {
-      fc.assert(
-        fc.property(withBump('stop_traffic_threshold_seconds'), ([a, b]) => {
+      assertPairs(
+        'stop-threshold-monotone',
+        withBump('stop_traffic_threshold_seconds'),
+        (a, b) => {
           const ta = firstTime(record(toConfig(a)).events, 'traffic_stopped');
           const tb = firstTime(record(toConfig(b)).events, 'traffic_stopped');
-          if (tb < ta) throw new Error(explain(a, b, `first traffic stop at ${tb} s with the higher threshold, ${ta} s with the lower`));
-        }),
-        { numRuns: METAMORPHIC_RUNS, seed: SEED },
+          return tb < ta ? `first traffic stop at ${tb} s with the higher threshold (B), ${ta} s with the lower (A)` : null;
+        },
+        SEED,
       );
     },
     TIMEOUT,
@@ -88,13 +116,15 @@ describe('metamorphic properties (fixed faults and seed)', () => {
   it(
     'a higher restart_threshold_seconds never restarts (liveness) earlier',
     () => {
-      fc.assert(
-        fc.property(withBump('restart_threshold_seconds'), ([a, b]) => {
+      assertPairs(
+        'restart-threshold-monotone',
+        withBump('restart_threshold_seconds'),
+        (a, b) => {
           const ta = firstTime(record(toConfig(a)).events, 'restart', 'cause=liveness');
           const tb = firstTime(record(toConfig(b)).events, 'restart', 'cause=liveness');
-          if (tb < ta) throw new Error(explain(a, b, `first liveness restart at ${tb} s with the higher threshold, ${ta} s with the lower`));
-        }),
-        { numRuns: METAMORPHIC_RUNS, seed: SEED + 1 },
+          return tb < ta ? `first liveness restart at ${tb} s with the higher threshold (B), ${ta} s with the lower (A)` : null;
+        },
+        SEED + 1,
       );
     },
     TIMEOUT,
@@ -110,16 +140,17 @@ describe('metamorphic properties (fixed faults and seed)', () => {
           ([stop, restart]): [ScenarioObject, ScenarioObject] => [s, withHealth(s, { stop_traffic_threshold_seconds: stop, restart_threshold_seconds: restart })],
         );
       });
-      fc.assert(
-        fc.property(changed, ([a, b]) => {
+      assertPairs(
+        'thresholds-keep-arrivals',
+        changed,
+        (a, b) => {
           const xa = arrivals(a);
           const xb = arrivals(b);
-          if (xa.length !== xb.length || xa.some((x, i) => x !== xb[i])) {
-            const i = xa.findIndex((x, k) => x !== xb[k]);
-            throw new Error(explain(a, b, `arrivals differ: ${xa.length} vs ${xb.length}; first difference at #${i}: ${xa[i]} vs ${xb[i]}`));
-          }
-        }),
-        { numRuns: METAMORPHIC_RUNS, seed: SEED + 2 },
+          if (xa.length === xb.length && xa.every((x, i) => x === xb[i])) return null;
+          const i = xa.findIndex((x, k) => x !== xb[k]);
+          return `arrivals differ: ${xa.length} vs ${xb.length}; first difference at #${i}: ${xa[i]} s vs ${xb[i]} s`;
+        },
+        SEED + 2,
       );
     },
     TIMEOUT,
@@ -128,13 +159,18 @@ describe('metamorphic properties (fixed faults and seed)', () => {
   it(
     'the same scenario and seed give identical outputs (summary, events, requests, timeline)',
     () => {
-      fc.assert(
-        fc.property(scenarioObject(), (s) => {
-          const a = record(toConfig(s));
-          const b = record(toConfig(s));
-          expect(JSON.stringify(b)).toBe(JSON.stringify(a));
-        }),
-        { numRuns: METAMORPHIC_RUNS, seed: SEED + 3 },
+      assertPairs(
+        'same-seed-same-outputs',
+        scenarioObject().map((s): [ScenarioObject, ScenarioObject] => [s, s]),
+        (a, b) => {
+          const x = JSON.stringify(record(toConfig(a)));
+          const y = JSON.stringify(record(toConfig(b)));
+          if (x === y) return null;
+          let i = 0;
+          while (x[i] === y[i]) i++;
+          return `two runs of the same scenario differ at character ${i}: ...${x.slice(Math.max(0, i - 80), i + 40)}... vs ...${y.slice(Math.max(0, i - 80), i + 40)}...`;
+        },
+        SEED + 3,
       );
     },
     TIMEOUT,
