@@ -263,7 +263,9 @@ function traffic(ctx: SchemaContext) {
   const trace = obj({
     kind: z.literal('trace'),
     ...window,
-    file: text(),
+    file: field<string>('a path to a CSV trace, relative to the scenario\'s folder', (v) =>
+      typeof v === 'string' && v !== '' ? { value: v } : { allowed: 'a path to a CSV trace, relative to the scenario\'s folder' },
+    ),
     time_column: text('TIMESTAMP'),
     speedup: num({ gt: 0 }, 1),
   }).transform((t, c) => {
