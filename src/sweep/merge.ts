@@ -95,7 +95,7 @@ export async function runMerge(dirs: readonly string[], out: string, io: Io): Pr
   const key = runKey(merged);
   writeSweepJson(out, merged);
   writeSortedJournal(out, key, records.map((r) => ({ ...r, key })));
-  const cmp = writeOutputs(out, merged, records);
+  const cmp = await writeOutputs(out, merged, records);
   io.out(comparisonTable(cmp));
   io.err(`merged ${shards.length} shards (${records.length} runs) → ${out}`);
   return EXIT_OK;

@@ -60,8 +60,16 @@ export function faultToStop(summary: Summary): number | null {
   return n === 0 ? null : sum / n;
 }
 
+/**
+ * 10 significant digits: drops float noise from sums taken in different orders inside a run
+ * (6.499800000000001 vs 6.4998), which would otherwise show as a 1e-16-wide interval.
+ */
+function tidy(x: number | null): number | null {
+  return x === null || !Number.isFinite(x) || x === 0 ? x : Number(x.toPrecision(10));
+}
+
 export function metricsOf(summary: Summary): Metrics {
-  return {
+  const m: Metrics = {
     arrived: summary.requests.arrived,
     failed_requests: summary.requests.failed,
     availability: summary.availability,
@@ -76,4 +84,6 @@ export function metricsOf(summary: Summary): Metrics {
     cost: summary.billing.cost,
     minutes_not_serving: summary.billing.minutes_not_serving,
   };
+  for (const k of METRICS) m[k] = tidy(m[k]);
+  return m;
 }

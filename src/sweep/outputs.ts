@@ -6,7 +6,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { compareVariants, comparisonCsv, type Comparison } from './comparison.js';
-import { renderComparisonHtml } from './comparison-html.js';
 import { seedList } from './grid.js';
 import type { RunRecord } from './journal.js';
 import { parseMinimize, parseRequirement } from './requirements.js';
@@ -32,7 +31,9 @@ export function writePartialOutputs(dir: string, args: SweepArgs, records: reado
   writeFileAtomic(join(dir, 'results.csv'), resultsCsv(axisColumns(args), variantsOf(args), records));
 }
 
-export function writeOutputs(dir: string, args: SweepArgs, records: readonly RunRecord[]): Comparison {
+export async function writeOutputs(dir: string, args: SweepArgs, records: readonly RunRecord[]): Promise<Comparison> {
+  // d3 + jsdom take ~2 s to import: only when a page is written (not in workers or shards).
+  const { renderComparisonHtml } = await import('./comparison-html.js');
   const cmp = comparisonOf(args, records);
   writeFileAtomic(join(dir, 'results.csv'), resultsCsv(axisColumns(args), variantsOf(args), records));
   writeFileAtomic(join(dir, 'comparison.csv'), comparisonCsv(axisColumns(args), cmp));

@@ -3,6 +3,7 @@
  * the deterministic run list (or of this shard) on the pool, journaling each as it finishes, and
  * write the outputs. Returns the exit code (0 ok, 1 a run failed, 2 bad input, 130 interrupted).
  */
+import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GridError, parseVary, type Run, type Variant } from './grid.js';
@@ -184,18 +185,20 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
       `; ${todo.length} to run on ${Math.min(workers, Math.max(1, todo.length))} workers → ${dir}`,
   );
 
+  const started = performance.now();
   if (todo.length > 0) {
     const result = await executeRuns(todo, variants, key, new Journal(journalPath, key, journalContents), deps.executor(workers), myRuns.length, done, io, signal);
     if (result !== EXIT_OK) return result;
   }
 
+  if (todo.length > 0) io.err(`${todo.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s on ${workers} workers`);
   const records = [...done.values()];
   if (args.shard) {
     writePartialOutputs(dir, args, records);
     io.err(`shard ${args.shard.index}/${args.shard.count} complete: ${records.length} runs in ${dir}; join the shards with \`deploysim merge <shard dirs...> --out DIR\``);
     return EXIT_OK;
   }
-  const cmp = writeOutputs(dir, args, records);
+  const cmp = await writeOutputs(dir, args, records);
   io.out(comparisonTable(cmp));
   io.err(`wrote ${join(dir, 'results.csv')}, comparison.csv, comparison.html`);
   return EXIT_OK;
@@ -213,6 +216,7 @@ async function executeRuns(
   signal?: AbortSignal,
 ): Promise<number> {
   const controller = new AbortController();
+  setMaxListeners(todo.length + 16, controller.signal); // one listener per queued run in the pool
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort);
   const progress = createProgress(total, done.size, io.errStream, 'sweep');
