@@ -375,6 +375,13 @@ describe('ScenarioError', () => {
     ]);
   });
 
+  it('an integer beyond 2^53 is refused rather than rounded to another seed', () => {
+    const text = 'seed: 9007199254740993\ntraffic: [{ kind: poisson, rate: 1 }]\n';
+    expect(messagesOf(() => loadScenarioText(text, 'x.yaml'))).toEqual([
+      'x.yaml:1:7 seed: found 9007199254740992, allowed an integer ≥ 0 and ≤ 9007199254740991 (2^53 − 1)',
+    ]);
+  });
+
   it('file problems come first in file order, then --set problems in the order given', () => {
     const text = 'seed: x\ntraffic: [{ kind: poisson, rate: -1 }]\n';
     expect(messagesOf(() => loadScenarioText(text, 'x.yaml', { overrides: ['duration=0', 'platform=baseten-2024'] }))).toEqual([

@@ -86,6 +86,8 @@ export function checkNumber(o: NumberOpts) {
     if (typeof v !== 'number' || !Number.isFinite(v) || (o.int && !Number.isInteger(v)) || !inRange(v, o)) {
       return { allowed: describeNumber(o) };
     }
+    // Beyond 2^53 integers are rounded (seed 2^53 + 1 would run as 2^53): refuse rather than alias.
+    if (o.int && !Number.isSafeInteger(v)) return { allowed: `${describeNumber(o)} and ≤ ${Number.MAX_SAFE_INTEGER} (2^53 − 1)` };
     return { value: v };
   };
 }
