@@ -184,6 +184,17 @@ describe('checkInvariants', () => {
     ]);
   });
 
+  it('catches a replica routable before restart_check_delay_seconds, or while loading', () => {
+    const r = run();
+    r.config.deployment.runtime.health_checks.restart_check_delay_seconds = 40; // first check at 40 s, not 30 s
+    r.config.deployment.runtime.health_checks.restart_threshold_seconds = 60;
+    expect(checkInvariants(r).filter((v) => v.invariant === 2 && v.t === 30)).toEqual([
+      { invariant: 2, t: 30, message: 'replica 0 became routable at 30 s, before its first readiness check at container start 0 s + delay 40 s = 40 s' },
+    ]);
+    const loading = run((x) => x.events.splice(3, 0, ev(20, 0, 'routable')));
+    expect(checkInvariants(loading).filter((v) => v.invariant === 1)).toEqual([{ invariant: 1, t: 20, message: 'replica 0 became routable at 20 s while in state loading' }]);
+  });
+
   it('catches a traffic stop whose failure count is not the threshold count (invariant 2)', () => {
     const vs = checkInvariants(run((r) => (r.events.find((e) => e.event === 'traffic_stopped')!.detail = 'failures=2')));
     expect(vs.map((v) => v.invariant)).toEqual([2]);

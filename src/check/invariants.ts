@@ -260,6 +260,16 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     switch (e.event) {
       case 'routable':
       case 'traffic_resumed':
+        if (r.state !== 'ready') {
+          add({ invariant: 1, t, message: `replica ${r.id} ${e.event === 'routable' ? 'became routable' : 'resumed traffic'} at ${s(t)} while in state ${r.state}` });
+        }
+        if (!is2026 && !r.warm && r.containerStart !== null && t < r.containerStart + delay - tol) {
+          add({
+            invariant: 2,
+            t,
+            message: `replica ${r.id} ${e.event === 'routable' ? 'became routable' : 'resumed traffic'} at ${s(t)}, before its first readiness check at container start ${s(r.containerStart)} + delay ${delay} s = ${s(r.containerStart + delay)}`,
+          });
+        }
         // A warm replica's `routable` row at its creation is not a check.
         if (!(r.warm && e.event === 'routable' && t <= r.created + tol)) {
           r.lastPass = t;
