@@ -378,7 +378,7 @@ describe('ScenarioError', () => {
   it('an integer beyond 2^53 is refused rather than rounded to another seed', () => {
     const text = 'seed: 9007199254740993\ntraffic: [{ kind: poisson, rate: 1 }]\n';
     expect(messagesOf(() => loadScenarioText(text, 'x.yaml'))).toEqual([
-      'x.yaml:1:7 seed: found 9007199254740992, allowed an integer ≥ 0 and ≤ 9007199254740991 (2^53 − 1)',
+      'x.yaml:1:7 seed: found 9007199254740993, allowed an integer ≥ 0 and ≤ 9007199254740991 (2^53 − 1)',
     ]);
   });
 

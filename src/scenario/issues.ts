@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import type { z } from 'zod';
 import { defaultConfig } from '../model/config.js';
 import { UNKNOWN_KEYS_PREFIX } from './fields.js';
-import { locate, type Override, type Path, type Source } from './source.js';
+import { locate, writtenNumber, type Override, type Path, type Source } from './source.js';
 import { closest } from './suggest.js';
 
 /** One thing wrong, before formatting. */
@@ -111,7 +111,8 @@ export function formatProblems(
       body = `found an unknown key, allowed ${p.unknownKey.join(', ')}${hint}`;
     } else {
       const v = valueAt(ctx.data, p.path);
-      const found = v === undefined && p.defaulted !== undefined ? `nothing (the default ${p.defaulted})` : render(v);
+      const written = w.order[0] === Infinity ? undefined : writtenNumber(ctx.source, p.path);
+      const found = v === undefined && p.defaulted !== undefined ? `nothing (the default ${p.defaulted})` : (written ?? render(v));
       body = `found ${found}, allowed ${p.allowed}`;
     }
     return { line: `${w.text}: ${body}`, order: [...w.order.slice(0, 2), n] as number[] };

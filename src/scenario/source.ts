@@ -83,6 +83,22 @@ export function locate(source: Source, path: Path): { key: Position; value: Posi
   return { key: here, value: here };
 }
 
+/**
+ * How a number at `path` is written in the file (`1e30`, `9007199254740993`), when that differs
+ * from how JS prints the parsed value; undefined otherwise.
+ */
+export function writtenNumber(source: Source, path: Path): string | undefined {
+  const { doc } = source;
+  let node: unknown = deref(doc, doc.contents);
+  for (const seg of path) {
+    if (isMap(node)) node = deref(doc, findPair(node, seg)?.value);
+    else if (isSeq(node) && typeof seg === 'number') node = deref(doc, node.items[seg]);
+    else return undefined;
+  }
+  if (!isScalar(node) || typeof node.value !== 'number' || typeof node.source !== 'string') return undefined;
+  return node.source !== String(node.value) ? node.source : undefined;
+}
+
 /** One `--set key.path=value` (or `--seed`, `--duration`) as given, and where it landed. */
 export interface Override {
   /** How the user wrote it, e.g. `--set traffic.0.rate=5`; errors are reported under this label. */
