@@ -81,10 +81,39 @@ describe('renderReport', () => {
     }
     // Lanes: at most one rect per pixel column per lane (plus the strip).
     const lanes = doc.querySelectorAll('#chart-lanes g.lane');
-    for (const lane of lanes) expect(lane.querySelectorAll('rect').length).toBeLessThanOrEqual(2 * 980);
+    expect(lanes.length).toBe(30);
+    for (const lane of lanes) {
+      const runs = [...lane.querySelectorAll('path')].reduce((a, p) => a + (p.getAttribute('d')!.match(/M/g)?.length ?? 0), 0);
+      expect(runs).toBeGreaterThan(0);
+      expect(runs).toBeLessThanOrEqual(2 * 980);
+    }
     // One time unit: days.
     const ticks = [...doc.querySelectorAll('#chart-traffic .axis-x .tick text')].map((t) => t.textContent);
     expect(ticks).toEqual(['0 d', '1 d', '2 d', '3 d', '4 d', '5 d', '6 d', '7 d']);
+  });
+
+  it('a day of crash loops on 60 replicas keeps at most 3000 markers and stays under 3 MB', () => {
+    const events = [];
+    for (let r = 0; r < 60; r++) {
+      events.push(...coldStart(r, 0));
+      for (let t = 200 + r; t < 86400; t += 60) {
+        events.push(ev(t, r, 'fault', null, null, 'kind=crash'), ev(t, r, 'restart', null, null, 'cause=crash;backoff=10'));
+        events.push(ev(t, r, 'state', 'ready', 'backoff'), ev(t + 10, r, 'state', 'backoff', 'loading'));
+        events.push(ev(t + 30, r, 'state', 'loading', 'ready'), ev(t + 40, r, 'routable'));
+      }
+    }
+    events.sort((a, b) => a.t - b.t);
+    const input = { ...sevenDayRun(), events };
+    input.summary = { ...input.summary, duration_s: 86400 };
+    input.timeline = input.timeline.filter((r) => r.t! <= 86400);
+    const html = renderReport(input);
+    expect(Buffer.byteLength(html)).toBeLessThan(3 * 1024 * 1024);
+    const doc = parse(html);
+    const markers = doc.querySelectorAll('#chart-lanes g.marker');
+    expect(markers.length).toBeLessThanOrEqual(3000);
+    expect(markers.length).toBeGreaterThan(100);
+    const counted = [...markers].reduce((a, m) => a + Number(m.getAttribute('data-count')), 0);
+    expect(counted).toBe(events.filter((e) => e.event === 'fault' || e.event === 'restart').length);
   });
 
   it('numbers in the SVG are at fixed precision (at most 2 decimals)', () => {

@@ -49,3 +49,18 @@ export function rate(b: Buckets, values: number[], i: number): number {
   const dt = b.t1[i]! - b.t0[i]!;
   return dt > 0 ? values[i]! / dt : 0;
 }
+
+/** Faint vertical rules at fault times (one per pixel, at most 200), so every chart shows when faults hit. */
+export function faultRules(ctx: ChartContext, h: number): string {
+  const xs = new Set<number>();
+  for (const e of ctx.events) {
+    if (e.event !== 'fault') continue;
+    xs.add(Math.round(ctx.x(e.t)));
+    if (xs.size >= 200) break;
+  }
+  if (xs.size === 0) return '';
+  const lines = [...xs].map((x) => `<line x1="${x}" x2="${x}" y1="0" y2="${h}"/>`).join('');
+  return `<g class="fault-rules" stroke="#b10026" stroke-opacity="0.45" stroke-dasharray="2,3" stroke-width="1">${lines}</g>`;
+}
+
+export const FAULT_RULE_LEGEND = { label: 'fault', color: '#b10026', kind: 'dash' as const };

@@ -45,6 +45,25 @@ const MAX_LANES_ONE_EACH = 40;
 const MAX_ROWS = 120;
 /** Markers of one kind on one row closer than this merge into the first. */
 const MARKER_SPACING_PX = 8;
+/** At most this many markers in the chart (each is ~200 bytes with its title). */
+const MAX_MARKERS = 3000;
+
+/** One marker per event kind, row and `spacing`-pixel cell: the first event there, and how many it stands for. */
+function mergeMarkers(
+  events: readonly EventRow[],
+  x: XScale,
+  rowOf: (e: EventRow) => number,
+  spacing: number,
+): Map<string, { e: EventRow; count: number }> {
+  const seen = new Map<string, { e: EventRow; count: number }>();
+  for (const e of events) {
+    const key = `${e.event}|${rowOf(e)}|${Math.floor(x(e.t) / spacing)}`;
+    const s = seen.get(key);
+    if (s) s.count++;
+    else seen.set(key, { e, count: 1 });
+  }
+  return seen;
+}
 
 interface Row {
   label: string;
@@ -130,6 +149,23 @@ export function rasterize(histories: readonly ReplicaHistory[], x: XScale, width
   return { main, worst: worstRuns };
 }
 
+/**
+ * Pixel runs as one path per state (rectangles as `M x,y h w v h h -w z`): a lane of a
+ * thousand one-pixel runs costs ~16 bytes each instead of a <rect> element's ~60.
+ */
+function runsAsPaths(runs: readonly PixelRun[], y: number, h: number, className: string): string {
+  const byKind = new Map<SpanKind, string>();
+  for (const r of runs) {
+    byKind.set(r.kind, (byKind.get(r.kind) ?? '') + `M${r.x0},${num(y, 2)}h${r.x1 - r.x0}v${num(h, 2)}h${r.x0 - r.x1}z`);
+  }
+  let out = '';
+  for (const k of KINDS) {
+    const d = byKind.get(k);
+    if (d) out += `<path${className ? ` class="${className}"` : ''} data-state="${k}" fill="${STATE_COLORS[k]}" d="${d}"/>`;
+  }
+  return out;
+}
+
 function eventLabel(e: EventRow): string {
   const who = e.replica === null ? 'deployment' : `r${e.replica}`;
   const detail = e.detail ? ` (${e.detail})` : '';
@@ -156,18 +192,11 @@ export function lanesChart(ctx: ChartContext): string {
   const used = new Set<SpanKind>();
   rows.forEach((row, i) => {
     const y = rowY(i);
-    let rects = '';
     const { main, worst } = rasterize(row.histories, x, PLOT_WIDTH);
-    for (const r of main) {
-      used.add(r.kind);
-      rects += `<rect${attrs({ x: r.x0, y, width: r.x1 - r.x0, height: laneH, fill: STATE_COLORS[r.kind] })}/>`;
-    }
     const stripH = Math.max(1, Math.round(laneH * 0.4));
-    for (const r of worst) {
-      used.add(r.kind);
-      rects += `<rect class="worst"${attrs({ x: r.x0, y: y + laneH - stripH, width: r.x1 - r.x0, height: stripH, fill: STATE_COLORS[r.kind] })}/>`;
-    }
-    body += `<g class="lane" data-lane="${i}"><title>${escapeHtml(row.title)}</title>${rects}</g>`;
+    for (const r of [...main, ...worst]) used.add(r.kind);
+    const shapes = runsAsPaths(main, y, laneH, '') + runsAsPaths(worst, y + laneH - stripH, stripH, 'worst');
+    body += `<g class="lane" data-lane="${i}"><title>${escapeHtml(row.title)}</title>${shapes}</g>`;
     if (i % showEvery === 0) {
       body += `<text class="lane-label" text-anchor="end"${attrs({ x: -6, y: y + laneH / 2 + 3.5 })}>${escapeHtml(row.label)}</text>`;
     }
@@ -178,16 +207,24 @@ export function lanesChart(ctx: ChartContext): string {
 
   // Markers: x = the event's t through the shared scale; at most one per row and kind within a
   // marker's width (the first event there; the title counts the rest), so a crash loop's
-  // hundreds of restarts do not paint over the lane they are about.
-  const seen = new Map<string, { e: EventRow; count: number }>();
-  for (const e of markerEvents) {
-    const row = e.replica !== null && rowOf.has(e.replica) ? rowOf.get(e.replica)! : -1;
-    const key = `${e.event}|${row}|${Math.floor(x(e.t) / MARKER_SPACING_PX)}`;
-    const s = seen.get(key);
-    if (s) s.count++;
-    else seen.set(key, { e, count: 1 });
+  // hundreds of restarts do not paint over the lane they are about. Should that still leave
+  // more than MAX_MARKERS (a week of crash loops on a hundred replicas), the spacing doubles
+  // until it does not, to keep the file small.
+  const rowOfEvent = (e: EventRow) => (e.replica !== null && rowOf.has(e.replica) ? rowOf.get(e.replica)! : -1);
+  let spacing = MARKER_SPACING_PX;
+  let seen = mergeMarkers(markerEvents, x, rowOfEvent, spacing);
+  while (seen.size > MAX_MARKERS) {
+    spacing *= 2;
+    seen = mergeMarkers(markerEvents, x, rowOfEvent, spacing);
   }
+  // Marker shapes are defined once (scaled to the lane pitch) and placed with <use>.
   const scale = pitch >= 16 ? 1 : Math.max(0.45, pitch / 16);
+  body += `<defs>${MARKER_ORDER.map(
+    (k) =>
+      `<path id="marker-${k}" fill="${MARKERS[k].color}" stroke="#fff" stroke-width="0.8" d="${MARKERS[k].path}"${
+        scale !== 1 ? ` transform="scale(${num(scale, 2)})"` : ''
+      }/>`,
+  ).join('')}</defs>`;
   for (const ev of MARKER_ORDER) {
     let g = '';
     for (const [key, { e, count }] of seen) {
@@ -195,14 +232,14 @@ export function lanesChart(ctx: ChartContext): string {
       const row = Number(key.split('|')[1]);
       const y = (row === -1 ? 0 : rowY(row)) + laneH / 2;
       const m = MARKERS[ev];
-      const title = count > 1 ? `${eventLabel(e)} and ${count - 1} more within ${MARKER_SPACING_PX} px` : eventLabel(e);
+      const title = count > 1 ? `${eventLabel(e)} and ${count - 1} more within ${spacing} px` : eventLabel(e);
       g += `<g class="marker"${attrs({
         'data-t': num(e.t, 3),
         'data-event': e.event,
         'data-replica': e.replica === null ? 'deployment' : String(e.replica),
         'data-count': count,
-        transform: `translate(${num(x(e.t), 2)},${num(y, 2)})${scale !== 1 ? ` scale(${num(scale, 2)})` : ''}`,
-      })}><path fill="${m.color}" stroke="#fff" stroke-width="0.8" d="${m.path}"/><title>${escapeHtml(title)}</title></g>`;
+        transform: `translate(${num(x(e.t), 2)},${num(y, 2)})`,
+      })}><use href="#marker-${ev}"/><title>${escapeHtml(title)}</title></g>`;
     }
     body += `<g class="markers markers-${ev}">${g}</g>`;
   }

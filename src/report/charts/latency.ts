@@ -2,7 +2,7 @@ import * as d3 from 'd3';
 import { formatLatency } from '../format.js';
 import { axisNumber, chartFigure, emptyNote, headroom, linearTicks, panelLabel, timeGrid, yAxisWithGrid, type YScale } from '../svg.js';
 import { bucketText } from './traffic.js';
-import { PLOT_WIDTH, stepRows, xAxisAt, type ChartContext } from './context.js';
+import { FAULT_RULE_LEGEND, faultRules, PLOT_WIDTH, stepRows, xAxisAt, type ChartContext } from './context.js';
 
 const UPPER = 130;
 const GAP = 18;
@@ -45,6 +45,8 @@ export function latencyChart(ctx: ChartContext): string {
     .y((p) => y(p.v!))
     .digits(2);
   let body = timeGrid(x, ctx.ticks, h);
+  const rules = faultRules(ctx, h);
+  body += rules;
   body += yAxisWithGrid(ctx.axes, y, useLog ? logTicks(y) : linearTicks(y, 4), (v) => (v === 0 ? '0' : formatLatency(v)), PLOT_WIDTH);
   if (values.length === 0) body += emptyNote('no succeeded requests', PLOT_WIDTH, UPPER / 2);
   body += `<path class="line-p99" fill="none" stroke="#e6550d" stroke-width="1.3" d="${line(pts(b.p99)) ?? ''}"/>`;
@@ -87,6 +89,7 @@ export function latencyChart(ctx: ChartContext): string {
       { label: 'p99', color: '#e6550d', kind: 'line' },
       { label: 'queued in the router', color: '#9e9ac8' },
       { label: 'in flight (queued + dispatched)', color: '#525252', kind: 'line' },
+      ...(rules ? [FAULT_RULE_LEGEND] : []),
     ],
     caption: `Latency of the requests that succeeded in ${bucketText(ctx)} (arrival to final response, retries and queueing included).${agg}`,
     height: h,

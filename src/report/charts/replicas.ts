@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import { chartFigure, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
 import { bucketText } from './traffic.js';
-import { PLOT_WIDTH, stepRows, xAxisAt, type ChartContext } from './context.js';
+import { FAULT_RULE_LEGEND, faultRules, PLOT_WIDTH, stepRows, xAxisAt, type ChartContext } from './context.js';
 
 /** Replica-state colours, shared with the lanes. */
 export const STATE_COLORS = {
@@ -60,6 +60,8 @@ export function replicasChart(ctx: ChartContext): string {
     .curve(d3.curveStepAfter)
     .digits(2);
   let body = timeGrid(x, ctx.ticks, H);
+  const rules = faultRules(ctx, H);
+  body += rules;
   body += yAxisWithGrid(ctx.axes, y, linearTicks(y, 4, true), d3.format('d'), PLOT_WIDTH);
   stacked.forEach((s, k) => {
     body += `<path class="area-state" data-state="${s.key}" fill="${used[k]!.color}" d="${area(s) ?? ''}"/>`;
@@ -85,6 +87,7 @@ export function replicasChart(ctx: ChartContext): string {
     ...used.map((s) => ({ label: s.label, color: s.color })),
     { label: 'desired (autoscaler)', color: '#111', kind: 'line' as const },
     ...(band ? [{ label: 'desired, min–max in bucket', color: 'rgba(17,17,17,0.22)' }] : []),
+    ...(rules ? [FAULT_RULE_LEGEND] : []),
   ];
   const agg = b.rowsPerBucket > 1 ? ' States are time means over each bucket; the desired line is its time mean too, the grey band the range it moved in.' : '';
   return chartFigure({

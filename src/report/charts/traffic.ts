@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import { escapeHtml, formatDuration, num } from '../format.js';
 import { axisNumber, chartFigure, emptyNote, headroom, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
-import { PLOT_WIDTH, rate, stepRows, xAxisAt, type ChartContext } from './context.js';
+import { FAULT_RULE_LEGEND, faultRules, PLOT_WIDTH, rate, stepRows, xAxisAt, type ChartContext } from './context.js';
 
 export const STATUS_COLORS: Readonly<Record<string, string>> = {
   '429': '#9467bd',
@@ -44,6 +44,8 @@ export function trafficChart(ctx: ChartContext): string {
     .digits(2);
   const rateFmt = axisNumber;
   let body = timeGrid(x, ctx.ticks, h);
+  const rules = faultRules(ctx, h);
+  body += rules;
   body += yAxisWithGrid(ctx.axes, yU, linearTicks(yU, 4), rateFmt, PLOT_WIDTH);
   body += `<path class="area-succeeded" fill="#74c476" fill-opacity="0.55" d="${area(succeeded) ?? ''}"/>`;
   body += `<path class="line-arrivals" fill="none" stroke="#08519c" stroke-width="1.3" d="${line(arrivals) ?? ''}"/>`;
@@ -90,6 +92,7 @@ export function trafficChart(ctx: ChartContext): string {
       label: `failed ${k} (${total.by_status[k] ?? d3.sum(b.failedBy.find((f) => f.status === k)!.values)})`,
       color: STATUS_COLORS[k] ?? '#7f7f7f',
     })),
+    ...(rules ? [FAULT_RULE_LEGEND] : []),
   ];
   return chartFigure({
     id: 'chart-traffic',
