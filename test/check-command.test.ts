@@ -182,4 +182,12 @@ expect:
     expect(r.out).toContain('  deployment.startup.load_failure_probability: 0 – 0.5 (6 values, step 0.1)\n');
     expect(r.out).toContain('  traffic.0.rate: 0.5 – 2.5 (2001 values, step 0.001)\n');
   });
+
+  it('is wired into the deploysim CLI: exit 0 when it holds, 1 on a violation, 2 on bad input', async () => {
+    const io = { out: () => {}, err: () => {}, errRaw: () => {}, exit: () => {}, isTTY: false };
+    expect(await main(['node', 'deploysim', 'check', 'test/fixtures/check/safe.yaml', '--runs', '5'], io)).toBe(0);
+    expect(await main(['node', 'deploysim', 'check', 'test/fixtures/check/planted-violation.yaml', '--runs', '20', '--out', path.join(dir, 'cli')], io)).toBe(1);
+    expect(existsSync(path.join(dir, 'cli', 'counterexample.yaml'))).toBe(true);
+    expect(await main(['node', 'deploysim', 'check', path.join(dir, 'no-such.yaml')], io)).toBe(2);
+  });
 });

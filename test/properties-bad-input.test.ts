@@ -43,7 +43,7 @@ assumptions: { probe_period: 10s }
 /** Paths (as line prefixes to find) and values that are certainly invalid there. */
 const BAD_VALUES: [RegExp, string[]][] = [
   [/^duration: .*$/m, ['duration: abc', 'duration: -5m', 'duration: 0', 'duration: [1, 2]', 'duration: { s: 1 }', 'duration: .nan', 'duration: ""']],
-  [/^seed: .*$/m, ['seed: -1', 'seed: 1.5', 'seed: many', 'seed: [1]']],
+  [/^seed: .*$/m, ['seed: -1', 'seed: 1.5', 'seed: 1e30', 'seed: 99999999999999999999999', 'seed: 9007199254740993', 'seed: many', 'seed: [1]']],
   [/^platform: .*$/m, ['platform: baseten-2024', 'platform: 2025', 'platform: [baseten-2025]']],
   [/stop_traffic_threshold_seconds: 30/, ['stop_traffic_threshold_seconds: 5', 'stop_traffic_threshold_seconds: 5000', 'stop_traffic_threshold_seconds: -30', 'stop_traffic_threshold_seconds: fast', 'stop_traffic_threshold_seconds: 1e308', 'stop_traffic_threshold_seconds: -1h']],
   [/restart_threshold_seconds: 60/, ['restart_threshold_seconds: 60, restart_check_delay_seconds: 1790', 'restart_threshold_seconds: 60, startup_threshold_seconds: 60', 'restart_threshold_seconds: null']],
@@ -174,11 +174,8 @@ describe('bad scenario files through `deploysim run`', () => {
     );
   });
 
-  // FINDING (scenario layer): `seed:` has no upper bound, so a seed beyond 2^53 is accepted and
-  // silently rounded: 9007199254740993 runs as 9007199254740992, 99999999999999999999999 as 1e23;
-  // two different seeds in files give the same run. Expected: exit 2, "allowed an integer
-  // 0–9007199254740991". `it.fails` keeps CI green until the fix lands; then make it a plain `it`.
-  it.fails('rejects a seed beyond 2^53 instead of rounding it', async () => {
+  // Found by this fuzzing: a seed beyond 2^53 used to be accepted and silently rounded (fixed in 1b75648).
+  it('rejects a seed beyond 2^53 instead of rounding it', async () => {
     for (const seed of ['1e30', '99999999999999999999999', '9007199254740993']) {
       const file = path.join(dir, `seed-${seed}.yaml`);
       writeFileSync(file, BASE.replace(/^seed: .*$/m, `seed: ${seed}`));
