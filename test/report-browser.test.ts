@@ -101,4 +101,19 @@ describe.skipIf(!existsSync(CHROMIUM))('report in headless Chromium', () => {
       await page.close();
     });
   }
+
+  it('the page reads without JavaScript: every chart drawn, markers there, no tooltip', async () => {
+    const file = join(OUT, 'fixture-short-fault-nojs.html');
+    writeFileSync(file, renderReport(shortRunWithFault()));
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href);
+    for (const id of CHART_IDS) {
+      const box = await page.locator(`#${id}`).boundingBox();
+      expect(box!.height, id).toBeGreaterThan(50);
+    }
+    expect(await page.locator('#chart-lanes g.marker').count()).toBe(3);
+    expect(await page.locator('#hover-tip').isHidden()).toBe(true);
+    await context.close();
+  });
 });

@@ -23,6 +23,12 @@ function logTicks(y: YScale): number[] {
   return out;
 }
 
+/** Axis labels: ms below a second, then plain seconds ("1000 s" reads better on a log axis than "16m 40s"). */
+function latencyTick(v: number): string {
+  if (v === 0) return '0';
+  return v < 1 ? formatLatency(v) : `${axisNumber(v)} s`;
+}
+
 /** Chart 4: latency p50 and p99 of succeeded requests; queue length and in-flight below. */
 export function latencyChart(ctx: ChartContext): string {
   const b = ctx.buckets;
@@ -47,7 +53,7 @@ export function latencyChart(ctx: ChartContext): string {
   let body = timeGrid(x, ctx.ticks, h);
   const rules = faultRules(ctx, h);
   body += rules;
-  body += yAxisWithGrid(ctx.axes, y, useLog ? logTicks(y) : linearTicks(y, 4), (v) => (v === 0 ? '0' : formatLatency(v)), PLOT_WIDTH);
+  body += yAxisWithGrid(ctx.axes, y, useLog ? logTicks(y) : linearTicks(y, 4), latencyTick, PLOT_WIDTH);
   if (values.length === 0) body += emptyNote('no succeeded requests', PLOT_WIDTH, UPPER / 2);
   body += `<path class="line-p99" fill="none" stroke="#e6550d" stroke-width="1.3" d="${line(pts(b.p99)) ?? ''}"/>`;
   body += `<path class="line-p50" fill="none" stroke="#3182bd" stroke-width="1.3" d="${line(pts(b.p50)) ?? ''}"/>`;
