@@ -80,7 +80,7 @@ describe('deploysim check', () => {
         '  deployment.runtime.health_checks.stop_traffic_threshold_seconds: 30 – 60 (31 values, integers)',
         '  faults.0.at: 120 s – 900 s (781 values, whole seconds)',
         'held:',
-        '  built-in invariants (SPEC §11: 1, 2, 3, 5, 6, 7, 9)',
+        '  built-in invariants (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree)',
         '  health.faults[*].traffic_stopped_at - at <= 60',
         '',
       ].join('\n'),

@@ -16,7 +16,7 @@
  * tests).
  */
 import type { Config } from '../model/config.js';
-import type { EventRow, RequestRow, Summary } from '../model/summary.js';
+import type { EventRow, RequestRow, Summary, TimelineRow } from '../model/summary.js';
 
 export interface RunOutputs {
   config: Config;
@@ -24,12 +24,18 @@ export interface RunOutputs {
   events: readonly EventRow[];
   /** null when requests were not recorded: invariant 1 is then not checked. */
   requests: readonly RequestRow[] | null;
+  /** timeline.csv rows, when available: cross-checked against the events and the summary. */
+  samples?: readonly TimelineRow[] | null;
 }
 
-/** The SPEC §11 number of the invariant and a short name. */
-export type InvariantId = 1 | 2 | 3 | 5 | 6 | 7 | 9;
+/**
+ * The SPEC §11 number of the invariant and a short name. 0 is not in §11: the outputs must agree
+ * with each other (summary counts, timeline gauges and the events), or checking from them means nothing.
+ */
+export type InvariantId = 0 | 1 | 2 | 3 | 5 | 6 | 7 | 9;
 
 export const INVARIANT_NAMES: Readonly<Record<InvariantId, string>> = {
+  0: 'outputs agree with each other',
   1: 'routing: dispatch only to routable replicas',
   2: 'traffic stop not before its threshold',
   3: 'health restart not before its threshold',
@@ -139,13 +145,21 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   let lastScaleDown: number | null = null;
   let belowMinSince: number | null = null;
 
+  let routableCount = 0;
+  let peak = 0;
+  let restartRows = 0;
+  let stopRows = 0;
+  /** (t, replicas up, routable) after each row, for the timeline's gauges. */
+  const history: { t: number; current: number; routable: number }[] = [{ t: -Infinity, current: 0, routable: 0 }];
   const closeRoutable = (r: ReplicaTrack, t: number, reason: string): void => {
     if (!r.routable) return;
+    routableCount--;
     r.routable = false;
     r.changes.push({ t, routable: false, reason });
   };
   const openRoutable = (r: ReplicaTrack, t: number, reason: string): void => {
     if (r.routable) return;
+    routableCount++;
     r.routable = true;
     r.changes.push({ t, routable: true, reason });
   };
@@ -172,12 +186,17 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
 
   const events = run.events;
   for (let i = 0; i < events.length; i++) {
+    applyRow(i);
+    peak = Math.max(peak, current);
+    if (Number.isFinite(events[i]!.t)) history.push({ t: events[i]!.t, current, routable: routableCount });
+  }
+  function applyRow(i: number): void {
     const e = events[i]!;
     const t = e.t;
     // Invariant 9: time order and range.
     if (!Number.isFinite(t)) {
       add({ invariant: 9, message: `event row ${i + 1} (${e.event}) has time ${t}` });
-      continue;
+      return;
     }
     if (t < prevT - tol) {
       add({ invariant: 9, t, message: `event row ${i + 1} (${e.event}, replica ${e.replica ?? '-'}) at ${s(t)} comes after a row at ${s(prevT)}: time went backwards` });
@@ -190,14 +209,14 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
 
     if (e.event === 'scale_up') {
       lastScaleUp = t;
-      continue;
+      return;
     }
     if (e.event === 'scale_down') {
       checkScaleDown(e, t);
       lastScaleDown = t;
-      continue;
+      return;
     }
-    if (e.replica === null) continue;
+    if (e.replica === null) return;
     let r = replicas.get(e.replica);
     if (e.event === 'state') {
       const to = String(e.to ?? '');
@@ -230,7 +249,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           r.containerStart = t;
           r.billStart = t;
         }
-        continue;
+        return;
       }
       const leaving = r.state;
       r.state = to;
@@ -249,13 +268,13 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           current--;
         }
       }
-      continue;
+      return;
     }
     if (!r) {
       if (e.event !== 'fault') {
         add({ invariant: 1, t, message: `${e.event} row at ${s(t)} for replica ${e.replica}, which has no state row yet` });
       }
-      continue;
+      return;
     }
     switch (e.event) {
       case 'routable':
@@ -278,10 +297,12 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         openRoutable(r, t, e.event === 'routable' ? `became routable at ${s(t)}` : `resumed traffic at ${s(t)}`);
         break;
       case 'traffic_stopped':
+        stopRows++;
         checkStop(r, e, t);
         closeRoutable(r, t, `stopped traffic at ${s(t)}`);
         break;
       case 'restart': {
+        restartRows++;
         checkRestart(r, e, t);
         closeRoutable(r, t, `restarted (${detailWord(e.detail, 'cause') ?? 'cause unknown'}) at ${s(t)}`);
         break;
@@ -432,7 +453,64 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   checkRouting();
   checkConservation();
   checkBilling();
+  checkAgreement();
   return out;
+
+  /** Invariant 0: summary counts and timeline gauges agree with the events (and each other). */
+  function checkAgreement(): void {
+    const sr = run.summary.replicas;
+    const pairs: [string, number, number][] = [
+      ['replicas.created', sr.created, replicas.size],
+      ['replicas.peak', sr.peak, peak],
+      ['replicas.restarts', sr.restarts, restartRows],
+      ['replicas.traffic_stops', sr.traffic_stops, stopRows],
+    ];
+    for (const [name, got, want] of pairs) {
+      if (got !== want) add({ invariant: 0, message: `summary ${name} = ${got} but the events give ${want}` });
+    }
+    const q = run.summary.requests;
+    const finished = q.arrived - q.in_flight_at_end;
+    if (finished > 0 && run.summary.availability !== null && Math.abs(run.summary.availability - q.succeeded / finished) > 1e-6) {
+      add({ invariant: 0, message: `availability ${run.summary.availability} ≠ succeeded ${q.succeeded} / (arrived ${q.arrived} − in flight ${q.in_flight_at_end}) = ${q.succeeded / finished}` });
+    }
+    const samples = run.samples;
+    if (!samples || samples.length === 0) return;
+    const sum = (k: keyof TimelineRow): number => samples.reduce((a, r) => a + (r[k] ?? 0), 0);
+    for (const [k, total] of [
+      ['arrivals', q.arrived],
+      ['succeeded', q.succeeded],
+      ['failed', q.failed],
+    ] as const) {
+      if (sum(k) !== total) add({ invariant: 6, message: `timeline ${k} add up to ${sum(k)} but the summary says ${total}` });
+    }
+    let prevBilled = 0;
+    let reported = 0;
+    for (const row of samples) {
+      const t = row.t ?? NaN;
+      const billed = row.billed_minutes ?? 0;
+      if (billed < prevBilled && reported++ < 5) add({ invariant: 7, t, message: `timeline billed_minutes went down from ${prevBilled} to ${billed} at ${s(t)}` });
+      prevBilled = billed;
+      // Gauges at t: the state before the rows at t, or after any of them (a sample has no order among them).
+      let k = history.length - 1;
+      while (k > 0 && history[k]!.t > t + tol) k--;
+      const options: { current: number; routable: number }[] = [];
+      while (k >= 0) {
+        options.push(history[k]!);
+        if (history[k]!.t < t - tol) break;
+        k--;
+      }
+      if (row.replicas !== null && !options.some((o) => o.current === row.replicas) && reported++ < 5) {
+        add({ invariant: 5, t, message: `timeline at ${s(t)} says ${row.replicas} replicas, the events give ${[...new Set(options.map((o) => o.current))].join(' or ')}` });
+      }
+      if (row.routable !== null && !options.some((o) => o.routable === row.routable) && reported++ < 5) {
+        add({ invariant: 1, t, message: `timeline at ${s(t)} says ${row.routable} routable replicas, the events give ${[...new Set(options.map((o) => o.routable))].join(' or ')}` });
+      }
+    }
+    const last = samples[samples.length - 1]!;
+    if (last.billed_minutes !== null && last.billed_minutes !== run.summary.billing.billed_minutes) {
+      add({ invariant: 7, t: last.t ?? undefined, message: `the timeline's last billed_minutes ${last.billed_minutes} ≠ summary billing.billed_minutes ${run.summary.billing.billed_minutes}` });
+    }
+  }
 
   /** Invariant 1 (and 9 for request times). */
   function checkRouting(): void {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../model/config.js';
-import type { EventName, EventRow, RequestRow, Summary } from '../model/summary.js';
+import type { EventName, EventRow, RequestRow, Summary, TimelineRow } from '../model/summary.js';
 
 /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF) into rows of strings. */
 export function parseCsv(text: string): string[][] {
@@ -122,6 +122,15 @@ export function parseRequestsCsv(text: string, file = 'requests.csv'): RequestRo
   });
 }
 
+/** timeline.csv: every column numeric, empty = null. */
+export function parseTimelineCsv(text: string, file = 'timeline.csv'): TimelineRow[] {
+  return csvRecords(text, ['t', 'arrivals', 'replicas', 'routable', 'billed_minutes'], file).map((r, i) => {
+    const row: Record<string, number | null> = {};
+    for (const [k, v] of Object.entries(r)) row[k] = numOrNull(v, `${file} row ${i + 2} ${k}`);
+    return row as TimelineRow;
+  });
+}
+
 export interface RunFolder {
   /** The resolved config the run wrote (config.json; trace rows left out), or null if absent. */
   config: Config | null;
@@ -129,6 +138,8 @@ export interface RunFolder {
   events: EventRow[];
   /** null when the run did not write requests.csv (`output.requests: false`). */
   requests: RequestRow[] | null;
+  /** timeline.csv rows, or null if absent. */
+  samples: TimelineRow[] | null;
 }
 
 /** Reads summary.json, config.json, events.csv and (if present) requests.csv from a run folder. */
@@ -139,5 +150,7 @@ export function readRunFolder(dir: string): RunFolder {
   const events = parseEventsCsv(readFileSync(join(dir, 'events.csv'), 'utf8'), join(dir, 'events.csv'));
   const reqFile = join(dir, 'requests.csv');
   const requests = existsSync(reqFile) ? parseRequestsCsv(readFileSync(reqFile, 'utf8'), reqFile) : null;
-  return { config, summary, events, requests };
+  const tlFile = join(dir, 'timeline.csv');
+  const samples = existsSync(tlFile) ? parseTimelineCsv(readFileSync(tlFile, 'utf8'), tlFile) : null;
+  return { config, summary, events, requests, samples };
 }

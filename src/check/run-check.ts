@@ -9,7 +9,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Config } from '../model/config.js';
-import type { EventRow, RequestRow, Summary } from '../model/summary.js';
+import type { EventRow, RequestRow, Summary, TimelineRow } from '../model/summary.js';
 import { simulate } from '../run.js';
 import { loadScenario, loadScenarioText, ScenarioError } from '../scenario/load.js';
 import { checkInvariants, INVARIANT_NAMES, type Violation } from './invariants.js';
@@ -151,14 +151,15 @@ export function judgeConfig(config: Config, assertions: readonly Assertion[] = [
   const run = { ...config, output: { ...config.output, requests: true } };
   const events: EventRow[] = [];
   const requests: RequestRow[] = [];
+  const samples: TimelineRow[] = [];
   let summary: Summary;
   try {
-    summary = simulate(run, { event: (e) => events.push(e), request: (r) => requests.push(r) });
+    summary = simulate(run, { event: (e) => events.push(e), request: (r) => requests.push(r), sample: (x) => samples.push(x) });
   } catch (e) {
     const crash = e instanceof Error ? `${e.message}${e.stack ? `\n${e.stack.split('\n').slice(1, 4).join('\n')}` : ''}` : String(e);
     return { invalid: null, violations: [], expectations: [], crash, summary: null };
   }
-  const violations = checkInvariants({ config: run, summary, events, requests });
+  const violations = checkInvariants({ config: run, summary, events, requests, samples });
   const expectations = assertions.map((a) => evaluateAssertion(a, summary));
   return { invalid: null, violations, expectations, crash: null, summary };
 }
@@ -260,7 +261,7 @@ export function runCheck(file: string, opts: CheckOptions, io: CheckIo): number 
   });
   const details = fc.check(property, { numRuns: runs, seed, maxSkipsPerRun: 10 });
   const explored = plan.dimensions.map((d) => `  ${d.key}: ${describeDimension(d)}`);
-  const asserted = ['  built-in invariants (SPEC §11: 1, 2, 3, 5, 6, 7, 9)', ...plan.assertions.map((a) => `  ${a.source}`)];
+  const asserted = ['  built-in invariants (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree)', ...plan.assertions.map((a) => `  ${a.source}`)];
 
   if (details.failed && details.counterexample) {
     const values = details.counterexample[0] as unknown[];
