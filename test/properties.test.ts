@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { scenarioObject, scenarioYaml, toConfig, type ScenarioObject } from './properties/arbitraries.js';
+import { LARGE, scenarioObject, scenarioYaml, toConfig, type ScenarioObject } from './properties/arbitraries.js';
 import { record, tally, tallyText } from './properties/harness.js';
 
 const DEEP = process.env.DEPLOYSIM_DEEP === '1';
@@ -94,6 +94,19 @@ function assertPairs(name: string, pairs: fc.Arbitrary<[ScenarioObject, Scenario
   });
   throw new Error(`${why}\n${files.map(([f, t]) => `--- ${f} ---\n${t}`).join('')}`);
 }
+
+describe.runIf(DEEP)('policy invariants over larger generated scenarios (test:deep only)', () => {
+  it(
+    `hold in 1,000 scenarios with up to 10 replicas, 20 requests/s per process, 60 min, 6 faults`,
+    () => {
+      const t = tally(scenarioObject(LARGE), 1_000, SEED + 10);
+      console.log(`invariants (large): ${tallyText(t)}`);
+      if (t.counterexample) console.log(`shrunk counterexample (${t.counterexample.file}):\n${t.counterexample.yaml}`);
+      expect(t.counterexample?.report ?? '', t.counterexample?.yaml).toBe('');
+    },
+    TIMEOUT,
+  );
+});
 
 describe('metamorphic properties (fixed faults and seed)', () => {
   it(

@@ -37,8 +37,8 @@ function distribution(maxSeconds: number): fc.Arbitrary<unknown> {
   );
 }
 
-function traffic(duration: number): fc.Arbitrary<ScenarioObject> {
-  const rate = fc.integer({ min: 1, max: 40 }).map((r) => r / 10); // 0.1–4 requests/s
+function traffic(duration: number, maxRate: number): fc.Arbitrary<ScenarioObject> {
+  const rate = fc.integer({ min: 1, max: maxRate * 10 }).map((r) => r / 10); // 0.1–maxRate requests/s
   const at = fc.integer({ min: 0, max: duration });
   const window = fc.option(
     fc.tuple(fc.integer({ min: 0, max: duration - 10 }), fc.integer({ min: 10, max: duration })).map(([start, len]) => ({ start, end: start + len })),
@@ -101,14 +101,27 @@ const HEALTH_RULES: fc.Arbitrary<ScenarioObject> = fc.oneof(
   fc.tuple(fc.constantFrom(0.5, 0.9, 0.99), fc.integer({ min: 10, max: 300 }), fc.integer({ min: 1, max: 30 })).map(([quantile, window, limit]) => ({ rule: 'latency', quantile, window, limit })),
 );
 
+/** How big generated scenarios get. The default keeps a run to a few milliseconds. */
+export interface Size {
+  maxMinutes: number;
+  maxReplicas: number;
+  /** Requests/s per traffic process. */
+  maxRate: number;
+  maxFaults: number;
+}
+
+export const SMALL: Size = { maxMinutes: 20, maxReplicas: 4, maxRate: 4, maxFaults: 3 };
+/** Busier deployments: more replicas, more load, longer runs, more faults (test:deep). */
+export const LARGE: Size = { maxMinutes: 60, maxReplicas: 10, maxRate: 20, maxFaults: 6 };
+
 /** A valid scenario as a plain object (what a YAML file would parse to). */
-export function scenarioObject(): fc.Arbitrary<ScenarioObject> {
+export function scenarioObject(size: Size = SMALL): fc.Arbitrary<ScenarioObject> {
   return fc
     .record({
       platform: fc.constantFrom('baseten-2025', 'baseten-2026') as fc.Arbitrary<'baseten-2025' | 'baseten-2026'>,
       dev: fc.integer({ min: 0, max: 3 }).map((k) => k === 0), // a quarter development deployments
       seed: fc.integer({ min: 0, max: 1_000_000 }),
-      duration: fc.integer({ min: 5, max: 20 }).map((m) => m * 60),
+      duration: fc.integer({ min: 5, max: size.maxMinutes }).map((m) => m * 60),
     })
     .chain(({ platform, dev, seed, duration }) => {
       const lim = LIMITS[platform];
@@ -125,10 +138,10 @@ export function scenarioObject(): fc.Arbitrary<ScenarioObject> {
         });
       const autoscaling = dev
         ? fc.record({ min_replica: fc.integer({ min: 0, max: 1 }), max_replica: fc.constant(1) })
-        : fc.integer({ min: 0, max: 2 }).chain((min) =>
+        : fc.integer({ min: 0, max: Math.min(3, size.maxReplicas) }).chain((min) =>
             fc.record({
               min_replica: fc.constant(min),
-              max_replica: fc.integer({ min: Math.max(1, min), max: 4 }),
+              max_replica: fc.integer({ min: Math.max(1, min), max: size.maxReplicas }),
               autoscaling_window: fc.integer({ min: 10, max: 180 }),
               scale_down_delay: fc.oneof(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 900 })),
               concurrency_target: fc.integer({ min: 1, max: 3 }),
@@ -141,7 +154,7 @@ export function scenarioObject(): fc.Arbitrary<ScenarioObject> {
           healthChecks,
           autoscaling,
           initialState: fc.constantFrom('cold', 'warm'),
-          initialReplicas: fc.option(fc.integer({ min: 0, max: 4 }), { nil: null, freq: 2 }),
+          initialReplicas: fc.option(fc.integer({ min: 0, max: size.maxReplicas }), { nil: null, freq: 2 }),
           predictConcurrency: fc.integer({ min: 1, max: 3 }),
           startup: fc.record({
             schedule: distribution(20),
@@ -151,8 +164,8 @@ export function scenarioObject(): fc.Arbitrary<ScenarioObject> {
           }),
           serviceTime: distribution(3).filter((d) => !(typeof d === 'number' && d === 0) && d !== '0s'),
           isHealthy: dev ? fc.constant(null) : fc.option(HEALTH_RULES, { nil: null, freq: 2 }),
-          traffic: fc.array(traffic(duration), { minLength: 1, maxLength: 2 }),
-          faults: fc.array(fault(duration), { minLength: 0, maxLength: 3 }),
+          traffic: fc.array(traffic(duration, size.maxRate), { minLength: 1, maxLength: 2 }),
+          faults: fc.array(fault(duration), { minLength: 0, maxLength: size.maxFaults }),
           probePhase: fc.constantFrom('aligned', 'aligned', 'random'),
           probePeriod: fc.constantFrom(10, 10, 10, 5, 15),
           timeout: fc.integer({ min: 30, max: 600 }),
