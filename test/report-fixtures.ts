@@ -77,6 +77,7 @@ export function shortRunWithFault(): ReportInput {
     ev(270, 0, 'state', 'ready', 'loading'),
     ev(330, 0, 'state', 'loading', 'ready'),
     ev(340, 0, 'routable'),
+    ev(295, null, 'scale_up', 2, 3, 'avg_in_flight=2.1;desired=3'),
   ];
   events.sort((a, b) => a.t - b.t);
   const timeline: TimelineRow[] = [];

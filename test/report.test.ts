@@ -71,6 +71,19 @@ describe('renderReport', () => {
     expect(translateX(fault) / Number(g.getAttribute('data-x1'))).toBeCloseTo(1 / 3, 3);
   });
 
+  it('scale markers sit at x = scale(t) above the replicas chart', () => {
+    const input = shortRunWithFault();
+    const doc = parse(renderReport(input));
+    const x = scaleOf(doc, 'chart-replicas');
+    const marks = [...doc.querySelectorAll('#chart-replicas g.scale-marker')];
+    const expected = input.events.filter((e) => e.event === 'scale_up' || e.event === 'scale_down');
+    expect(marks.map((m) => [m.getAttribute('data-event'), Number(m.getAttribute('data-t'))])).toEqual(
+      expected.map((e) => [e.event, e.t]),
+    );
+    for (const m of marks) expect(translateX(m)).toBeCloseTo(x(Number(m.getAttribute('data-t'))), 2);
+    expect(marks[1]!.querySelector('title')!.textContent).toContain('scale up 2 → 3');
+  });
+
   it('the 7-day report stays under 3 MB and no series has more than ~1000 points', () => {
     const html = renderReport(sevenDayRun());
     expect(Buffer.byteLength(html)).toBeLessThan(3 * 1024 * 1024);

@@ -1,5 +1,7 @@
 import * as d3 from 'd3';
-import { chartFigure, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
+import type { EventRow } from '../../model/summary.js';
+import { escapeHtml, formatDuration, num } from '../format.js';
+import { attrs, chartFigure, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
 import { bucketText } from './traffic.js';
 import { FAULT_RULE_LEGEND, faultRules, PLOT_WIDTH, stepRows, xAxisAt, type ChartContext } from './context.js';
 
@@ -25,7 +27,11 @@ const STACK: { key: 'routable' | 'waiting' | 'traffic_stopped' | 'backoff' | 'st
   { key: 'starting', label: 'starting (schedule, pull, load)', color: STATE_COLORS.starting },
 ];
 
-const H = 150;
+/** A strip above the plot for the autoscaler's scale-up / scale-down marks. */
+const BAND = 16;
+const H = BAND + 150;
+/** Scale marks of one direction closer than this merge into the first. */
+const SCALE_SPACING_PX = 4;
 
 /** Chart 2: replicas stacked by state, with the autoscaler's desired count as a step line. */
 export function replicasChart(ctx: ChartContext): string {
@@ -44,7 +50,7 @@ export function replicasChart(ctx: ChartContext): string {
     d3.max(b.desired, (v) => v ?? 0) ?? 0,
     1,
   );
-  const y = d3.scaleLinear().domain([0, Math.max(maxY + 0.25, maxY * 1.05)]).nice(4).range([H, 0]);
+  const y = d3.scaleLinear().domain([0, Math.max(maxY + 0.25, maxY * 1.05)]).nice(4).range([H, BAND]);
   const area = d3
     .area<d3.SeriesPoint<{ t: number; v: number }>>()
     .x((p) => x(p.data.t))
@@ -82,11 +88,15 @@ export function replicasChart(ctx: ChartContext): string {
     body += `<path class="band-desired" fill="#111" fill-opacity="0.22" d="${bandArea(rows2) ?? ''}"/>`;
   }
   body += `<path class="line-desired" fill="none" stroke="#111" stroke-width="${band ? 1 : 1.4}" d="${line(desired) ?? ''}"/>`;
-  body += panelLabel('replicas', 0, H);
+  body += panelLabel('replicas', BAND, H - BAND);
+  const scaleMarks = scaleMarkers(ctx);
+  body += scaleMarks.svg;
   const legend = [
     ...used.map((s) => ({ label: s.label, color: s.color })),
     { label: 'desired (autoscaler)', color: '#111', kind: 'line' as const },
     ...(band ? [{ label: 'desired, min–max in bucket', color: 'rgba(17,17,17,0.22)' }] : []),
+    ...(scaleMarks.up ? [{ label: 'scale up', color: SCALE_UP_COLOR, kind: 'marker' as const }] : []),
+    ...(scaleMarks.down ? [{ label: 'scale down', color: SCALE_DOWN_COLOR, kind: 'marker' as const }] : []),
     ...(rules ? [FAULT_RULE_LEGEND] : []),
   ];
   const agg = b.rowsPerBucket > 1 ? ' States are time means over each bucket; the desired line is its time mean too, the grey band the range it moved in.' : '';
@@ -101,4 +111,39 @@ export function replicasChart(ctx: ChartContext): string {
     duration: ctx.duration,
     xAxis: xAxisAt(ctx, H),
   });
+}
+
+const SCALE_UP_COLOR = '#006d2c';
+const SCALE_DOWN_COLOR = '#08519c';
+
+/**
+ * The autoscaler's decisions that changed the replica count, as ▲ / ▼ in the strip above
+ * the plot at x = scale(t), with `data-t` / `data-event` like the lane markers.
+ */
+function scaleMarkers(ctx: ChartContext): { svg: string; up: number; down: number } {
+  const seen = new Map<string, { e: EventRow; count: number }>();
+  for (const e of ctx.events) {
+    if (e.event !== 'scale_up' && e.event !== 'scale_down') continue;
+    const key = `${e.event}|${Math.floor(ctx.x(e.t) / SCALE_SPACING_PX)}`;
+    const s = seen.get(key);
+    if (s) s.count++;
+    else seen.set(key, { e, count: 1 });
+  }
+  let svg = '';
+  let up = 0;
+  let down = 0;
+  for (const { e, count } of seen.values()) {
+    const isUp = e.event === 'scale_up';
+    if (isUp) up++;
+    else down++;
+    const label = `${isUp ? 'scale up' : 'scale down'} ${e.from ?? '?'} → ${e.to ?? '?'} at ${formatDuration(e.t)}${e.detail ? ` (${e.detail})` : ''}`;
+    const title = count > 1 ? `${label} and ${count - 1} more within ${SCALE_SPACING_PX} px` : label;
+    svg += `<g class="marker scale-marker"${attrs({
+      'data-t': num(e.t, 3),
+      'data-event': e.event,
+      'data-count': count,
+      transform: `translate(${num(ctx.x(e.t), 2)},${BAND / 2})`,
+    })}><path fill="${isUp ? SCALE_UP_COLOR : SCALE_DOWN_COLOR}" d="${isUp ? 'M-4,4H4L0,-4Z' : 'M-4,-4H4L0,4Z'}"/><title>${escapeHtml(title)}</title></g>`;
+  }
+  return { svg: `<g class="scale-markers">${svg}</g>`, up, down };
 }
