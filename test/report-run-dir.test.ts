@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSDOM } from 'jsdom';
+import { main } from '../src/cli/index.js';
 import { registerReportCommand } from '../src/cli/report.js';
 import { writeRun } from '../src/output/write-run.js';
 import { readRunDir, RunDirError } from '../src/report/read-run-dir.js';
@@ -98,5 +99,11 @@ describe('deploysim report', () => {
   it('report <missing folder> exits 2', async () => {
     const r = await report([join(root, 'nope')]);
     expect(r.code).toBe(2);
+  });
+
+  it('deploysim report through main: 0 on a run folder, 2 on a folder that is not one', async () => {
+    const io = { out: () => undefined, err: () => undefined, errRaw: () => undefined, exit: () => undefined, isTTY: false };
+    expect(await main(['node', 'deploysim', 'report', runDir], io)).toBe(0);
+    expect(await main(['node', 'deploysim', 'report', mkdtempSync(join(root, 'empty-'))], io)).toBe(2);
   });
 });
