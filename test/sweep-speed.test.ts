@@ -14,7 +14,6 @@ import { runSweep, type SweepOptions } from '../src/sweep/sweep.js';
 import { ensureBuilt } from './sweep-build.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sweep-speed-'));
-beforeAll(() => ensureBuilt(), 180_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 async function timed(workers: number, rep: number): Promise<number> {
@@ -37,6 +36,7 @@ async function timed(workers: number, rep: number): Promise<number> {
 }
 
 describe.skipIf(!process.env.SWEEP_SPEED)('sweep speed', () => {
+  beforeAll(() => ensureBuilt(), 180_000);
   it('a 40-run sweep is ≥ 1.7× faster on 2 workers than on 1', async () => {
     const one: number[] = [];
     const two: number[] = [];
