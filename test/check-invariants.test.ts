@@ -174,7 +174,7 @@ describe('checkInvariants', () => {
         requests: [],
       };
     };
-    const notAgreement = (vs: ReturnType<typeof checkInvariants>) => vs.filter((v) => v.invariant !== 0);
+    const notAgreement = (vs: ReturnType<typeof checkInvariants>) => vs.filter((v) => v.invariant === 2);
     expect(notAgreement(checkInvariants(warm(29.313)))).toEqual([]);
     expect(notAgreement(checkInvariants(warm(19.313)))).toEqual([
       {
@@ -212,6 +212,7 @@ describe('checkInvariants', () => {
         insert(r.events, st(235, 0, 'loading', 'ready'));
         insert(r.events, ev(235, 0, 'routable'));
         r.summary.replicas.restarts = 2;
+        r.summary.billing.minutes_not_serving = 160 / 60; // + 195–235 s not routable
       }),
     );
     expect(vs).toEqual([
@@ -279,6 +280,11 @@ describe('checkInvariants', () => {
         message: 'billed_minutes 13 but state rows give 14 (1 missing; replica 0: 0 s–600 s = 600 s → 10 min; replica 1: 210 s–400 s = 190 s → 4 min)',
       },
     ]);
+  });
+
+  it('catches minutes_not_serving that is not the billed time while not routable (invariant 7)', () => {
+    const vs = checkInvariants(run((r) => (r.summary.billing.minutes_not_serving = 1.5)));
+    expect(vs).toEqual([{ invariant: 7, message: 'billing.minutes_not_serving 1.5 but the events give 2 (billed time while not routable; off by -0.5 min)' }]);
   });
 
   it('catches a cost that is not billed minutes × price (invariant 7)', () => {

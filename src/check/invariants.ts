@@ -629,6 +629,31 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         message: `billed_minutes ${b.billed_minutes} but state rows give ${want} (${off}; ${unbilled ? 'development on baseten-2026 is not billed' : parts.join('; ') || 'no replica started a container'})`,
       });
     }
+    // minutes_not_serving: billed time while not routable (SPEC §8), not rounded per replica.
+    let notServing = 0;
+    let changes = 0;
+    for (const r of replicas.values()) {
+      if (r.billStart === null || unbilled) continue;
+      const end = Math.min(r.billEnd ?? duration, duration);
+      let routable = 0;
+      let openAt: number | null = null;
+      for (const c of r.changes) {
+        changes++;
+        if (c.routable) openAt = c.t;
+        else if (openAt !== null) {
+          routable += Math.max(0, Math.min(c.t, end) - Math.max(openAt, r.billStart));
+          openAt = null;
+        }
+      }
+      if (openAt !== null) routable += Math.max(0, end - Math.max(openAt, r.billStart));
+      notServing += Math.max(0, end - r.billStart - routable) / 60;
+    }
+    if (Math.abs(b.minutes_not_serving - notServing) > 1e-5 + (2 * tol * changes) / 60) {
+      add({
+        invariant: 7,
+        message: `billing.minutes_not_serving ${b.minutes_not_serving} but the events give ${Number(notServing.toFixed(6))} (billed time while not routable; off by ${Number((b.minutes_not_serving - notServing).toFixed(6))} min)`,
+      });
+    }
     if (Math.abs(b.price_per_minute - price) > 1e-9) {
       add({ invariant: 7, message: `billing.price_per_minute ${b.price_per_minute} but the scenario's price is ${price}` });
     }
