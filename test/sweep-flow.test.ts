@@ -227,6 +227,16 @@ describe('sweep outputs', () => {
     expect(calls).toBe(6);
   });
 
+  it('a Ctrl-C before the runs start (during validation) starts none and exits 130', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    calls = 0;
+    const io = capture();
+    expect(await runSweep(opts({ out: join(root, 'early-interrupt') }), io, deps(), controller.signal)).toBe(130);
+    expect(calls).toBe(0);
+    expect(io.errText()).toContain('interrupted: 0 of 12 runs kept');
+  });
+
   it('a failing run exits 1 naming the variant and seed', async () => {
     const failing = () =>
       inlineExecutor((t) => {

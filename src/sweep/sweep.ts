@@ -187,7 +187,7 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
 
   const started = performance.now();
   if (todo.length > 0) {
-    const result = await executeRuns(todo, variants, key, new Journal(journalPath, key, journalContents), deps.executor(workers), myRuns.length, done, io, signal);
+    const result = await executeRuns(todo, variants, key, new Journal(journalPath, key, journalContents), deps.executor(Math.min(workers, todo.length)), myRuns.length, done, io, signal);
     if (result !== EXIT_OK) return result;
   }
 
@@ -218,6 +218,7 @@ async function executeRuns(
   const controller = new AbortController();
   setMaxListeners(todo.length + 16, controller.signal); // one listener per queued run in the pool
   const onAbort = () => controller.abort();
+  if (signal?.aborted) controller.abort(); // Ctrl-C during validation: start nothing
   signal?.addEventListener('abort', onAbort);
   const progress = createProgress(total, done.size, io.errStream, 'sweep');
   let failure: string | null = null;
