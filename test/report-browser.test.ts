@@ -37,6 +37,13 @@ const CASES: [string, () => ReportInput][] = [
   ['sim-scale-to-zero-trace', () => simulated('scale-to-zero-trace')],
 ];
 
+// Locally a missing Chromium skips these tests; in CI (.ci/run installs it) a missing browser is a failure.
+if (process.env.CI && !existsSync(CHROMIUM)) {
+  it('Chromium is installed for the browser tests', () => {
+    expect.fail(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+  });
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('report in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
