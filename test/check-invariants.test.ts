@@ -196,6 +196,34 @@ describe('checkInvariants', () => {
     expect(checkInvariants(loading).filter((v) => v.invariant === 1)).toEqual([{ invariant: 1, t: 20, message: 'replica 0 became routable at 20 s while in state loading' }]);
   });
 
+  it('catches a stop or a restart that comes too late after a hang: every check fails from then on (invariants 2, 3)', () => {
+    // The hang at 100 s: checks fail from 110 s (timing out at 111 s); 3 of them stop traffic by
+    // 131 s, 6 restart by 161 s. The base run stops at 130 s and restarts at 160 s: in time.
+    expect(checkInvariants(run())).toEqual([]);
+    const late = checkInvariants(
+      run((r) => {
+        r.events.find((e) => e.event === 'traffic_stopped')!.t = 140;
+        r.events.sort((a, b) => a.t - b.t);
+        r.requests = r.requests.filter((q) => q.id !== 3);
+        r.summary.requests = { ...r.summary.requests, arrived: 3, succeeded: 2 };
+        r.summary.billing.minutes_not_serving = 110 / 60;
+      }),
+    );
+    expect(late).toEqual([
+      { invariant: 2, t: 131, message: 'replica 0 still took traffic at 131 s: after the hang at 100 s every check fails, so 3 failed checks (stop_traffic_threshold_seconds 30) stop it by then' },
+    ]);
+    const noRestart = checkInvariants(
+      run((r) => {
+        r.config.deployment.runtime.health_checks.restart_threshold_seconds = 40;
+      }),
+    );
+    expect(noRestart.map((v) => v.message)).toContain(
+      'replica 0 not restarted by 141 s: after the hang at 100 s every check fails, so 4 failed checks (restart_threshold_seconds 40) restart it by then',
+    );
+    const resumed = checkInvariants(run((r) => insert(r.events, ev(150, 0, 'traffic_resumed'))));
+    expect(resumed.filter((v) => v.invariant === 2).map((v) => v.message)).toEqual(['replica 0 resumed traffic at 150 s, but every check of its container fails since the hang at 100 s']);
+  });
+
   it('catches a traffic stop whose failure count is not the threshold count (invariant 2)', () => {
     const vs = checkInvariants(run((r) => (r.events.find((e) => e.event === 'traffic_stopped')!.detail = 'failures=2')));
     expect(vs.map((v) => v.invariant)).toEqual([2]);

@@ -99,6 +99,11 @@ interface ReplicaTrack {
   warm: boolean;
   /** Counted by the autoscaler (not terminating/terminated). */
   current: boolean;
+  /**
+   * A fault that makes every check of this container fail until it restarts (a hang; a fault the
+   * `after_fault` rule watches) and the latest times the stop and the restart may come.
+   */
+  doomed: { kind: string; at: number; stopBy: number | null; restartBy: number } | null;
 }
 
 const GONE = new Set(['terminating', 'terminated']);
@@ -206,6 +211,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     }
     if (prevT !== -Infinity && t > prevT + tol) checkCountAt(prevT);
     prevT = Math.max(prevT, t);
+    checkDeadlines(t);
 
     if (e.event === 'scale_up') {
       lastScaleUp = t;
@@ -234,6 +240,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           firstPass: null,
           warm: to === 'ready',
           current: false,
+          doomed: null,
         };
         replicas.set(e.replica, r);
         if (!GONE.has(to)) {
@@ -254,6 +261,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       const leaving = r.state;
       r.state = to;
       if (leaving === 'ready' && to !== 'ready') closeRoutable(r, t, `entered state ${to} at ${s(t)}`);
+      if (to !== 'ready') r.doomed = null;
       if (to === 'loading') {
         r.containerStart = t;
         r.lastPass = null;
@@ -279,6 +287,13 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     switch (e.event) {
       case 'routable':
       case 'traffic_resumed':
+        if (r.doomed && t > r.doomed.at + tol) {
+          add({
+            invariant: 2,
+            t,
+            message: `replica ${r.id} ${e.event === 'routable' ? 'became routable' : 'resumed traffic'} at ${s(t)}, but every check of its container fails since the ${r.doomed.kind} at ${s(r.doomed.at)}`,
+          });
+        }
         if (r.state !== 'ready') {
           add({ invariant: 1, t, message: `replica ${r.id} ${e.event === 'routable' ? 'became routable' : 'resumed traffic'} at ${s(t)} while in state ${r.state}` });
         }
@@ -298,26 +313,79 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         break;
       case 'traffic_stopped':
         stopRows++;
+        if (r.doomed) r.doomed.stopBy = null;
         checkStop(r, e, t);
         closeRoutable(r, t, `stopped traffic at ${s(t)}`);
         break;
       case 'restart': {
         restartRows++;
+        r.doomed = null;
         checkRestart(r, e, t);
         closeRoutable(r, t, `restarted (${detailWord(e.detail, 'cause') ?? 'cause unknown'}) at ${s(t)}`);
         break;
       }
+      case 'fault':
+        noteFault(r, e, t);
+        break;
       default:
         break;
     }
   }
   if (prevT !== -Infinity) checkCountAt(prevT);
+  checkDeadlines(duration);
   if (belowMinSince !== null && duration - belowMinSince > interval + tol) {
     add({
       invariant: 5,
       t: belowMinSince,
       message: `from ${s(belowMinSince)} to the end (${s(duration)}): fewer replicas than min_replica ${minR}`,
     });
+  }
+
+  /**
+   * "Never later" (SPEC §11.2, §3): after a fault that fails every check of a serving container
+   * until it restarts, the count-th failing check comes at most count periods (+ the probe
+   * timeout) later, whatever the phase: the stop and the restart must have happened by then.
+   */
+  function noteFault(r: ReplicaTrack, e: EventRow, t: number): void {
+    const kind = detailWord(e.detail, 'kind');
+    const rule = config.deployment.is_healthy;
+    const watched = rule?.rule === 'after_fault' && rule.fault === kind && ['cuda_error', 'error_rate', 'hang', 'slowdown'].includes(kind ?? '');
+    if (kind !== 'hang' && !watched) return;
+    if (r.state !== 'ready' || r.containerStart === null || r.doomed) return;
+    // Checks must be running: a pass was seen in this container, or it started warm.
+    if (r.firstPass === null && !r.warm) return;
+    // An upper bound: assume the delay holds under both platforms (baseten-2026 deprecates it, the model may keep it).
+    const from = r.firstPass === null ? Math.max(t, r.containerStart + delay) : t;
+    const late = config.assumptions.probe_timeout;
+    r.doomed = {
+      kind: kind!,
+      at: t,
+      stopBy: r.routable ? from + stopCount * period + late : null,
+      restartBy: from + restartCount * period + late,
+    };
+  }
+
+  function checkDeadlines(now: number): void {
+    for (const r of replicas.values()) {
+      const d = r.doomed;
+      if (!d) continue;
+      if (d.stopBy !== null && now > d.stopBy + tol && d.stopBy < duration) {
+        add({
+          invariant: 2,
+          t: d.stopBy,
+          message: `replica ${r.id} still took traffic at ${s(d.stopBy)}: after the ${d.kind} at ${s(d.at)} every check fails, so ${stopCount} failed checks (stop_traffic_threshold_seconds ${hc.stop_traffic_threshold_seconds}) stop it by then`,
+        });
+        d.stopBy = null;
+      }
+      if (now > d.restartBy + tol && d.restartBy < duration) {
+        add({
+          invariant: 3,
+          t: d.restartBy,
+          message: `replica ${r.id} not restarted by ${s(d.restartBy)}: after the ${d.kind} at ${s(d.at)} every check fails, so ${restartCount} failed checks (restart_threshold_seconds ${hc.restart_threshold_seconds}) restart it by then`,
+        });
+        r.doomed = null;
+      }
+    }
   }
 
   function checkStop(r: ReplicaTrack, e: EventRow, t: number): void {
