@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { incompleteBeta, lnGamma, mean, meanCi, pairedDiff, sampleSd, tCdf, tQuantile } from '../src/sweep/stats.js';
 import { dominates, paretoFront } from '../src/sweep/pareto.js';
+import { pointLabels } from '../src/sweep/comparison-html.js';
 
 describe('tQuantile(p, dof)', () => {
   // Two-sided 95 % critical values from a printed t table (4 decimals).
@@ -107,5 +108,21 @@ describe('paretoFront(points)', () => {
     expect(dominates({ x: 1, y: 1 }, { x: 1, y: 2 })).toBe(true);
     expect(dominates({ x: 1, y: 1 }, { x: 1, y: 1 })).toBe(false);
     expect(dominates({ x: 0, y: 3 }, { x: 1, y: 2 })).toBe(false);
+  });
+});
+
+describe('pointLabels(points)', () => {
+  it('pointLabels gives points at the same spot one label and moves an overlapping label up a line', () => {
+    const labels = pointLabels([
+      { x: 100, y: 100, text: '#0' },
+      { x: 102, y: 100, text: '#1' }, // overlaps #0's label: moves up 12 px
+      { x: 100, y: 100, text: '#2' }, // same spot as #0: shares its label
+      { x: 300, y: 100, text: '#3' }, // far away: stays
+    ]);
+    expect(labels).toEqual([
+      { x: 107, y: 93, text: '#0 #2' },
+      { x: 109, y: 81, text: '#1' },
+      { x: 307, y: 93, text: '#3' },
+    ]);
   });
 });

@@ -38,6 +38,33 @@ function extent(ests: readonly Estimate[]): [number, number] | null {
   return [lo, hi];
 }
 
+/**
+ * Labels next to points without overlaps: points at the same spot share one label ("#0 #4 #6");
+ * a label that would overlap one already placed moves up a line (greedy, in variant order, so
+ * the layout is deterministic). Widths are estimated at 6.5 px per character of 11 px text.
+ */
+export function pointLabels(points: readonly { x: number; y: number; text: string }[]): { x: number; y: number; text: string }[] {
+  const groups = new Map<string, { x: number; y: number; texts: string[] }>();
+  for (const p of points) {
+    const key = `${p.x},${p.y}`;
+    const g = groups.get(key);
+    if (g) g.texts.push(p.text);
+    else groups.set(key, { x: p.x, y: p.y, texts: [p.text] });
+  }
+  const placed: { x: number; y: number; w: number; text: string }[] = [];
+  const lineH = 12;
+  for (const g of groups.values()) {
+    const text = g.texts.join(' ');
+    const w = text.length * 6.5;
+    const x = r2(g.x + 7);
+    let y = r2(g.y - 7);
+    const overlaps = () => placed.some((p) => x < p.x + p.w && p.x < x + w && Math.abs(p.y - y) < lineH);
+    for (let i = 0; i < 50 && overlaps(); i++) y = r2(y - lineH);
+    placed.push({ x, y, w, text });
+  }
+  return placed.map(({ x, y, text }) => ({ x, y, text }));
+}
+
 function newSvg(doc: Document, width: number, height: number, cls: string): Sel {
   return d3
     .select(doc.body)
@@ -87,15 +114,19 @@ function mainChart(doc: Document, cmp: Comparison): string {
     svg.append('path').attr('class', 'pareto-front').attr('d', d);
   }
 
-  for (const s of pts) {
+  // Front points last, so a red point is never hidden under a dominated one at the same spot.
+  const drawOrder = [...pts].sort((a, b) => Number(a.pareto) - Number(b.pareto) || a.variant.index - b.variant.index);
+  for (const s of drawOrder) {
     const c = s.metrics.cost.est;
     const f = s.metrics.failed_requests.est;
     const g = svg.append('g').attr('class', `variant${s.pareto ? ' on-front' : ''}${s.variant.index === 0 ? ' baseline' : ''}`);
     if (c.low !== null && c.high !== null) g.append('line').attr('class', 'ci').attr('x1', X(c.low)).attr('x2', X(c.high)).attr('y1', Y(f.mean!)).attr('y2', Y(f.mean!));
     if (f.low !== null && f.high !== null) g.append('line').attr('class', 'ci').attr('x1', X(c.mean!)).attr('x2', X(c.mean!)).attr('y1', Y(f.low)).attr('y2', Y(f.high));
     g.append('circle').attr('cx', X(c.mean!)).attr('cy', Y(f.mean!)).attr('r', 5);
-    g.append('text').attr('x', X(c.mean!) + 7).attr('y', Y(f.mean!) - 7).text(`#${s.variant.index}`);
     g.append('title').text(`#${s.variant.index} ${s.variant.label}\ncost ${pm(c)}\nfailed requests ${pm(f)}`);
+  }
+  for (const l of pointLabels(pts.map((s) => ({ x: X(s.metrics.cost.est.mean!), y: Y(s.metrics.failed_requests.est.mean!), text: `#${s.variant.index}` })))) {
+    svg.append('text').attr('class', 'point-label').attr('x', l.x).attr('y', l.y).text(l.text);
   }
   return svg.node()!.outerHTML;
 }
