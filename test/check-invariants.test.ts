@@ -9,7 +9,7 @@ import { parseCsv, parseEventsCsv, parseRequestsCsv } from '../src/check/read-ou
 /**
  * A small hand-made run that obeys every invariant: one replica hangs at 100 s, stops traffic at
  * 130 s (3 checks of 10 s for a 30 s threshold), restarts at 160 s (6 checks for 60 s); a second
- * replica comes up at 200 s and is scaled down at 400 s.
+ * replica comes up at 200 s; at 400 s a scale-down removes replica 0 (more restarts go first).
  */
 function config(): Config {
   const c = defaultConfig();
@@ -44,15 +44,15 @@ function events(): EventRow[] {
     st(160, 0, 'backoff', 'loading'),
     st(190, 0, 'loading', 'ready'),
     ev(190, 0, 'routable'),
-    ev(200, null, 'scale_up', 'avg_in_flight=1.5;desired=2', 1, 2),
+    ev(200, null, 'scale_up', 'avg_in_flight=1.2;desired=2', 1, 2),
     st(200, 1, null, 'scheduling'),
     st(205, 1, 'scheduling', 'pulling'),
     st(210, 1, 'pulling', 'loading'),
     st(240, 1, 'loading', 'ready'),
     ev(240, 1, 'routable'),
     ev(400, null, 'scale_down', 'avg_in_flight=0.1;desired=1', 2, 1),
-    st(400, 1, 'ready', 'terminating'),
-    st(405, 1, 'terminating', 'terminated'),
+    st(400, 0, 'ready', 'terminating'),
+    st(405, 0, 'terminating', 'terminated'),
   ];
 }
 
@@ -68,7 +68,7 @@ const req = (id: number, arrival: number, dispatched: number | null, replica: nu
 });
 
 function requests(): RequestRow[] {
-  return [req(0, 35, 35, 0, 36, 200), req(3, 120, 120, 0, 121, 200), req(1, 250, 250, 1, 251, 200), req(2, 590, 590, 0, null, null)];
+  return [req(0, 35, 35, 0, 36, 200), req(3, 120, 120, 0, 121, 200), req(1, 250, 250, 1, 251, 200), req(2, 590, 590, 1, null, null)];
 }
 
 function summary(): Summary {
@@ -83,7 +83,7 @@ function summary(): Summary {
     queue_wait_s: { mean: 0, p99: 0 },
     replicas: { created: 2, peak: 2, mean: 1.3, restarts: 1, cold_starts: 2, traffic_stops: 1 },
     health: { faults: [] },
-    // replica 0: 0–600 s = 10 min; replica 1: 210–400 s = 190 s → 4 min.
+    // replica 0: 0–400 s = 6.67 → 7 min; replica 1: 210–600 s = 390 s → 7 min.
     billing: { billed_minutes: 14, cost: 1.5166, cost_per_1k_succeeded: 505.5, minutes_not_serving: 2, price_per_minute: 0.10833 },
     warnings: [],
   };
@@ -281,6 +281,60 @@ describe('checkInvariants', () => {
     expect(vs.map((v) => v.message)).toContain('scale_down at 400 s from 2 to 0 removes 2 replicas; max_scale_down_rate 10% allows 1 in one step');
   });
 
+  it('catches autoscaler decisions off the policy: desired, step size, decision time, removal order (invariant 5)', () => {
+    const msgs = (change: Parameters<typeof run>[0]) => checkInvariants(run(change)).map((v) => v.message);
+    // avg 2.5 in flight at 70 % of 1 → ceil(3.57) = 4, clamped to max 3; the row says 2.
+    expect(msgs((r) => (r.events.find((e) => e.event === 'scale_up')!.detail = 'avg_in_flight=2.5;desired=2'))).toContain(
+      'scale_up at 200 s with avg_in_flight=2.5 says desired=2; clamp(ceil(2.5 / (1 × 70%)), 1, 3) = 3',
+    );
+    expect(
+      msgs((r) => {
+        const i = r.events.findIndex((e) => e.event === 'scale_up');
+        r.events[i] = { ...r.events[i]!, t: 195 };
+        r.events.sort((a, b) => a.t - b.t);
+      }),
+    ).toContain('scale_up at 195 s from 1: not an autoscaler decision time (every 10 s), and only a scale from zero may run in between');
+    // The scale-down removes replica 1 (routable, no restart) and keeps replica 0 (1 restart): the wrong one.
+    expect(
+      msgs((r) => {
+        r.events = r.events.map((e) => (e.t >= 400 && e.event === 'state' ? { ...e, replica: 1 } : e));
+        r.requests = r.requests.map((q) => (q.id === 2 ? { ...q, replica: 0 } : q));
+        r.summary.billing.billed_minutes = 14;
+      }),
+    ).toContain(
+      'scale_down at 400 s removed replica 1 (routable, 0 restarts) but kept replica 0 (routable, 1 restart), which goes first (not ready, then not routable, then more restarts, then newest)',
+    );
+  });
+
+  it('catches a restart back-off off the CrashLoopBackOff sequence, and a container that does not start when it says (invariant 3)', () => {
+    const wrong = checkInvariants(run((r) => (r.events.find((e) => e.event === 'restart')!.detail = 'cause=liveness;backoff=10')));
+    expect(wrong.map((v) => v.message)).toEqual([
+      'replica 0 restarted at 160 s with backoff=10; CrashLoopBackOff gives 0 s (first restart, or 600 s since the last)',
+      "replica 0's new container started at 160 s; the restart at 160 s with its back-off says 170 s",
+    ]);
+    // A second restart 100 s later waits 10 s; a third one 20 s.
+    const loop = checkInvariants(
+      run((r) => {
+        insert(r.events, ev(300, 0, 'fault', 'kind=crash'));
+        insert(r.events, ev(300, 0, 'restart', 'cause=crash;backoff=10'));
+        insert(r.events, st(300, 0, 'ready', 'backoff'));
+        insert(r.events, st(310, 0, 'backoff', 'loading'));
+        insert(r.events, st(340, 0, 'loading', 'ready'));
+        insert(r.events, ev(340, 0, 'routable'));
+        insert(r.events, ev(350, 0, 'restart', 'cause=crash;backoff=10'));
+        insert(r.events, st(350, 0, 'ready', 'backoff'));
+        insert(r.events, st(360, 0, 'backoff', 'loading'));
+        insert(r.events, st(390, 0, 'loading', 'ready'));
+        insert(r.events, ev(390, 0, 'routable'));
+        r.summary.replicas.restarts = 3;
+        r.summary.billing.minutes_not_serving = 200 / 60;
+      }),
+    );
+    expect(loop.map((v) => v.message)).toEqual([
+      'replica 0 restarted at 350 s with backoff=10; CrashLoopBackOff gives 20 s (restart 3 of a loop)',
+    ]);
+  });
+
   it('catches more replicas than max_replica (invariant 5)', () => {
     const r = run();
     r.config.deployment.autoscaling.max_replica = 1;
@@ -305,7 +359,7 @@ describe('checkInvariants', () => {
     expect(vs).toEqual([
       {
         invariant: 7,
-        message: 'billed_minutes 13 but state rows give 14 (1 missing; replica 0: 0 s–600 s = 600 s → 10 min; replica 1: 210 s–400 s = 190 s → 4 min)',
+        message: 'billed_minutes 13 but state rows give 14 (1 missing; replica 0: 0 s–400 s = 400 s → 7 min; replica 1: 210 s–600 s = 390 s → 7 min)',
       },
     ]);
   });

@@ -104,6 +104,12 @@ interface ReplicaTrack {
    * `after_fault` rule watches) and the latest times the stop and the restart may come.
    */
   doomed: { kind: string; at: number; stopBy: number | null; restartBy: number } | null;
+  /** Restart rows so far (all causes): the removal order ranks by it. */
+  restarts: number;
+  /** CrashLoopBackOff: restarts in the current loop and the last restart's time. */
+  loop: { n: number; lastAt: number | null };
+  /** The next container must start (a `loading` row) at this time, after a restart's back-off. */
+  startDue: { at: number; restartAt: number } | null;
 }
 
 const GONE = new Set(['terminating', 'terminated']);
@@ -149,6 +155,9 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   let lastScaleUp: number | null = null;
   let lastScaleDown: number | null = null;
   let belowMinSince: number | null = null;
+  /** The replicas a scale_down row at t removes: the next `count` rows taking replicas to terminating at t. */
+  let pendingRemoval: { t: number; count: number; removed: ReplicaTrack[] } | null = null;
+  let removalSnapshot = new Map<number, { state: string; routable: boolean }>();
 
   let routableCount = 0;
   let peak = 0;
@@ -214,11 +223,14 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     checkDeadlines(t);
 
     if (e.event === 'scale_up') {
+      checkScaleUp(e, t);
       lastScaleUp = t;
       return;
     }
     if (e.event === 'scale_down') {
       checkScaleDown(e, t);
+      pendingRemoval = { t, count: Number(e.from) - Number(e.to), removed: [] };
+      removalSnapshot = new Map([...replicas.values()].map((r) => [r.id, { state: r.state, routable: r.routable }]));
       lastScaleDown = t;
       return;
     }
@@ -241,6 +253,9 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           warm: to === 'ready',
           current: false,
           doomed: null,
+          restarts: 0,
+          loop: { n: 0, lastAt: null },
+          startDue: null,
         };
         replicas.set(e.replica, r);
         if (!GONE.has(to)) {
@@ -259,6 +274,24 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         return;
       }
       const leaving = r.state;
+      if (pendingRemoval && to === 'terminating' && Math.abs(t - pendingRemoval.t) <= tol && pendingRemoval.removed.length < pendingRemoval.count) {
+        pendingRemoval.removed.push(r);
+        if (pendingRemoval.removed.length === pendingRemoval.count) {
+          checkRemovalOrder(pendingRemoval.removed, t);
+          pendingRemoval = null;
+        }
+      }
+      if (to === 'loading' && r.startDue) {
+        if (Math.abs(t - r.startDue.at) > tol) {
+          add({
+            invariant: 3,
+            t,
+            message: `replica ${r.id}'s new container started at ${s(t)}; the restart at ${s(r.startDue.restartAt)} with its back-off says ${s(r.startDue.at)}`,
+          });
+        }
+        r.startDue = null;
+      }
+      if (GONE.has(to)) r.startDue = null;
       r.state = to;
       if (leaving === 'ready' && to !== 'ready') closeRoutable(r, t, `entered state ${to} at ${s(t)}`);
       if (to !== 'ready') r.doomed = null;
@@ -320,6 +353,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       case 'restart': {
         restartRows++;
         r.doomed = null;
+        checkBackoff(r, e, t);
         checkRestart(r, e, t);
         closeRoutable(r, t, `restarted (${detailWord(e.detail, 'cause') ?? 'cause unknown'}) at ${s(t)}`);
         break;
@@ -480,6 +514,104 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     }
   }
 
+  /** desired = clamp(ceil(avg / (target × utilization)), min, max), from the rounded avg in the detail. */
+  function desiredRange(avg: number): [number, number] {
+    const a = config.deployment.autoscaling;
+    const per = (a.concurrency_target * a.target_utilization_percentage) / 100;
+    const d = (x: number): number => Math.min(maxR, Math.max(minR, Math.ceil(Math.max(0, x) / per - 1e-9)));
+    return [d(avg - 0.0005 - 1e-9), d(avg + 0.0005 + 1e-9)];
+  }
+
+  /** Decisions run at t = interval, 2 × interval, ...; only the activator's poke (from zero) runs between. */
+  function onTick(t: number): boolean {
+    const k = Math.round(t / interval);
+    return k >= 1 && Math.abs(t - k * interval) <= Math.max(tol, 1e-9 * t);
+  }
+
+  function checkDesired(e: EventRow, t: number, from: number): number | null {
+    const desired = detailNumber(e.detail, 'desired');
+    const avg = detailNumber(e.detail, 'avg_in_flight');
+    if (desired === null || avg === null) return desired;
+    const [lo, hi] = desiredRange(avg);
+    // The activator: requests waiting while no replica exists ask for one even if the average rounds to 0.
+    const activator = lo === 0 && desired === Math.min(1, maxR) && (from === 0 || e.event === 'scale_up');
+    if ((desired < lo || desired > hi) && !activator) {
+      add({
+        invariant: 5,
+        t,
+        message: `${e.event} at ${s(t)} with avg_in_flight=${avg} says desired=${desired}; clamp(ceil(${avg} / (${config.deployment.autoscaling.concurrency_target} × ${config.deployment.autoscaling.target_utilization_percentage}%)), ${minR}, ${maxR}) = ${lo === hi ? lo : `${lo}–${hi}`}`,
+      });
+    }
+    return desired;
+  }
+
+  function checkScaleUp(e: EventRow, t: number): void {
+    const from = Number(e.from);
+    const to = Number(e.to);
+    if (!Number.isFinite(from) || !Number.isFinite(to)) {
+      add({ invariant: 5, t, message: `scale_up at ${s(t)} has from="${e.from}" to="${e.to}": not replica counts` });
+      return;
+    }
+    if (!onTick(t) && from !== 0) {
+      add({ invariant: 5, t, message: `scale_up at ${s(t)} from ${from}: not an autoscaler decision time (every ${s(interval)}), and only a scale from zero may run in between` });
+    }
+    const desired = checkDesired(e, t, from);
+    if (desired !== null && to !== desired) add({ invariant: 5, t, message: `scale_up at ${s(t)} to ${to}; desired=${desired} (a scale-up adds desired − current at once)` });
+    if (to <= from) add({ invariant: 5, t, message: `scale_up at ${s(t)} from ${from} to ${to} does not add replicas` });
+  }
+
+  /**
+   * Which replicas go (SPEC §6, Kubernetes ReplicaSet order): not yet ready (scheduling, pulling,
+   * loading, backoff) first, then ready but not routable (traffic-stopped, or not yet passed a
+   * check), then more restarts, then the newest.
+   */
+  function checkRemovalOrder(removed: ReplicaTrack[], t: number): void {
+    const NOT_READY = new Set(['scheduling', 'pulling', 'loading', 'backoff']);
+    // States as they were just before the removal (the removed replicas' rows have been applied).
+    const rank = (r: ReplicaTrack, state: string, routable: boolean): number => (NOT_READY.has(state) ? 0 : routable ? 2 : 1);
+    const label = (r: ReplicaTrack, state: string, routable: boolean): string =>
+      `replica ${r.id} (${NOT_READY.has(state) ? state : routable ? 'routable' : 'ready, not routable'}, ${r.restarts} restart${r.restarts === 1 ? '' : 's'})`;
+    const before = new Map(removed.map((r) => [r, removalSnapshot.get(r.id) ?? { state: r.state, routable: r.routable }]));
+    const kept = [...replicas.values()].filter((k) => k.current && !removed.includes(k));
+    for (const r of removed) {
+      const b = before.get(r)!;
+      const kr = [rank(r, b.state, b.routable), -r.restarts, -r.id];
+      for (const k of kept) {
+        const kk = [rank(k, k.state, k.routable), -k.restarts, -k.id];
+        const cmp = kr[0]! - kk[0]! || kr[1]! - kk[1]! || kr[2]! - kk[2]!;
+        if (cmp > 0) {
+          add({
+            invariant: 5,
+            t,
+            message: `scale_down at ${s(t)} removed ${label(r, b.state, b.routable)} but kept ${label(k, k.state, k.routable)}, which goes first (not ready, then not routable, then more restarts, then newest)`,
+          });
+          return;
+        }
+      }
+    }
+  }
+
+  /** CrashLoopBackOff [k8s] (SPEC §2): 0, then 10, 20, 40, ... 300 s; reset 600 s after the last restart. */
+  function checkBackoff(r: ReplicaTrack, e: EventRow, t: number): void {
+    const fresh = r.loop.lastAt === null || t - r.loop.lastAt >= 600 - tol;
+    const n = fresh ? 0 : r.loop.n;
+    const want = n === 0 ? 0 : Math.min(300, 10 * 2 ** (n - 1));
+    r.loop = { n: n + 1, lastAt: t };
+    r.restarts++;
+    const got = detailNumber(e.detail, 'backoff');
+    if (got === null) return;
+    // Exactly at the 600 s reset the rounding of times can tip either way: accept both then.
+    const ambiguous = r.loop.n > 1 && !fresh && t - (r.loop.lastAt ?? 0) >= 600 - 2 * tol;
+    if (Math.abs(got - want) > 1e-6 && !(ambiguous && got === 0)) {
+      add({
+        invariant: 3,
+        t,
+        message: `replica ${r.id} restarted at ${s(t)} with backoff=${got}; CrashLoopBackOff gives ${want} s (${n === 0 ? 'first restart, or 600 s since the last' : `restart ${n + 1} of a loop`})`,
+      });
+    }
+    r.startDue = { at: t + got, restartAt: t };
+  }
+
   function checkScaleDown(e: EventRow, t: number): void {
     const from = typeof e.from === 'number' ? e.from : Number(e.from);
     const to = typeof e.to === 'number' ? e.to : Number(e.to);
@@ -497,12 +629,15 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     }
     if (to >= from) add({ invariant: 5, t, message: `scale_down at ${s(t)} from ${from} to ${to} does not reduce the count` });
     if (to < minR) add({ invariant: 5, t, message: `scale_down at ${s(t)} to ${to}, below min_replica ${minR}` });
-    const desired = detailNumber(e.detail, 'desired');
+    if (!onTick(t)) add({ invariant: 5, t, message: `scale_down at ${s(t)}: not an autoscaler decision time (every ${s(interval)})` });
+    const desired = checkDesired(e, t, from);
     if (desired !== null) {
       if (desired >= from) {
         add({ invariant: 5, t, message: `scale_down at ${s(t)} from ${from} although desired=${desired} is not below the current count` });
       } else if (to < desired) {
         add({ invariant: 5, t, message: `scale_down at ${s(t)} to ${to}, below desired=${desired}` });
+      } else if (to !== Math.max(desired, from - allowed)) {
+        add({ invariant: 5, t, message: `scale_down at ${s(t)} from ${from} to ${to}; the policy removes min(${from} − ${desired}, ${allowed}) = ${Math.min(from - desired, allowed)}` });
       }
     }
     // The countdown starts at a decision with desired < current (no earlier than t = 0), is cancelled
