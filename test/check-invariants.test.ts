@@ -349,6 +349,20 @@ describe('checkInvariants', () => {
     expect(vs[1]!.message).toBe('summary requests.succeeded = 2 but requests rows give 3');
   });
 
+  it('catches an impossible status and a retry count that disagrees (invariants 6, 0)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        r.requests[0] = { ...r.requests[0]!, status: 429, attempts: 2 };
+        r.summary.requests = { ...r.summary.requests, succeeded: 2, failed: 1, by_status: { '429': 1 } };
+      }),
+    );
+    expect(vs.map((v) => v.message)).toEqual([
+      'request 0 ended with status 429; possible: 200, 500 (failed or timed out in the queue), 504 (ran past the timeout), the retried 502/503/504 once retries run out',
+      'summary requests.retried_attempts = 0 but requests rows give Σ(attempts − 1) = 1',
+      'availability 1 ≠ succeeded 2 / (arrived 4 − in flight 1) = 0.6666666666666666',
+    ]);
+  });
+
   it('catches a missing billing minute (invariant 7)', () => {
     const vs = checkInvariants(
       run((r) => {

@@ -785,10 +785,22 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     let ok = 0;
     let failed = 0;
     let open = 0;
+    let retries = 0;
+    let odd = 0;
     const ids = new Set<number>();
+    const allowed = new Set([200, 500, 504, ...config.request.retry.statuses, ...(config.request.max_queue === null ? [] : [429])]);
     for (const r of rows) {
       if (ids.has(r.id)) add({ invariant: 6, message: `request ${r.id} appears twice in requests.csv` });
       ids.add(r.id);
+      retries += r.attempts - 1;
+      if (r.attempts < 1 && odd++ < 5) add({ invariant: 6, message: `request ${r.id} has attempts=${r.attempts}` });
+      if (r.status !== null && !allowed.has(r.status) && odd++ < 5) {
+        add({
+          invariant: 6,
+          t: r.finished ?? undefined,
+          message: `request ${r.id} ended with status ${r.status}; possible: 200, 500 (failed or timed out in the queue), 504 (ran past the timeout), the retried ${config.request.retry.statuses.join('/')} once retries run out${config.request.max_queue === null ? '' : ', 429 (queue full)'}`,
+        });
+      }
       if (r.status === null) open++;
       else if (r.status === 200) ok++;
       else failed++;
@@ -802,6 +814,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     for (const [name, summ, counted] of pairs) {
       if (summ !== counted) add({ invariant: 6, message: `summary requests.${name} = ${summ} but requests rows give ${counted}` });
     }
+    if (q.retried_attempts !== retries) add({ invariant: 0, message: `summary requests.retried_attempts = ${q.retried_attempts} but requests rows give Σ(attempts − 1) = ${retries}` });
   }
 
   /** Invariant 7: billed minutes from state rows, and cost. */
