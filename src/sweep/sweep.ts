@@ -142,6 +142,17 @@ export function defaultOutDir(args: SweepArgs, names: readonly string[]): string
   return join('reports', `sweep-${slug(names[0]!)}`);
 }
 
+/** The run key in an existing sweep.json, or null (none, or unreadable: then it is simply replaced). */
+function readPreviousKey(path: string): string | null {
+  if (!existsSync(path)) return null;
+  try {
+    const key = (JSON.parse(readFileSync(path, 'utf8')) as { run_key?: unknown }).run_key;
+    return typeof key === 'string' ? key : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, signal?: AbortSignal): Promise<number> {
   const built = buildArgs(opts, deps.env ?? process.env);
   if ('errors' in built) {
@@ -165,7 +176,7 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
   const mine = new Set(myRuns.map((r) => r.k));
 
   // A stale sweep.json with another key means the folder held other arguments: its runs are dropped.
-  const previous = existsSync(join(dir, 'sweep.json')) ? (JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { run_key?: string }) : null;
+  const previous = readPreviousKey(join(dir, 'sweep.json'));
   writeSweepJson(dir, args);
   const journalContents = readJournal(journalPath, key);
   const done = new Map<number, RunRecord>();
@@ -173,7 +184,7 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
     const run = allRuns[r.k];
     if (run && mine.has(r.k) && run.variant === r.variant && run.seed === r.seed) done.set(r.k, r);
   }
-  if (previous?.run_key && previous.run_key !== key && journalContents.foreign > 0) {
+  if (previous !== null && previous !== key && journalContents.foreign > 0) {
     io.err(`${journalPath}: ${journalContents.foreign} runs of a sweep with other arguments dropped`);
   }
   const todo = myRuns.filter((r) => !done.has(r.k));
@@ -185,13 +196,14 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
       `; ${todo.length} to run on ${Math.min(workers, Math.max(1, todo.length))} workers → ${dir}`,
   );
 
-  const started = performance.now();
   if (todo.length > 0) {
-    const result = await executeRuns(todo, variants, key, new Journal(journalPath, key, journalContents), deps.executor(Math.min(workers, todo.length)), myRuns.length, done, io, signal);
+    const threads = Math.min(workers, todo.length);
+    const started = performance.now();
+    const result = await executeRuns(todo, variants, key, new Journal(journalPath, key, journalContents), deps.executor(threads), myRuns.length, done, io, signal);
     if (result !== EXIT_OK) return result;
+    io.err(`${todo.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s on ${threads} workers`);
   }
 
-  if (todo.length > 0) io.err(`${todo.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s on ${workers} workers`);
   const records = [...done.values()];
   if (args.shard) {
     writePartialOutputs(dir, args, records);
