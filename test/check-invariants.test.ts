@@ -82,7 +82,9 @@ function summary(): Summary {
     latency_s: { mean: 1, p50: 1, p90: 1, p95: 1, p99: 1, max: 1 },
     queue_wait_s: { mean: 0, p99: 0 },
     replicas: { created: 2, peak: 2, mean: 1.3, restarts: 1, cold_starts: 2, traffic_stops: 1 },
-    health: { faults: [] },
+    health: {
+      faults: [{ kind: 'hang', replica: 0, at: 100, traffic_stopped_at: 130, restarted_at: 160, routable_again_at: 190, failed_requests_before_stop: 0 }],
+    },
     // replica 0: 0–400 s = 6.67 → 7 min; replica 1: 210–600 s = 390 s → 7 min.
     billing: { billed_minutes: 14, cost: 1.5166, cost_per_1k_succeeded: 505.5, minutes_not_serving: 2, price_per_minute: 0.10833 },
     warnings: [],
@@ -207,6 +209,7 @@ describe('checkInvariants', () => {
         r.requests = r.requests.filter((q) => q.id !== 3);
         r.summary.requests = { ...r.summary.requests, arrived: 3, succeeded: 2 };
         r.summary.billing.minutes_not_serving = 110 / 60;
+        r.summary.health.faults[0]!.traffic_stopped_at = 140;
       }),
     );
     expect(late).toEqual([
@@ -328,6 +331,7 @@ describe('checkInvariants', () => {
         insert(r.events, ev(390, 0, 'routable'));
         r.summary.replicas.restarts = 3;
         r.summary.billing.minutes_not_serving = 200 / 60;
+        r.summary.health.faults.push({ kind: 'crash', replica: 0, at: 300, traffic_stopped_at: null, restarted_at: 300, routable_again_at: 340, failed_requests_before_stop: 0 });
       }),
     );
     expect(loop.map((v) => v.message)).toEqual([
@@ -363,6 +367,19 @@ describe('checkInvariants', () => {
     ]);
   });
 
+  it('catches health.faults records that disagree with the events (invariant 0): what expect: reads must be true', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        r.summary.health.faults[0]!.traffic_stopped_at = 120;
+        r.summary.health.faults[0]!.routable_again_at = null;
+      }),
+    );
+    expect(vs).toEqual([
+      { invariant: 0, t: 100, message: 'summary health.faults[0] (hang on replica 0 at 100 s): traffic_stopped_at 120 (events: 130); routable_again_at null (events: 190)' },
+    ]);
+    expect(checkInvariants(run((r) => (r.summary.health.faults = []))).map((v) => v.message)).toEqual(['summary health.faults has 0 records but events.csv has 1 fault rows']);
+  });
+
   it('catches a missing billing minute (invariant 7)', () => {
     const vs = checkInvariants(
       run((r) => {
@@ -396,7 +413,7 @@ describe('checkInvariants', () => {
   });
 
   it('catches time going backwards (invariant 9)', () => {
-    const vs = checkInvariants(run((r) => r.events.splice(8, 0, ev(150, 0, 'fault', 'kind=crash'))));
+    const vs = checkInvariants(run((r) => r.events.splice(8, 0, ev(150, 0, 'fault', 'kind=crash')))).filter((v) => v.invariant !== 0);
     expect(vs).toEqual([{ invariant: 9, t: 150, message: 'event row 9 (fault, replica 0) at 150 s comes after a row at 160 s: time went backwards' }]);
   });
 

@@ -158,6 +158,18 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   /** The replicas a scale_down row at t removes: the next `count` rows taking replicas to terminating at t. */
   let pendingRemoval: { t: number; count: number; removed: ReplicaTrack[] } | null = null;
   let removalSnapshot = new Map<number, { state: string; routable: boolean }>();
+  /** summary.health.faults rebuilt from the rows: one per `fault` row, stamped with the first outcomes. */
+  const faultRecs: { kind: string; replica: number; at: number; stop: number | null; restart: number | null; again: number | null; open: boolean }[] = [];
+  const stamp = (replica: number, field: 'stop' | 'restart' | 'again', t: number): void => {
+    for (const f of faultRecs) {
+      if (!f.open || f.replica !== replica) continue;
+      if (field === 'again') {
+        if (f.stop === null && f.restart === null) continue;
+        f.again = t;
+        f.open = false;
+      } else if (f[field] === null) f[field] = t;
+    }
+  };
 
   let routableCount = 0;
   let peak = 0;
@@ -292,6 +304,8 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         r.startDue = null;
       }
       if (GONE.has(to)) r.startDue = null;
+      // A replica lost at once (preemption), not drained by a scale-down: its faults count it as restarted.
+      if (to === 'terminated' && leaving !== 'terminating') stamp(r.id, 'restart', t);
       r.state = to;
       if (leaving === 'ready' && to !== 'ready') closeRoutable(r, t, `entered state ${to} at ${s(t)}`);
       if (to !== 'ready') r.doomed = null;
@@ -343,14 +357,17 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           if (r.firstPass === null) r.firstPass = t;
         }
         openRoutable(r, t, e.event === 'routable' ? `became routable at ${s(t)}` : `resumed traffic at ${s(t)}`);
+        stamp(r.id, 'again', t);
         break;
       case 'traffic_stopped':
+        stamp(r.id, 'stop', t);
         stopRows++;
         if (r.doomed) r.doomed.stopBy = null;
         checkStop(r, e, t);
         closeRoutable(r, t, `stopped traffic at ${s(t)}`);
         break;
       case 'restart': {
+        stamp(r.id, 'restart', t);
         restartRows++;
         r.doomed = null;
         checkBackoff(r, e, t);
@@ -359,6 +376,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         break;
       }
       case 'fault':
+        faultRecs.push({ kind: detailWord(e.detail, 'kind') ?? '', replica: r.id, at: t, stop: null, restart: null, again: null, open: true });
         noteFault(r, e, t);
         break;
       default:
@@ -659,6 +677,28 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   checkAgreement();
   return out;
 
+  /** summary.health.faults: what `expect:` assertions read, so it must say what the rows say. */
+  function checkFaultRecords(): void {
+    const got = run.summary.health.faults;
+    if (got.length !== faultRecs.length) {
+      add({ invariant: 0, message: `summary health.faults has ${got.length} records but events.csv has ${faultRecs.length} fault rows` });
+    }
+    const same = (a: number | null, b: number | null): boolean => (a === null ? b === null : b !== null && Math.abs(a - b) <= tol);
+    let shown = 0;
+    for (let i = 0; i < Math.min(got.length, faultRecs.length); i++) {
+      const g = got[i]!;
+      const w = faultRecs[i]!;
+      const diffs: string[] = [];
+      if (g.kind !== w.kind || g.replica !== w.replica || !same(g.at, w.at)) diffs.push(`is ${g.kind} on replica ${g.replica} at ${g.at} s, the row ${w.kind} on replica ${w.replica} at ${w.at} s`);
+      else {
+        if (!same(g.traffic_stopped_at, w.stop)) diffs.push(`traffic_stopped_at ${g.traffic_stopped_at} (events: ${w.stop})`);
+        if (!same(g.restarted_at, w.restart)) diffs.push(`restarted_at ${g.restarted_at} (events: ${w.restart})`);
+        if (!same(g.routable_again_at, w.again)) diffs.push(`routable_again_at ${g.routable_again_at} (events: ${w.again})`);
+      }
+      if (diffs.length && shown++ < 5) add({ invariant: 0, t: w.at, message: `summary health.faults[${i}] (${w.kind} on replica ${w.replica} at ${s(w.at)}): ${diffs.join('; ')}` });
+    }
+  }
+
   /** Invariant 0: summary counts and timeline gauges agree with the events (and each other). */
   function checkAgreement(): void {
     const sr = run.summary.replicas;
@@ -676,6 +716,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     if (finished > 0 && run.summary.availability !== null && Math.abs(run.summary.availability - q.succeeded / finished) > 1e-6) {
       add({ invariant: 0, message: `availability ${run.summary.availability} ≠ succeeded ${q.succeeded} / (arrived ${q.arrived} − in flight ${q.in_flight_at_end}) = ${q.succeeded / finished}` });
     }
+    checkFaultRecords();
     const samples = run.samples;
     if (!samples || samples.length === 0) return;
     const sum = (k: keyof TimelineRow): number => samples.reduce((a, r) => a + (r[k] ?? 0), 0);
