@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { incompleteBeta, lnGamma, mean, meanCi, pairedDiff, sampleSd, tCdf, tQuantile } from '../src/sweep/stats.js';
 import { dominates, paretoFront } from '../src/sweep/pareto.js';
 import { pointLabels } from '../src/sweep/comparison-html.js';
+import { fmtNum } from '../src/sweep/format.js';
 
 describe('tQuantile(p, dof)', () => {
   // Two-sided 95 % critical values from a printed t table (4 decimals).
@@ -124,5 +125,15 @@ describe('pointLabels(points)', () => {
       { x: 109, y: 81, text: '#1' },
       { x: 307, y: 93, text: '#3' },
     ]);
+  });
+});
+
+describe('fmtNum(x)', () => {
+  it('fmtNum keeps integers exact, rounds others to 8 significant digits, and writes null as empty', () => {
+    expect(fmtNum(123456789012)).toBe('123456789012');
+    expect(fmtNum(6.499800000000001)).toBe('6.4998');
+    expect(fmtNum(0.99912345678)).toBe('0.99912346');
+    expect(fmtNum(-0)).toBe('0');
+    expect(fmtNum(null)).toBe('');
   });
 });
