@@ -1,7 +1,10 @@
 /**
  * Property tests of the policy invariants (SPEC §11) over generated scenarios, judged by the
- * independent checker (src/check/invariants.ts), plus metamorphic properties (invariant 8 and
- * threshold monotonicity). `npm run test:deep` (DEPLOYSIM_DEEP=1) runs 10,000 scenarios.
+ * independent checker (src/check/invariants.ts), plus metamorphic properties: thresholds are
+ * monotone (a higher one never acts earlier), common random numbers (arrivals do not depend on
+ * thresholds, deployment, faults or platform), the horizon only cuts (a longer run extends a
+ * shorter one), same seed ⇒ same outputs (invariant 8). `npm run test:deep` (DEPLOYSIM_DEEP=1)
+ * runs 10,000 small and 1,000 large scenarios and 2,000 pairs per metamorphic property.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -164,6 +167,54 @@ describe('metamorphic properties (fixed faults and seed)', () => {
           return `arrivals differ: ${xa.length} vs ${xb.length}; first difference at #${i}: ${xa[i]} s vs ${xb[i]} s`;
         },
         SEED + 2,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'changing the deployment, faults, request policy or platform does not change the arrival sequence either',
+    () => {
+      const other = fc.tuple(scenarioObject(), scenarioObject()).map(([a, b]): [ScenarioObject, ScenarioObject] => [
+        a,
+        { ...b, seed: a.seed, duration: a.duration, traffic: a.traffic },
+      ]);
+      assertPairs(
+        'deployment-keeps-arrivals',
+        other,
+        (a, b) => {
+          const xa = arrivals(a);
+          const xb = arrivals(b);
+          if (xa.length === xb.length && xa.every((x, i) => x === xb[i])) return null;
+          const i = xa.findIndex((x, k) => x !== xb[k]);
+          return `arrivals differ: ${xa.length} vs ${xb.length}; first difference at #${i}: ${xa[i]} s vs ${xb[i]} s`;
+        },
+        SEED + 4,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a longer run only extends a shorter one: every event before the shorter horizon is the same (SPEC §1)',
+    () => {
+      const longer = scenarioObject().chain((a) =>
+        fc.integer({ min: 1, max: 10 }).map((extra): [ScenarioObject, ScenarioObject] => [a, { ...a, duration: (a.duration as number) + extra * 60 }]),
+      );
+      assertPairs(
+        'longer-run-extends',
+        longer,
+        (a, b) => {
+          const horizon = a.duration as number;
+          const ea = record(toConfig(a)).events.map((e) => JSON.stringify(e));
+          const eb = record(toConfig(b))
+            .events.filter((e) => e.t < horizon)
+            .map((e) => JSON.stringify(e));
+          if (ea.length === eb.length && ea.every((x, i) => x === eb[i])) return null;
+          const i = ea.findIndex((x, k) => x !== eb[k]);
+          return `events before ${horizon} s differ: ${ea.length} vs ${eb.length} rows; first difference at row ${i + 1}: ${ea[i]} vs ${eb[i]}`;
+        },
+        SEED + 5,
       );
     },
     TIMEOUT,
