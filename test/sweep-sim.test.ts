@@ -180,7 +180,7 @@ describe('Ctrl-C', () => {
       await program.parseAsync(process.argv.slice(3), { from: 'user' });
       process.exitCode = code;`,
     );
-    const args = [scriptFile, 'deploysim', 'sweep', `${FIX}/speed.yaml`, '--vary', `${THRESHOLD}=30,60`, '--seeds', '8', '--workers', '1', '--out', out];
+    const args = [scriptFile, 'deploysim', 'sweep', `${FIX}/speed.yaml`, '--vary', 'duration=6h', '--vary', `${THRESHOLD}=30,60`, '--seeds', '8', '--workers', '1', '--out', out];
     const journal = join(out, 'runs.jsonl');
     const lines = () => (existsSync(journal) ? readFileSync(journal, 'utf8').trim().split('\n').filter(Boolean).length : 0);
 
