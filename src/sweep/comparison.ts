@@ -137,33 +137,38 @@ export function recommendation(cmp: Comparison): string | null {
   return parts.join('; ');
 }
 
-/** A plain-text table, one line per variant: the headline metrics and the paired differences. */
+/** Variants per block of the printed table, so a line stays under ~140 columns. */
+const TABLE_BLOCK = 4;
+
+/**
+ * The printed table: a legend line per variant (label, Pareto front, requirements), then every
+ * metric as a row with one column per variant: `mean ± CI half-width`, and for the others than the
+ * baseline the paired difference `(Δ d ± h)`. Variants come in blocks of four columns.
+ */
 export function comparisonTable(cmp: Comparison): string {
-  const shown: MetricName[] = ['failed_requests', 'availability', 'latency_p99_s', 'cold_starts', 'cost'];
-  for (const r of cmp.requirements) if (!shown.includes(r.metric)) shown.push(r.metric);
-  if (cmp.minimize && !shown.includes(cmp.minimize)) shown.push(cmp.minimize);
-  const header = ['#', 'variant', ...shown, 'Δ failed_requests', 'Δ cost', 'pareto'];
-  if (cmp.requirements.length > 0) header.push('meets');
-  const rows = cmp.variants.map((s) => {
-    const row = [
-      String(s.variant.index),
-      s.variant.label,
-      ...shown.map((m) => pm(s.metrics[m].est)),
-      signed(s.metrics.failed_requests.diff),
-      signed(s.metrics.cost.diff),
-      s.pareto ? '*' : '',
-    ];
-    if (cmp.requirements.length > 0) row.push(s.meets ? 'yes' : 'no');
-    return row;
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const out = [
-    `${cmp.variants.length} variants × ${cmp.seeds.length} seeds (${cmp.seeds[0]}–${cmp.seeds[cmp.seeds.length - 1]}); mean ± 95 % CI half-width; Δ = paired difference to variant 0; * = on the cost / failed-requests Pareto front`,
-    line(header),
-    ...rows.map(line),
+    `${cmp.variants.length} variants × ${cmp.seeds.length} seeds (${cmp.seeds[0]}–${cmp.seeds[cmp.seeds.length - 1]}); mean ± 95 % CI half-width; Δ = paired difference to #0 on the same seeds`,
   ];
+  const legendW = Math.max(...cmp.variants.map((s) => s.variant.label.length));
+  for (const s of cmp.variants) {
+    const marks = [s.pareto ? 'Pareto front (cost, failed requests)' : '', s.meets === null ? '' : s.meets ? 'meets requirements' : 'fails requirements'].filter(Boolean);
+    out.push(`  #${s.variant.index}  ${s.variant.label.padEnd(legendW)}  ${marks.join(', ')}`.trimEnd());
+  }
+  for (let b = 0; b < cmp.variants.length; b += TABLE_BLOCK) {
+    const block = cmp.variants.slice(b, b + TABLE_BLOCK);
+    const header = ['metric', ...block.map((s) => `#${s.variant.index}`)];
+    const rows = METRICS.map((m) => [
+      m,
+      ...block.map((s) => {
+        const cell = pm(s.metrics[m].est);
+        return s.variant.index === 0 || s.metrics[m].diff.mean === null ? cell : `${cell} (Δ ${signed(s.metrics[m].diff)})`;
+      }),
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+    out.push('', line(header), ...rows.map(line));
+  }
   const rec = recommendation(cmp);
-  if (rec) out.push(rec);
+  if (rec) out.push('', rec);
   return out.join('\n') + '\n';
 }
