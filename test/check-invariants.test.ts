@@ -68,7 +68,7 @@ const req = (id: number, arrival: number, dispatched: number | null, replica: nu
 });
 
 function requests(): RequestRow[] {
-  return [req(0, 35, 35, 0, 36, 200), req(3, 120, 120, 0, 121, 200), req(1, 250, 250, 1, 251, 200), req(2, 590, 590, 1, null, null)];
+  return [req(0, 35, 35, 0, 36, 200), req(3, 120, 120, 0, 121, 200), req(1, 250, 250, 0, 251, 200), req(2, 590, 590, 1, null, null)];
 }
 
 function summary(): Summary {
@@ -128,9 +128,34 @@ describe('checkInvariants', () => {
         r.summary.requests.succeeded += 2;
       }),
     );
-    expect(vs.map((v) => v.message)).toEqual([
+    // (Replica 0 was idle both times, so the router's choice is wrong as well.)
+    expect(vs.map((v) => v.message).filter((m) => !m.includes('the router picks'))).toEqual([
       'request 7 dispatched at 220 s to replica 1, which had not become routable since its creation at 200 s',
       'request 8 dispatched at 100 s to replica 1, which did not exist yet',
+    ]);
+  });
+
+  it('catches the router choosing a full replica, a busier one, or leaving a request queued beside an idle one (invariant 1, SPEC §5)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        r.requests.push(req(20, 300, 300, 0, 305, 200), req(21, 301, 301, 0, 306, 200), req(22, 310, 320, 1, 321, 200));
+        r.summary.requests = { ...r.summary.requests, arrived: 7, succeeded: 6 };
+      }),
+    );
+    expect(vs.map((v) => v.message)).toEqual([
+      'request 21 dispatched at 301 s to replica 0, which already had 1 in flight, concurrency_target is 1',
+      'request 22 dispatched at 320 s to replica 1 (0 in flight) although routable replica 0 had 0 and a lower id: the router picks the fewest in flight, ties to the lowest id',
+      'request 22 arrived at 310 s and waited until 320 s with nobody ahead of it, although routable replica 0 had 0 in flight, below concurrency_target 1',
+    ]);
+    const busier = checkInvariants(
+      run((r) => {
+        r.config.deployment.autoscaling.concurrency_target = 3;
+        r.requests.push(req(20, 300, 300, 0, 305, 200), req(21, 301, 301, 0, 306, 200));
+        r.summary.requests = { ...r.summary.requests, arrived: 6, succeeded: 5 };
+      }),
+    );
+    expect(busier.filter((v) => v.invariant === 1).map((v) => v.message)).toEqual([
+      'request 21 dispatched at 301 s to replica 0 (1 in flight) although routable replica 1 had 0: the router picks the fewest in flight, ties to the lowest id',
     ]);
   });
 

@@ -672,6 +672,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   }
 
   checkRouting();
+  checkRoutingPolicy();
   checkConservation();
   checkBilling();
   checkAgreement();
@@ -786,6 +787,115 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       const last = [...r.changes].reverse().find((c) => c.t <= d + tol);
       const why = last ? last.reason : `had not become routable since its creation at ${s(r.created)}`;
       add({ invariant: 1, t: d, message: `request ${q.id} dispatched at ${s(d)} to replica ${q.replica}, which ${why}` });
+    }
+  }
+
+  /**
+   * The router's choice (SPEC §5), checked when every request was dispatched at most once (no
+   * retries: then requests.csv shows every dispatch): the routable replica with the fewest in
+   * flight among those below concurrency_target (ties: lowest id), and no request waits in the
+   * queue while a routable replica is below target. Rows at the same instant have no order across
+   * files, so anything that could go either way at that instant is given the benefit of the doubt.
+   */
+  function checkRoutingPolicy(): void {
+    const rows = run.requests;
+    if (!rows || rows.length === 0 || rows.some((q) => q.attempts !== 1)) return;
+    const target = config.deployment.autoscaling.concurrency_target;
+    const byReplica = new Map<number, { disp: number[]; fin: number[] }>();
+    for (const q of rows) {
+      if (q.dispatched === null || q.replica === null) continue;
+      let b = byReplica.get(q.replica);
+      if (!b) byReplica.set(q.replica, (b = { disp: [], fin: [] }));
+      b.disp.push(q.dispatched);
+      if (q.finished !== null) b.fin.push(q.finished);
+    }
+    for (const b of byReplica.values()) {
+      b.disp.sort((x, y) => x - y);
+      b.fin.sort((x, y) => x - y);
+    }
+    /** Count of values < x in a sorted array. */
+    const below = (a: number[], x: number): number => {
+      let lo = 0;
+      let hi = a.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (a[mid]! < x) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const sure = (r: ReplicaTrack, d: number): boolean => {
+      // Routable just before d and no change within the instant.
+      let state = false;
+      for (const c of r.changes) {
+        if (c.t < d - tol) state = c.routable;
+        else if (c.t <= d + tol) return false;
+        else break;
+      }
+      return state;
+    };
+    const tracks = [...replicas.values()].sort((a, b) => a.id - b.id);
+    let reported = 0;
+    const report = (v: Violation): void => {
+      if (reported++ < 5) add(v);
+    };
+
+    // 1. Each dispatch, in (time, id) order: same-instant dispatches follow the FIFO queue (id order).
+    const dispatched = rows.filter((q) => q.dispatched !== null && q.replica !== null).sort((a, b) => a.dispatched! - b.dispatched! || a.id - b.id);
+    const sent = new Map<number, number>(); // dispatches so far per replica
+    for (const q of dispatched) {
+      const d = q.dispatched!;
+      const inflight = (id: number): { max: number; min: number } => {
+        const b = byReplica.get(id);
+        if (!b) return { max: 0, min: 0 };
+        const max = (sent.get(id) ?? 0) - below(b.fin, d - tol);
+        return { max, min: Math.max(0, max - (below(b.fin, d + tol + 1e-12) - below(b.fin, d - tol))) };
+      };
+      const chosen = inflight(q.replica!);
+      const r = replicas.get(q.replica!);
+      if (chosen.min >= target) {
+        report({ invariant: 1, t: d, message: `request ${q.id} dispatched at ${s(d)} to replica ${q.replica}, which already had ${chosen.min} in flight, concurrency_target is ${target}` });
+      } else if (r) {
+        for (const x of tracks) {
+          if (x.id === q.replica || !sure(x, d)) continue;
+          const other = inflight(x.id);
+          const exact = other.max === other.min && chosen.max === chosen.min;
+          if (other.max < chosen.min || (exact && other.max === chosen.min && x.id < q.replica!)) {
+            report({
+              invariant: 1,
+              t: d,
+              message: `request ${q.id} dispatched at ${s(d)} to replica ${q.replica} (${chosen.min} in flight) although routable replica ${x.id} had ${other.max}${other.max === chosen.min ? ' and a lower id' : ''}: the router picks the fewest in flight, ties to the lowest id`,
+            });
+            break;
+          }
+        }
+      }
+      sent.set(q.replica!, (sent.get(q.replica!) ?? 0) + 1);
+    }
+
+    // 2. No waiting while a replica has room: at a request's arrival, with nobody ahead in the queue.
+    const byId = [...rows].sort((a, b) => a.arrival - b.arrival || a.id - b.id);
+    let aheadUntil = -Infinity; // latest time an earlier request left the queue
+    for (const q of byId) {
+      const a = q.arrival;
+      const left = q.dispatched ?? q.finished ?? Infinity;
+      const waited = left > a + tol && q.status !== 429;
+      if (waited && aheadUntil <= a - tol) {
+        for (const x of tracks) {
+          if (!sure(x, a)) continue;
+          const b = byReplica.get(x.id);
+          const max = b ? below(b.disp, a + tol + 1e-12) - below(b.fin, a - tol) : 0;
+          if (max < target) {
+            report({
+              invariant: 1,
+              t: a,
+              message: `request ${q.id} arrived at ${s(a)} and waited until ${Number.isFinite(left) ? s(left) : 'the end'} with nobody ahead of it, although routable replica ${x.id} had ${max} in flight, below concurrency_target ${target}`,
+            });
+            break;
+          }
+        }
+      }
+      aheadUntil = Math.max(aheadUntil, left);
     }
   }
 
