@@ -159,6 +159,56 @@ describe('checkInvariants', () => {
     ]);
   });
 
+  it('catches queue timeouts off request.timeout, shedding off max_queue, and a missing activator poke (invariants 1, 5)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        r.config.request.timeout = 100;
+        // Never dispatched, failed 500 after 60 s: the queue timeout is 100 s. Still in flight at the end, past its timeout.
+        r.requests.push(req(30, 10, null, null, 70, 500), req(31, 400, null, null, null, null));
+        r.summary.requests = { ...r.summary.requests, arrived: 6, failed: 1, in_flight_at_end: 2, by_status: { '500': 1 } };
+      }),
+    );
+    expect(vs.filter((v) => v.invariant === 1).map((v) => v.message)).toEqual([
+      'request 31 arrived at 400 s and waited until the end with nobody ahead of it, although routable replica 1 had 0 in flight, below concurrency_target 1',
+      'request 30 failed with 500 at 70 s without being dispatched, 60 s after arriving; a queued request fails request.timeout = 100 s after arrival',
+      'request 31 (arrived 400 s, one attempt) is still in flight at the end although its request.timeout ran out at 500 s',
+    ]);
+    const shed = checkInvariants(
+      run((r) => {
+        r.config.request.max_queue = 1;
+        r.requests.push(req(40, 300, null, null, 300, 429));
+        r.summary.requests = { ...r.summary.requests, arrived: 5, failed: 1, by_status: { '429': 1 } };
+      }),
+    );
+    expect(shed.filter((v) => v.invariant === 1).map((v) => v.message)).toEqual(['request 40 was shed (429) at 300 s with 0 waiting in the queue, below max_queue 1']);
+    // Scale to zero at 400 s, then an arrival at 450 s with no scale-up.
+    const poke = checkInvariants(
+      run((r) => {
+        r.config.deployment.autoscaling.min_replica = 0;
+        r.events = r.events.map((e) => (e.event === 'scale_down' ? { ...e, from: 2, to: 1 } : e));
+        r.events.push(ev(500, null, 'scale_down', 'avg_in_flight=0;desired=0', 1, 0), st(500, 1, 'ready', 'terminating'), st(500, 1, 'terminating', 'terminated'));
+        r.requests = r.requests.filter((q) => q.id !== 2);
+        r.requests.push(req(50, 550, null, null, null, null));
+        r.summary.billing = { ...r.summary.billing, billed_minutes: 12, cost: 12 * 0.10833, minutes_not_serving: 2 };
+      }),
+    );
+    expect(poke.filter((v) => v.invariant === 5).map((v) => v.message)).toEqual([
+      'request 50 arrived at 550 s to no replica and no scale-up followed at that instant (the activator\'s poke)',
+    ]);
+  });
+
+  it('catches a container still loading past delay + restart threshold (baseten-2025: loading fails every check; invariant 3)', () => {
+    const r = run();
+    r.config.deployment.runtime.health_checks.restart_threshold_seconds = 30; // 3 checks: 0, 10, 20 s
+    expect(checkInvariants(r).filter((v) => v.invariant === 3 && v.t === 21)).toEqual([
+      {
+        invariant: 3,
+        t: 21,
+        message: 'replica 0 was still loading at 21 s, container started at 0 s: loading fails every check, so 3 failed checks (delay 0 s + restart_threshold_seconds 30) restart it mid-load by then',
+      },
+    ]);
+  });
+
   it('accepts a dispatch at exactly the time a replica becomes routable or stops (ties have no order)', () => {
     const vs = checkInvariants(
       run((r) => {

@@ -110,6 +110,11 @@ interface ReplicaTrack {
   loop: { n: number; lastAt: number | null };
   /** The next container must start (a `loading` row) at this time, after a restart's back-off. */
   startDue: { at: number; restartAt: number } | null;
+  /**
+   * A starting container fails every check until it has loaded (baseten-2025) or passed the
+   * startup probe (baseten-2026): by this time it must have done so, or have been restarted.
+   */
+  startupBy: number | null;
 }
 
 const GONE = new Set(['terminating', 'terminated']);
@@ -268,6 +273,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           restarts: 0,
           loop: { n: 0, lastAt: null },
           startDue: null,
+          startupBy: null,
         };
         replicas.set(e.replica, r);
         if (!GONE.has(to)) {
@@ -282,6 +288,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         } else if (to === 'loading') {
           r.containerStart = t;
           r.billStart = t;
+          r.startupBy = startupDeadline(t);
         }
         return;
       }
@@ -309,11 +316,14 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       r.state = to;
       if (leaving === 'ready' && to !== 'ready') closeRoutable(r, t, `entered state ${to} at ${s(t)}`);
       if (to !== 'ready') r.doomed = null;
+      if (to !== 'loading' && to !== 'ready') r.startupBy = null;
+      if (!is2026 && leaving === 'loading' && to === 'ready') r.startupBy = null;
       if (to === 'loading') {
         r.containerStart = t;
         r.lastPass = null;
         r.firstPass = null;
         r.warm = false;
+        r.startupBy = startupDeadline(t);
         if (r.billStart === null) r.billStart = t;
       }
       if (GONE.has(to)) {
@@ -351,6 +361,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
             message: `replica ${r.id} ${e.event === 'routable' ? 'became routable' : 'resumed traffic'} at ${s(t)}, before its first readiness check at container start ${s(r.containerStart)} + delay ${delay} s = ${s(r.containerStart + delay)}`,
           });
         }
+        if (is2026) r.startupBy = null;
         // A warm replica's `routable` row at its creation is not a check.
         if (!(r.warm && e.event === 'routable' && t <= r.created + tol)) {
           r.lastPass = t;
@@ -367,6 +378,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         closeRoutable(r, t, `stopped traffic at ${s(t)}`);
         break;
       case 'restart': {
+        r.startupBy = null;
         stamp(r.id, 'restart', t);
         restartRows++;
         r.doomed = null;
@@ -417,8 +429,30 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     };
   }
 
+  /**
+   * The latest time a container started at `t` may still be starting. baseten-2025: loading
+   * fails every liveness check, so the restart count is reached by start + delay (+ phase) +
+   * (count − 1) × period [seed: "a load longer than delay + restart threshold restarts the
+   * replica mid-load"]. baseten-2026: the startup probe likewise (delay counted, to be safe).
+   */
+  function startupDeadline(t: number): number {
+    const phase = config.assumptions.probe_phase === 'random' ? period : 0;
+    const n = is2026 ? (startupCount ?? 1) : restartCount;
+    return t + delay + phase + (n - 1) * period + config.assumptions.probe_timeout;
+  }
+
   function checkDeadlines(now: number): void {
     for (const r of replicas.values()) {
+      if (r.startupBy !== null && now > r.startupBy + tol && r.startupBy < duration) {
+        add({
+          invariant: 3,
+          t: r.startupBy,
+          message: is2026
+            ? `replica ${r.id}'s container started at ${s(r.containerStart!)} had neither passed the startup probe nor been restarted by ${s(r.startupBy)} (startup_threshold_seconds ${hc.startup_threshold_seconds}: ${startupCount} failed checks)`
+            : `replica ${r.id} was still loading at ${s(r.startupBy)}, container started at ${s(r.containerStart!)}: loading fails every check, so ${restartCount} failed checks (delay ${delay} s + restart_threshold_seconds ${hc.restart_threshold_seconds}) restart it mid-load by then`,
+        });
+        r.startupBy = null;
+      }
       const d = r.doomed;
       if (!d) continue;
       if (d.stopBy !== null && now > d.stopBy + tol && d.stopBy < duration) {
@@ -673,6 +707,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
 
   checkRouting();
   checkRoutingPolicy();
+  checkRouterQueue();
   checkConservation();
   checkBilling();
   checkAgreement();
@@ -896,6 +931,78 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         }
       }
       aheadUntil = Math.max(aheadUntil, left);
+    }
+  }
+
+  /**
+   * The router queue (SPEC §5, §6): a request still queued `request.timeout` after arrival fails
+   * with 500, and none outlives that in the queue; with `max_queue`, an arrival is shed (429)
+   * exactly when it finds the queue full; an arrival that finds no replica triggers a decision at
+   * once (a scale-up from zero at that instant). Queue contents are rebuilt when nobody retried.
+   */
+  function checkRouterQueue(): void {
+    const rows = run.requests;
+    if (!rows || rows.length === 0) return;
+    const timeout = config.request.timeout;
+    let reported = 0;
+    const report = (v: Violation): void => {
+      if (reported++ < 5) add(v);
+    };
+    const noRetries = rows.every((q) => q.attempts === 1);
+    for (const q of rows) {
+      if (q.attempts !== 1) continue;
+      if (q.dispatched === null && q.status === 500 && q.finished !== null && Math.abs(q.finished - q.arrival - timeout) > tol) {
+        report({ invariant: 1, t: q.finished, message: `request ${q.id} failed with 500 at ${s(q.finished)} without being dispatched, ${s(q.finished - q.arrival)} after arriving; a queued request fails request.timeout = ${s(timeout)} after arrival` });
+      }
+      if (q.finished !== null && q.finished - q.arrival > timeout + tol) {
+        report({ invariant: 1, t: q.finished, message: `request ${q.id} ended (status ${q.status}) ${s(q.finished - q.arrival)} after arriving, past request.timeout ${s(timeout)}, in a single attempt` });
+      }
+      if (q.finished === null && q.arrival + timeout < duration - tol) {
+        report({ invariant: 1, t: q.arrival + timeout, message: `request ${q.id} (arrived ${s(q.arrival)}, one attempt) is still in flight at the end although its request.timeout ran out at ${s(q.arrival + timeout)}` });
+      }
+    }
+    // The activator: an arrival that finds no replica (not shed) asks for one at once.
+    const scaleUps = run.events.filter((e) => e.event === 'scale_up').map((e) => e.t);
+    const countBefore = (a: number): number => {
+      let k = history.length - 1;
+      while (k > 0 && history[k]!.t >= a - tol) k--;
+      return history[k]!.current;
+    };
+    for (const q of rows) {
+      if (q.status === 429 || q.arrival <= tol) continue;
+      if (countBefore(q.arrival) === 0 && !scaleUps.some((t) => Math.abs(t - q.arrival) <= tol)) {
+        report({ invariant: 5, t: q.arrival, message: `request ${q.id} arrived at ${s(q.arrival)} to no replica and no scale-up followed at that instant (the activator's poke)` });
+      }
+    }
+    const maxQ = config.request.max_queue;
+    if (maxQ === null || !noRetries) return;
+    const order = [...rows].sort((a, b) => a.arrival - b.arrival || a.id - b.id);
+    // Waiting requests at each arrival: those ahead that were queued and had not left yet.
+    const left = (p: RequestRow): number => p.dispatched ?? p.finished ?? Infinity;
+    const queued = order.filter((p) => p.status !== 429);
+    const leaves = queued.map(left).sort((a, b) => a - b);
+    let ahead = 0; // queued requests ahead in arrival order
+    const countLeftBy = (x: number): number => {
+      let lo = 0;
+      let hi = leaves.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (leaves[mid]! <= x) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    for (const q of order) {
+      const a = q.arrival;
+      // Requests ahead that left by a − tol are surely gone; those leaving within the instant may or may not be.
+      const lenMin = Math.max(0, ahead - countLeftBy(a + tol));
+      const lenMax = Math.max(0, ahead - countLeftBy(a - tol - 1e-12));
+      if (q.status === 429 && lenMax < maxQ) {
+        report({ invariant: 1, t: a, message: `request ${q.id} was shed (429) at ${s(a)} with ${lenMax} waiting in the queue, below max_queue ${maxQ}` });
+      } else if (q.status !== 429 && lenMin >= maxQ) {
+        report({ invariant: 1, t: a, message: `request ${q.id} arrived at ${s(a)} to ${lenMin} waiting, max_queue ${maxQ}, but was not shed with 429` });
+      }
+      if (q.status !== 429) ahead++;
     }
   }
 
