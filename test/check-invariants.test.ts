@@ -436,7 +436,7 @@ describe('checkInvariants', () => {
       }),
     );
     expect(vs.map((v) => v.message)).toEqual([
-      'request 0 ended with status 429; possible: 200, 500 (failed or timed out in the queue), 504 (ran past the timeout), the retried 502/503/504 once retries run out',
+      'request 0 ended with status 429; possible: 200, 500 (failed, or timed out in the queue), 502/503 (lost with its replica), 504 (ran past the timeout)',
       'summary requests.retried_attempts = 0 but requests rows give Σ(attempts − 1) = 1',
       'availability 1 ≠ succeeded 2 / (arrived 4 − in flight 1) = 0.6666666666666666',
     ]);

@@ -169,7 +169,19 @@ export function scenarioObject(size: Size = SMALL): fc.Arbitrary<ScenarioObject>
           probePhase: fc.constantFrom('aligned', 'aligned', 'random'),
           probePeriod: fc.constantFrom(10, 10, 10, 5, 15),
           timeout: fc.integer({ min: 30, max: 600 }),
-          maxQueue: fc.option(fc.integer({ min: 0, max: 50 }), { nil: null, freq: 3 }),
+          maxQueue: fc.option(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 50 })), { nil: null, freq: 3 }),
+          retry: fc.option(
+            fc.record({
+              statuses: fc.subarray([502, 503, 504]),
+              initial: fc.constantFrom(0.1, 0.5, 2),
+              multiplier: fc.constantFrom(1, 1.5, 3),
+              max_interval: fc.constantFrom(1, 10, 60),
+              max_total: fc.constantFrom(0, 5, 60, 900),
+            }),
+            { nil: null, freq: 3 },
+          ),
+          autoscalerInterval: fc.constantFrom(10, 10, 10, 5, 30),
+          sampleInterval: fc.constantFrom(10, 10, 5, 7, 60),
           instance: fc.constantFrom('T4', 'A10G', 'H100', 'CPU'),
         })
         .map((p): ScenarioObject => {
@@ -192,10 +204,10 @@ export function scenarioObject(size: Size = SMALL): fc.Arbitrary<ScenarioObject>
             platform,
             deployment,
             traffic: p.traffic,
-            request: { timeout: p.timeout, max_queue: p.maxQueue },
+            request: { timeout: p.timeout, max_queue: p.maxQueue, ...(p.retry ? { retry: p.retry } : {}) },
             faults: p.faults,
-            assumptions: { probe_period: p.probePeriod, probe_phase: p.probePhase },
-            output: { requests: true },
+            assumptions: { probe_period: p.probePeriod, probe_phase: p.probePhase, autoscaler_interval: p.autoscalerInterval },
+            output: { requests: true, sample_interval: p.sampleInterval },
           };
         });
     });
