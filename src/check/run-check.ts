@@ -126,13 +126,6 @@ export function planCheck(file: string, text: string): CheckPlan {
   }
 }
 
-/** The runnable scenario text for one draw (explore/expect removed). */
-export function scenarioText(plan: CheckPlan, values: readonly unknown[], header = ''): string {
-  const doc = applyValues(plan.doc, plan.dimensions, values, true);
-  if (header) doc.commentBefore = header;
-  return doc.toString({ lineWidth: 0 });
-}
-
 /** Runs one draw: load, simulate with in-memory sinks, check invariants and expectations. */
 export function judgeDraw(plan: CheckPlan, values: readonly unknown[]): DrawVerdict {
   const text = applyValues(plan.doc, plan.dimensions, values, false).toString({ lineWidth: 0 });
@@ -278,8 +271,8 @@ export function runCheck(file: string, opts: CheckOptions, io: CheckIo): number 
   }
   if (details.failed) {
     // Not a counterexample: fast-check gave up (every draw was an invalid scenario) or errored.
-    if (tried === 0 && invalid > 0) {
-      io.err(`${file}: no explored combination is a valid scenario (${invalid} tried); e.g. ${firstInvalid}`);
+    if (invalid > 0) {
+      io.err(`${file}: ${tried === 0 ? 'no' : `only ${tried} of ${tried + invalid}`} explored combinations are valid scenarios; narrow explore:, e.g. ${firstInvalid}`);
       return 2;
     }
     const err: unknown = (details as { errorInstance?: unknown }).errorInstance;
