@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { evaluateAssertion, ExpectSyntaxError, parseAssertion } from '../src/check/expect.js';
 import type { Summary } from '../src/model/summary.js';
 
@@ -90,5 +91,23 @@ describe('expect assertions', () => {
     ['availability >= 0.9 $', 'unexpected character "$"', 20],
   ])('rejects %j: %s', (src, message, offset) => {
     expect(syntaxError(src)).toEqual({ message, offset });
+  });
+
+  it('never fails other than with ExpectSyntaxError at an offset inside the text, on any mix of tokens', () => {
+    const token = fc.constantFrom('availability', 'latency_s', '.', 'p99', 'health', 'faults', '[*]', '[0]', 'at', 'requests', 'by_status', '503', '(', ')', '+', '-', '*', '/', '??', '<=', '>=', '==', '!=', '<', '>', '=', '5m', '0.9', '1e3', ' ', '$', 'x');
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 12 }).map((t) => t.join('')), (src) => {
+        try {
+          const a = parseAssertion(src);
+          const r = evaluateAssertion(a, summary());
+          expect(Array.isArray(r.failures)).toBe(true);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ExpectSyntaxError);
+          expect((e as ExpectSyntaxError).offset).toBeGreaterThanOrEqual(0);
+          expect((e as ExpectSyntaxError).offset).toBeLessThanOrEqual(src.length);
+        }
+      }),
+      { numRuns: 2000, seed: 5 },
+    );
   });
 });
