@@ -15,8 +15,8 @@ import { record, tally, tallyText } from './properties/harness.js';
 
 const DEEP = process.env.DEPLOYSIM_DEEP === '1';
 const SEED = Number(process.env.DEPLOYSIM_SEED ?? 20261124);
-const RUNS = DEEP ? 10_000 : 1_000;
-const METAMORPHIC_RUNS = DEEP ? 2_000 : 200;
+const RUNS = DEEP ? 10_000 : 2_000;
+const METAMORPHIC_RUNS = DEEP ? 2_000 : 300;
 const TIMEOUT = DEEP ? 3 * 3600_000 : 120_000;
 
 type Scn = ScenarioObject & { deployment: { runtime: { health_checks: Record<string, number> } }; platform: 'baseten-2025' | 'baseten-2026'; faults: unknown[] };
