@@ -104,6 +104,8 @@ interface ReplicaTrack {
    * `after_fault` rule watches) and the latest times the stop and the restart may come.
    */
   doomed: { kind: string; at: number; stopBy: number | null; restartBy: number } | null;
+  /** Traffic-stopped: a `traffic_stopped` row, until traffic resumes or the replica leaves ready. */
+  stopped: boolean;
   /** Restart rows so far (all causes): the removal order ranks by it. */
   restarts: number;
   /** CrashLoopBackOff: restarts in the current loop and the last restart's time. */
@@ -181,7 +183,28 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   let restartRows = 0;
   let stopRows = 0;
   /** (t, replicas up, routable) after each row, for the timeline's gauges. */
-  const history: { t: number; current: number; routable: number }[] = [{ t: -Infinity, current: 0, routable: 0 }];
+  interface Gauges {
+    t: number;
+    current: number;
+    routable: number;
+    starting: number;
+    ready: number;
+    traffic_stopped: number;
+    backoff: number;
+  }
+  const history: Gauges[] = [{ t: -Infinity, current: 0, routable: 0, starting: 0, ready: 0, traffic_stopped: 0, backoff: 0 }];
+  const STARTING = new Set(['scheduling', 'pulling', 'loading']);
+  const gauges = (t: number): Gauges => {
+    const g: Gauges = { t, current, routable: routableCount, starting: 0, ready: 0, traffic_stopped: 0, backoff: 0 };
+    for (const r of replicas.values()) {
+      if (STARTING.has(r.state)) g.starting++;
+      else if (r.state === 'ready') {
+        g.ready++;
+        if (r.stopped) g.traffic_stopped++;
+      } else if (r.state === 'backoff') g.backoff++;
+    }
+    return g;
+  };
   const closeRoutable = (r: ReplicaTrack, t: number, reason: string): void => {
     if (!r.routable) return;
     routableCount--;
@@ -219,7 +242,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   for (let i = 0; i < events.length; i++) {
     applyRow(i);
     peak = Math.max(peak, current);
-    if (Number.isFinite(events[i]!.t)) history.push({ t: events[i]!.t, current, routable: routableCount });
+    if (Number.isFinite(events[i]!.t)) history.push(run.samples?.length ? gauges(events[i]!.t) : { ...history[history.length - 1]!, t: events[i]!.t, current, routable: routableCount });
   }
   function applyRow(i: number): void {
     const e = events[i]!;
@@ -270,6 +293,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           warm: to === 'ready',
           current: false,
           doomed: null,
+          stopped: false,
           restarts: 0,
           loop: { n: 0, lastAt: null },
           startDue: null,
@@ -315,7 +339,10 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       if (to === 'terminated' && leaving !== 'terminating') stamp(r.id, 'restart', t);
       r.state = to;
       if (leaving === 'ready' && to !== 'ready') closeRoutable(r, t, `entered state ${to} at ${s(t)}`);
-      if (to !== 'ready') r.doomed = null;
+      if (to !== 'ready') {
+        r.doomed = null;
+        r.stopped = false;
+      }
       if (to !== 'loading' && to !== 'ready') r.startupBy = null;
       if (!is2026 && leaving === 'loading' && to === 'ready') r.startupBy = null;
       if (to === 'loading') {
@@ -362,6 +389,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           });
         }
         if (is2026) r.startupBy = null;
+        r.stopped = false;
         // A warm replica's `routable` row at its creation is not a check.
         if (!(r.warm && e.event === 'routable' && t <= r.created + tol)) {
           r.lastPass = t;
@@ -371,6 +399,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         stamp(r.id, 'again', t);
         break;
       case 'traffic_stopped':
+        r.stopped = true;
         stamp(r.id, 'stop', t);
         stopRows++;
         if (r.doomed) r.doomed.stopBy = null;
@@ -773,7 +802,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       // Gauges at t: the state before the rows at t, or after any of them (a sample has no order among them).
       let k = history.length - 1;
       while (k > 0 && history[k]!.t > t + tol) k--;
-      const options: { current: number; routable: number }[] = [];
+      const options: Gauges[] = [];
       while (k >= 0) {
         options.push(history[k]!);
         if (history[k]!.t < t - tol) break;
@@ -784,6 +813,12 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       }
       if (row.routable !== null && !options.some((o) => o.routable === row.routable) && reported++ < 5) {
         add({ invariant: 1, t, message: `timeline at ${s(t)} says ${row.routable} routable replicas, the events give ${[...new Set(options.map((o) => o.routable))].join(' or ')}` });
+      }
+      for (const k of ['starting', 'ready', 'traffic_stopped', 'backoff'] as const) {
+        const v = row[k];
+        if (v !== null && v !== undefined && !options.some((o) => o[k] === v) && reported++ < 5) {
+          add({ invariant: 0, t, message: `timeline at ${s(t)} says ${k} = ${v}, the events give ${[...new Set(options.map((o) => o[k]))].join(' or ')}` });
+        }
       }
     }
     const last = samples[samples.length - 1]!;
