@@ -737,6 +737,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   checkRouting();
   checkRoutingPolicy();
   checkRouterQueue();
+  checkAutoscalerInput();
   checkConservation();
   checkBilling();
   checkAgreement();
@@ -1038,6 +1039,65 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         report({ invariant: 1, t: a, message: `request ${q.id} arrived at ${s(a)} to ${lenMin} waiting, max_queue ${maxQ}, but was not shed with 429` });
       }
       if (q.status !== 429) ahead++;
+    }
+  }
+
+  /**
+   * The autoscaler's input (SPEC §5, §6): `avg_in_flight` in scale rows is the time-weighted
+   * average over the last autoscaling_window (the time elapsed, before a full window) of the
+   * requests queued or dispatched. Rebuilt from requests.csv when nobody retried (then every
+   * request is in flight from arrival to its end; shed ones never enter).
+   */
+  function checkAutoscalerInput(): void {
+    const rows = run.requests;
+    if (!rows || rows.some((q) => q.attempts !== 1)) return;
+    const changes: [number, number][] = [];
+    for (const q of rows) {
+      if (q.status === 429) continue;
+      changes.push([q.arrival, 1]);
+      if (q.finished !== null) changes.push([q.finished, -1]);
+    }
+    changes.sort((a, b) => a[0] - b[0]);
+    const ts: number[] = [0];
+    const integral: number[] = [0];
+    const level: number[] = [0];
+    for (const [t, d] of changes) {
+      const i = ts.length - 1;
+      const acc = integral[i]! + level[i]! * (t - ts[i]!);
+      if (t === ts[i]) level[i] = level[i]! + d;
+      else {
+        ts.push(t);
+        integral.push(acc);
+        level.push(level[i]! + d);
+      }
+    }
+    const integralAt = (x: number): number => {
+      let lo = 0;
+      let hi = ts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (ts[mid]! <= x) lo = mid;
+        else hi = mid - 1;
+      }
+      return integral[lo]! + level[lo]! * (x - ts[lo]!);
+    };
+    const window = config.deployment.autoscaling.autoscaling_window;
+    let reported = 0;
+    for (const e of run.events) {
+      if (e.event !== 'scale_up' && e.event !== 'scale_down') continue;
+      const avg = detailNumber(e.detail, 'avg_in_flight');
+      if (avg === null || e.t <= 0) continue;
+      const from = Math.max(0, e.t - window);
+      const want = (integralAt(e.t) - integralAt(from)) / (e.t - from);
+      // The row rounds to 3 decimals; rounded request times (CSV) move the integral by ≤ tol per change.
+      const slack = 0.0005 + 1e-9 + (tol * changes.length) / Math.max(1e-9, e.t - from);
+      if (Math.abs(avg - want) > slack && reported++ < 5) {
+        add({
+          invariant: 5,
+          t: e.t,
+          message: `${e.event} at ${s(e.t)} says avg_in_flight=${avg}; the requests give ${Number(want.toFixed(4))} (time-weighted in flight over ${s(from)}–${s(e.t)})`,
+        });
+      }
     }
   }
 
