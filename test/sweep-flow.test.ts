@@ -154,6 +154,13 @@ describe('sweep with bad input exits 2 before any run', () => {
       expect(existsSync(out)).toBe(false);
     });
   }
+  it('a scenario warning shared by every variant is shown once, and the sweep runs', async () => {
+    const io = capture();
+    const warn: LoadScenario = (file, o) => ({ ...(fakeLoad(file, o) as { config: ReturnType<typeof defaultConfig> }), warnings: ['fake.yaml:3:1 x: found 1, deprecated'] });
+    expect(await runSweep(opts({ out: join(root, 'warned') }), io, { load: warn, executor: () => inlineExecutor(fakeRun), env: {} })).toBe(0);
+    expect(io.errText().match(/warning: fake.yaml:3:1 x: found 1, deprecated/g)).toHaveLength(1);
+  });
+
   it('a bad value shared by many variants is reported once', async () => {
     const io = capture();
     const code = await runSweep(opts({ vary: ['deployment.autoscaling.scale_down_delay=1,2', 'deployment.runtime.health_checks.stop_traffic_threshold_seconds=1,60'], out: join(root, 'bad-dup') }), io, deps());

@@ -12,7 +12,13 @@ export interface LoadOptions {
   seed?: number;
 }
 
-export type LoadScenario = (file: string, opts: LoadOptions) => { config: Config } | Promise<{ config: Config }>;
+export type LoadScenario = (file: string, opts: LoadOptions) => Loaded | Promise<Loaded>;
+
+export interface Loaded {
+  config: Config;
+  /** Scenario warnings (deprecated keys, ...): shown once per sweep. */
+  warnings?: string[];
+}
 
 /** One run of the pool: a scenario file (absolute), its overrides and a seed. Not the config: workers load it. */
 export interface RunTask {

@@ -118,19 +118,21 @@ export function buildArgs(opts: SweepOptions, env: NodeJS.ProcessEnv): { args: S
 }
 
 /** Load every variant once (with the first seed) so a bad key or value stops the sweep before any run. */
-export async function validateVariants(variants: readonly Variant[], load: LoadScenario, seed: number): Promise<{ names: string[]; errors: string[] }> {
+export async function validateVariants(variants: readonly Variant[], load: LoadScenario, seed: number): Promise<{ names: string[]; errors: string[]; warnings: string[] }> {
   const errors: string[] = [];
+  const warnings: string[] = [];
   const names: string[] = [];
   for (const v of variants) {
     try {
-      const { config } = await load(resolve(v.file), { overrides: v.overrides, seed });
+      const { config, warnings: w = [] } = await load(resolve(v.file), { overrides: v.overrides, seed });
       names.push(config.name);
+      for (const line of w) if (!warnings.includes(line)) warnings.push(line);
     } catch (err) {
       names.push('');
       for (const line of scenarioMessages(err) ?? [errorText(err)]) if (!errors.includes(line)) errors.push(line);
     }
   }
-  return { names, errors };
+  return { names, errors, warnings };
 }
 
 function slug(name: string): string {
@@ -161,11 +163,12 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
   }
   const { args, workers } = built;
   const variants = variantsOf(args);
-  const { names, errors } = await validateVariants(variants, deps.load, args.first_seed);
+  const { names, errors, warnings } = await validateVariants(variants, deps.load, args.first_seed);
   if (errors.length > 0) {
     for (const e of errors) io.err(e);
     return EXIT_BAD_INPUT;
   }
+  for (const w of warnings) io.err(`warning: ${w}`);
 
   const baseDir = opts.out ?? defaultOutDir(args, names);
   const dir = args.shard ? join(baseDir, shardDirName(args.shard)) : baseDir;
