@@ -197,6 +197,20 @@ describe('checkInvariants', () => {
     ]);
   });
 
+  it('catches a container that outlives its crash_loop: every container crashes `after` s after it starts (invariant 3)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        r.config.faults = [{ kind: 'crash_loop', at: 250, mtbf: null, duration: null, probability: 0, factor: 1, after: 20, replica: { kind: 'index', index: 1 } }];
+        insert(r.events, ev(250, 1, 'fault', 'kind=crash_loop'));
+        r.summary.health.faults.push({ kind: 'crash_loop', replica: 1, at: 250, traffic_stopped_at: null, restarted_at: null, routable_again_at: null, failed_requests_before_stop: 0 });
+      }),
+    );
+    // Replica 1's container started at 210 s: 230 s has passed, so it crashes at once (250 s).
+    expect(vs).toEqual([
+      { invariant: 3, t: 250, message: "replica 1's container started at 210 s was still running at 250 s; under crash_loop (after 20 s) it crashes then" },
+    ]);
+  });
+
   it('catches a container still loading past delay + restart threshold (baseten-2025: loading fails every check; invariant 3)', () => {
     const r = run();
     r.config.deployment.runtime.health_checks.restart_threshold_seconds = 30; // 3 checks: 0, 10, 20 s

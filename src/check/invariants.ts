@@ -117,6 +117,10 @@ interface ReplicaTrack {
    * startup probe (baseten-2026): by this time it must have done so, or have been restarted.
    */
   startupBy: number | null;
+  /** crash_loop: containers started before this time crash `after` s after they start. */
+  crashLoopUntil: number | null;
+  /** The current container must have crashed (or otherwise ended) by then. */
+  crashBy: number | null;
 }
 
 const GONE = new Set(['terminating', 'terminated']);
@@ -156,6 +160,9 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   const rate = config.deployment.autoscaling.max_scale_down_rate;
   const interval = config.assumptions.autoscaler_interval;
 
+  // crash_loop semantics are checked when the scenario's crash_loop faults agree on `after` and `duration`.
+  const loops = config.faults.filter((f) => f.kind === 'crash_loop');
+  const crashLoop = loops.length > 0 && loops.every((f) => f.after === loops[0]!.after && f.duration === loops[0]!.duration) ? { after: loops[0]!.after, duration: loops[0]!.duration } : null;
   const replicas = new Map<number, ReplicaTrack>();
   let current = 0;
   let prevT = -Infinity;
@@ -298,6 +305,8 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           loop: { n: 0, lastAt: null },
           startDue: null,
           startupBy: null,
+          crashLoopUntil: null,
+          crashBy: null,
         };
         replicas.set(e.replica, r);
         if (!GONE.has(to)) {
@@ -308,11 +317,13 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           // initial_state: warm: ready and routable at creation, container started then (SPEC §6).
           r.containerStart = t;
           r.billStart = t;
+          armCrash(r, t);
           openRoutable(r, t, `was created warm at ${s(t)}`);
         } else if (to === 'loading') {
           r.containerStart = t;
           r.billStart = t;
           r.startupBy = startupDeadline(t);
+          armCrash(r, t);
         }
         return;
       }
@@ -334,7 +345,10 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         }
         r.startDue = null;
       }
-      if (GONE.has(to)) r.startDue = null;
+      if (GONE.has(to)) {
+        r.startDue = null;
+        r.crashBy = null;
+      }
       // A replica lost at once (preemption), not drained by a scale-down: its faults count it as restarted.
       if (to === 'terminated' && leaving !== 'terminating') stamp(r.id, 'restart', t);
       r.state = to;
@@ -351,6 +365,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         r.firstPass = null;
         r.warm = false;
         r.startupBy = startupDeadline(t);
+        armCrash(r, t);
         if (r.billStart === null) r.billStart = t;
       }
       if (GONE.has(to)) {
@@ -408,6 +423,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         break;
       case 'restart': {
         r.startupBy = null;
+        r.crashBy = null;
         stamp(r.id, 'restart', t);
         restartRows++;
         r.doomed = null;
@@ -417,6 +433,13 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         break;
       }
       case 'fault':
+        if (crashLoop && detailWord(e.detail, 'kind') === 'crash_loop') {
+          r.crashLoopUntil = crashLoop.duration === null ? Infinity : t + crashLoop.duration;
+          // The running container (if any) crashes `after` s after its start, or at once if that has passed.
+          if (r.containerStart !== null && (r.state === 'loading' || r.state === 'ready') && r.crashBy === null) {
+            r.crashBy = Math.max(t, r.containerStart + crashLoop.after);
+          }
+        }
         faultRecs.push({ kind: detailWord(e.detail, 'kind') ?? '', replica: r.id, at: t, stop: null, restart: null, again: null, open: true });
         noteFault(r, e, t);
         break;
@@ -470,8 +493,20 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     return t + delay + phase + (n - 1) * period + config.assumptions.probe_timeout;
   }
 
+  function armCrash(r: ReplicaTrack, start: number): void {
+    r.crashBy = crashLoop && r.crashLoopUntil !== null && start < r.crashLoopUntil ? start + crashLoop.after : null;
+  }
+
   function checkDeadlines(now: number): void {
     for (const r of replicas.values()) {
+      if (r.crashBy !== null && now > r.crashBy + tol && r.crashBy < duration) {
+        add({
+          invariant: 3,
+          t: r.crashBy,
+          message: `replica ${r.id}'s container started at ${s(r.containerStart!)} was still running at ${s(r.crashBy)}; under crash_loop (after ${crashLoop!.after} s) it crashes then`,
+        });
+        r.crashBy = null;
+      }
       if (r.startupBy !== null && now > r.startupBy + tol && r.startupBy < duration) {
         add({
           invariant: 3,
