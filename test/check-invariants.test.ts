@@ -79,7 +79,8 @@ function summary(): Summary {
     platform: 'baseten-2025',
     requests: { arrived: 4, succeeded: 3, failed: 0, in_flight_at_end: 1, retried_attempts: 0, by_status: {} },
     availability: 1,
-    latency_s: { mean: 1, p50: 1, p90: 1, p95: 1, p99: 1, max: 1 },
+    // Succeeded: requests 0 and 1 (1 s), 3 (59.5 s).
+    latency_s: { mean: 20.5, p50: 1, p90: 59.5, p95: 59.5, p99: 59.5, max: 59.5 },
     queue_wait_s: { mean: 0, p99: 0 },
     replicas: { created: 2, peak: 2, mean: 1.3, restarts: 1, cold_starts: 2, traffic_stops: 1 },
     health: {
@@ -94,6 +95,17 @@ function summary(): Summary {
 function run(change: (r: { config: Config; summary: Summary; events: EventRow[]; requests: RequestRow[] }) => void = () => {}): RunOutputs {
   const r = { config: config(), summary: summary(), events: events(), requests: requests() };
   change(r);
+  // Tests doctor one thing at a time: keep latency_s consistent with the (possibly changed) requests.
+  const lat = r.requests.filter((q) => q.status === 200 && q.finished !== null).map((q) => q.finished! - q.arrival).sort((a, b) => a - b);
+  const at = (q: number): number | null => (lat.length ? lat[Math.max(1, Math.ceil(q * lat.length)) - 1]! : null);
+  r.summary.latency_s = {
+    mean: lat.length ? lat.reduce((a, x) => a + x, 0) / lat.length : null,
+    p50: at(0.5),
+    p90: at(0.9),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: lat.length ? lat[lat.length - 1]! : null,
+  };
   return r;
 }
 
@@ -467,6 +479,21 @@ describe('checkInvariants', () => {
       { invariant: 0, t: 100, message: 'summary health.faults[0] (hang on replica 0 at 100 s): traffic_stopped_at 120 (events: 130); routable_again_at null (events: 190)' },
     ]);
     expect(checkInvariants(run((r) => (r.summary.health.faults = []))).map((v) => v.message)).toEqual(['summary health.faults has 0 records but events.csv has 1 fault rows']);
+  });
+
+  it('catches latency_s off the requests: mean and max exact, percentiles within ±1 % (invariant 0)', () => {
+    const r = run();
+    r.summary.latency_s = { ...r.summary.latency_s, mean: 20, p90: 60.5 };
+    expect(checkInvariants(r).map((v) => v.message)).toEqual([
+      'latency_s.mean 20 but the 3 succeeded requests give 20.5',
+      "latency_s.p90 60.5 but the 3 succeeded requests' order statistic (rank 3) is 59.5: not within ±1 %",
+    ]);
+  });
+
+  it('catches a deployment that does not start with max(1, min_replica) replicas (invariant 5)', () => {
+    const r = run();
+    r.config.deployment.autoscaling.min_replica = 2; // should have started with 2
+    expect(checkInvariants(r).map((v) => v.message)).toContain('1 replicas created at t = 0; a new deployment starts with max(1, min_replica) = 2');
   });
 
   it('catches a missing billing minute (invariant 7)', () => {

@@ -778,6 +778,76 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   checkAgreement();
   return out;
 
+  /**
+   * latency_s against the requests rows (docs/outputs.md): mean and max exact, each percentile
+   * within ±1 % of the exact order statistic (nearest rank; values under 0.1 ms share a bucket).
+   */
+  function checkLatency(): void {
+    const rows = run.requests;
+    if (!rows) return;
+    const lat = rows.filter((q) => q.status === 200 && q.finished !== null).map((q) => q.finished! - q.arrival);
+    let bad = 0;
+    for (const q of rows) {
+      if (q.finished !== null && q.latency !== null && Math.abs(q.latency - (q.finished - q.arrival)) > 2 * tol && bad++ < 3) {
+        add({ invariant: 0, t: q.finished, message: `request ${q.id}: latency ${q.latency} ≠ finished ${q.finished} − arrival ${q.arrival}` });
+      }
+    }
+    lat.sort((a, b) => a - b);
+    const l = run.summary.latency_s;
+    const n = lat.length;
+    if (n === 0) {
+      if (l.mean !== null || l.p50 !== null || l.max !== null) add({ invariant: 0, message: `latency_s has values but no request succeeded` });
+      return;
+    }
+    const mean = lat.reduce((a, x) => a + x, 0) / n;
+    const close = (a: number | null, b: number, rel: number): boolean => a !== null && Math.abs(a - b) <= rel * Math.abs(b) + 2e-4 + 2 * tol;
+    if (!close(l.mean, mean, 1e-9)) add({ invariant: 0, message: `latency_s.mean ${l.mean} but the ${n} succeeded requests give ${Number(mean.toFixed(6))}` });
+    if (!close(l.max, lat[n - 1]!, 1e-9)) add({ invariant: 0, message: `latency_s.max ${l.max} but the succeeded requests give ${lat[n - 1]}` });
+    for (const [k, q] of [
+      ['p50', 0.5],
+      ['p90', 0.9],
+      ['p95', 0.95],
+      ['p99', 0.99],
+    ] as const) {
+      const rank = Math.min(n, Math.max(1, Math.ceil(q * n - 1e-9)));
+      const a = lat[rank - 1]!;
+      const b = lat[Math.min(n, rank + 1) - 1]!; // the next rank, for the other nearest-rank convention
+      const lo = Math.min(a, lat[Math.max(1, rank - 1) - 1]!) * 0.99 - 2e-4 - 2 * tol;
+      const hi = Math.max(a, b) * 1.01 + 2e-4 + 2 * tol;
+      const v = l[k];
+      if (v === null || v < lo || v > hi) {
+        add({ invariant: 0, message: `latency_s.${k} ${v} but the ${n} succeeded requests' order statistic (rank ${rank}) is ${Number(a.toFixed(6))}: not within ±1 %` });
+      }
+    }
+  }
+
+  /** A new deployment starts with initial_replicas, else max(1, min_replica) replicas at t = 0: cold in scheduling, warm ready (SPEC §6). */
+  function checkInitialStart(): void {
+    const want = config.deployment.initial_replicas ?? Math.max(1, minR);
+    // The initial replicas are those created at t = 0 before any scale_up row (an arrival at t = 0
+    // to no replica, with initial_replicas: 0, pokes the autoscaler at once).
+    const initial = new Set<number>();
+    for (const e of run.events) {
+      if (e.t > tol || e.event === 'scale_up') break;
+      if (e.event === 'state' && e.replica !== null && (e.from === null || e.from === '')) initial.add(e.replica);
+    }
+    const created = [...replicas.values()].filter((r) => initial.has(r.id));
+    const warm = config.deployment.initial_state === 'warm';
+    if (created.length !== want) {
+      add({ invariant: 5, t: 0, message: `${created.length} replicas created at t = 0; a new deployment starts with ${config.deployment.initial_replicas !== null ? `initial_replicas = ${want}` : `max(1, min_replica) = ${want}`}` });
+    }
+    const firstState = new Map<number, string>();
+    for (const e of run.events) {
+      if (e.event === 'state' && e.replica !== null && !firstState.has(e.replica)) firstState.set(e.replica, String(e.to));
+    }
+    for (const r of created) {
+      const st = firstState.get(r.id);
+      if (st !== (warm ? 'ready' : 'scheduling')) {
+        add({ invariant: 5, t: 0, message: `replica ${r.id} started in state ${st}; initial_state ${config.deployment.initial_state} starts ${warm ? 'ready' : 'in scheduling'}` });
+      }
+    }
+  }
+
   /** summary.health.faults: what `expect:` assertions read, so it must say what the rows say. */
   function checkFaultRecords(): void {
     const got = run.summary.health.faults;
@@ -818,6 +888,8 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       add({ invariant: 0, message: `availability ${run.summary.availability} ≠ succeeded ${q.succeeded} / (arrived ${q.arrived} − in flight ${q.in_flight_at_end}) = ${q.succeeded / finished}` });
     }
     checkFaultRecords();
+    checkLatency();
+    checkInitialStart();
     const samples = run.samples;
     if (!samples || samples.length === 0) return;
     const sum = (k: keyof TimelineRow): number => samples.reduce((a, r) => a + (r[k] ?? 0), 0);
