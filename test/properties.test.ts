@@ -3,15 +3,19 @@
  * independent checker (src/check/invariants.ts), plus metamorphic properties: thresholds are
  * monotone (a higher one never acts earlier), common random numbers (arrivals do not depend on
  * thresholds, deployment, faults or platform), the horizon only cuts (a longer run extends a
- * shorter one), same seed ⇒ same outputs (invariant 8). `npm run test:deep` (DEPLOYSIM_DEEP=1)
+ * shorter one), same seed ⇒ same outputs (invariant 8); the checker gives the same verdict on the
+ * files a run writes as in memory. `npm run test:deep` (DEPLOYSIM_DEEP=1)
  * runs 10,000 small and 1,000 large scenarios and 2,000 pairs per metamorphic property.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LARGE, scenarioObject, scenarioYaml, toConfig, type ScenarioObject } from './properties/arbitraries.js';
-import { record, tally, tallyText } from './properties/harness.js';
+import { record, tally, tallyText, verdict } from './properties/harness.js';
+import { writeRun } from '../src/output/write-run.js';
+import { checkRunFolder, formatViolations } from '../src/check/invariants.js';
 
 const DEEP = process.env.DEPLOYSIM_DEEP === '1';
 const SEED = Number(process.env.DEPLOYSIM_SEED ?? 20261124);
@@ -97,6 +101,29 @@ function assertPairs(name: string, pairs: fc.Arbitrary<[ScenarioObject, Scenario
   });
   throw new Error(`${why}\n${files.map(([f, t]) => `--- ${f} ---\n${t}`).join('')}`);
 }
+
+describe('policy invariants from the files a run writes', () => {
+  it(
+    `hold on the run folders (CSV and JSON read back, rounded to 6 decimals) of ${DEEP ? 500 : 30} scenarios`,
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'deploysim-folders-'));
+      try {
+        const samples = fc.sample(scenarioObject(), { numRuns: DEEP ? 500 : 30, seed: SEED + 20 });
+        for (const [i, s] of samples.entries()) {
+          const out = path.join(dir, String(i));
+          writeRun(toConfig(s), out, {});
+          const fromFiles = await checkRunFolder(out);
+          const inMemory = verdict(s);
+          expect(formatViolations(fromFiles), scenarioYaml(s)).toBe(formatViolations(inMemory.violations));
+          rmSync(out, { recursive: true, force: true });
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    TIMEOUT,
+  );
+});
 
 describe.runIf(DEEP)('policy invariants over larger generated scenarios (test:deep only)', () => {
   it(
