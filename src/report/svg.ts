@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { JSDOM } from 'jsdom';
+import { newDocument } from './lazy-jsdom.js';
 import { escapeHtml, num, roundNumbersIn } from './format.js';
 
 /**
@@ -28,7 +28,7 @@ export class AxisRenderer {
   private readonly doc: Document;
 
   constructor() {
-    this.doc = new JSDOM('<!DOCTYPE html><body></body>').window.document;
+    this.doc = newDocument('<!DOCTYPE html><body></body>');
   }
 
   render(axis: d3.Axis<number>, className: string, transform = ''): string {
