@@ -116,3 +116,23 @@ describe('router', () => {
     expect(requests.filter((q) => q.status === null).length).toBe(r.in_flight_at_end);
   });
 });
+
+describe('max_queue: 0', () => {
+  it('sheds only requests that would wait: an idle replica still takes an arrival', () => {
+    const { summary } = runCollect(
+      warm(1, (c) => {
+        c.deployment.service_time = { dist: 'constant', value: 0.5 };
+        c.request.max_queue = 0;
+        // Every 1 s, 0.5 s of work: the replica is always idle when the next one arrives.
+        c.traffic = [
+          { kind: 'constant', rate: 1, start: 0.5, end: 100 },
+          // Two at once at 200.25: the first is served, the second would wait and is shed.
+          { kind: 'constant', rate: 1, start: 200.25, end: 200.5 },
+          { kind: 'constant', rate: 1, start: 200.25, end: 200.5 },
+        ];
+      }),
+    );
+    expect(summary.requests.by_status).toEqual({ '429': 1 });
+    expect(summary.requests.succeeded).toBe(101);
+  });
+});

@@ -430,7 +430,10 @@ export class Deployment {
   private enqueue(req: Request): void {
     const now = this.sim.now;
     const maxQ = this.cfg.request.max_queue;
-    if (maxQ !== null && this.queue.length - this.qHead >= maxQ) {
+    const queued = this.queue.length - this.qHead;
+    // Shed only a request that would have to wait: with max_queue 0 an idle replica still takes it.
+    // (A non-empty queue means no replica is free, so such an arrival would wait behind it.)
+    if (maxQ !== null && queued >= maxQ && (queued > 0 || pickReplica(this.routable, this.cfg.deployment.autoscaling.concurrency_target) === null)) {
       this.complete(req, 429);
       return;
     }
