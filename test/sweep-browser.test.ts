@@ -28,6 +28,13 @@ async function sweepInProcess(args: SweepArgs): Promise<RunRecord[]> {
   return records;
 }
 
+// Locally a missing Chromium skips these tests; in CI (.ci/run installs it) a missing browser is a failure.
+if (process.env.CI && !existsSync(CHROMIUM)) {
+  it('Chromium is installed for the browser tests', () => {
+    expect.fail(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+  });
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('comparison.html in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
