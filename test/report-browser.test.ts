@@ -4,19 +4,18 @@
  * and screenshots land in reports/screenshots/ (git-ignored) for a human to look at.
  * Skipped when Chromium is not installed.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, requireChromiumInCi, SCREENSHOTS, useBrowser } from './helpers/browser.js';
 import { loadScenario } from '../src/scenario/load.js';
 import type { EventRow, TimelineRow } from '../src/model/summary.js';
 import { simulate } from '../src/run.js';
 import { CHART_IDS, renderReport, type ReportInput } from '../src/report/render-report.js';
 import { manyReplicasRun, sevenDayRun, shortRunWithFault } from './report-fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const OUT = resolve('reports/screenshots');
+const OUT = SCREENSHOTS;
 
 function simulated(name: string, duration?: string): ReportInput {
   const { config } = loadScenario(`scenarios/${name}.yaml`, duration ? { duration } : {});
@@ -37,31 +36,16 @@ const CASES: [string, () => ReportInput][] = [
   ['sim-scale-to-zero-trace', () => simulated('scale-to-zero-trace')],
 ];
 
-// Locally a missing Chromium skips these tests; in CI (.ci/run installs it) a missing browser is a failure.
-if (process.env.CI && !existsSync(CHROMIUM)) {
-  it('Chromium is installed for the browser tests', () => {
-    expect.fail(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
-  });
-}
+requireChromiumInCi();
 
-describe.skipIf(!existsSync(CHROMIUM))('report in headless Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+describe.skipIf(!HAS_CHROMIUM)('report in headless Chromium', () => {
+  const getBrowser = useBrowser();
 
   for (const [name, make] of CASES) {
     it(`${name}: every chart present, no errors, hover shows the tooltip`, async () => {
       const file = join(OUT, `${name}.html`);
       writeFileSync(file, renderReport(make()));
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const page = await getBrowser().newPage({ viewport: { width: 1200, height: 900 } });
       const errors: string[] = [];
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());
@@ -112,7 +96,7 @@ describe.skipIf(!existsSync(CHROMIUM))('report in headless Chromium', () => {
   it('the page reads without JavaScript: every chart drawn, markers there, no tooltip', async () => {
     const file = join(OUT, 'fixture-short-fault-nojs.html');
     writeFileSync(file, renderReport(shortRunWithFault()));
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
+    const context = await getBrowser().newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
     await page.goto(pathToFileURL(file).href);
     for (const id of CHART_IDS) {

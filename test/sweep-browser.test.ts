@@ -3,11 +3,11 @@
  * chart with its Pareto front and one chart per metric are there, no console errors, no request
  * beyond the file itself; a screenshot goes to reports/screenshots/ (git-ignored) to look at.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, requireChromiumInCi, SCREENSHOTS, useBrowser } from './helpers/browser.js';
 import { comparisonOf } from '../src/sweep/outputs.js';
 import { renderComparisonHtml } from '../src/sweep/comparison-html.js';
 import { runsOf, variantsOf, SWEEP_FORMAT, type SweepArgs } from '../src/sweep/plan.js';
@@ -15,8 +15,7 @@ import { defaultLoader, runTask } from '../src/sweep/simulator.js';
 import type { RunRecord } from '../src/sweep/journal.js';
 import { METRICS } from '../src/sweep/metrics.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const OUT = resolve('reports/screenshots');
+const OUT = SCREENSHOTS;
 
 async function sweepInProcess(args: SweepArgs): Promise<RunRecord[]> {
   const variants = variantsOf(args);
@@ -28,25 +27,10 @@ async function sweepInProcess(args: SweepArgs): Promise<RunRecord[]> {
   return records;
 }
 
-// Locally a missing Chromium skips these tests; in CI (.ci/run installs it) a missing browser is a failure.
-if (process.env.CI && !existsSync(CHROMIUM)) {
-  it('Chromium is installed for the browser tests', () => {
-    expect.fail(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
-  });
-}
+requireChromiumInCi();
 
-describe.skipIf(!existsSync(CHROMIUM))('comparison.html in headless Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+describe.skipIf(!HAS_CHROMIUM)('comparison.html in headless Chromium', () => {
+  const getBrowser = useBrowser();
 
   it('comparison.html shows failed requests vs cost with CI bars and the Pareto front, and a chart per metric', async () => {
     const args: SweepArgs = {
@@ -69,7 +53,7 @@ describe.skipIf(!existsSync(CHROMIUM))('comparison.html in headless Chromium', (
     const file = join(OUT, 'sweep-comparison.html');
     writeFileSync(file, html);
 
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await getBrowser().newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
     const requests: string[] = [];
     page.on('console', (m) => {
