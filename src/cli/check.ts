@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runCheck } from '../check/run-check.js';
 import type { Io } from './io.js';
+import { parseSeedOption } from './parse-seed.js';
 
 /**
  * `deploysim check <scenario> [--runs N] [--seed S] [--out DIR]`: explore the scenario's `explore:`
@@ -28,15 +29,8 @@ export function registerCheckCommand(program: Command, ioOrSetExit: Io | ((code:
         io.exit(2);
         return;
       }
-      let seed: number | undefined;
-      if (o.seed !== undefined) {
-        seed = Number(o.seed);
-        if (!Number.isSafeInteger(seed)) {
-          io.err(`--seed: found ${JSON.stringify(o.seed)}, allowed an integer`);
-          io.exit(2);
-          return;
-        }
-      }
+      const seed = parseSeedOption(o.seed, io);
+      if (seed === null) return;
       io.exit(runCheck(file, { runs, seed, out: o.out }, io));
     });
 }

@@ -4,6 +4,7 @@ import { writeRun } from '../output/write-run.js';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
 import { formatSummary } from './format-summary.js';
 import type { Io } from './io.js';
+import { parseSeedOption } from './parse-seed.js';
 import { progressLine } from './progress.js';
 
 export function registerRunCommand(program: Command, io: Io): void {
@@ -16,15 +17,8 @@ export function registerRunCommand(program: Command, io: Io): void {
     .option('--out <dir>', 'output folder (default reports/<scenario name>)')
     .option('--set <key.path=value>', 'override a scenario key (repeatable)', collect, [])
     .action((file: string, o: { seed?: string; duration?: string; out?: string; set: string[] }) => {
-      let seed: number | undefined;
-      if (o.seed !== undefined) {
-        seed = Number(o.seed);
-        if (!Number.isSafeInteger(seed)) {
-          io.err(`--seed: found ${JSON.stringify(o.seed)}, allowed an integer`);
-          io.exit(2);
-          return;
-        }
-      }
+      const seed = parseSeedOption(o.seed, io);
+      if (seed === null) return;
       let loaded;
       try {
         loaded = loadScenario(file, { overrides: o.set, seed, duration: o.duration });
