@@ -61,6 +61,15 @@ function explain(a: ScenarioObject, b: ScenarioObject, what: string): string {
   return `${what}\n--- scenario A ---\n${scenarioYaml(a)}--- scenario B: the same with health_checks ${JSON.stringify(hb)} ---`;
 }
 
+/** null when two scenarios see the same arrival sequence, else where they first differ. */
+function sameArrivals(a: ScenarioObject, b: ScenarioObject): string | null {
+  const xa = arrivals(a);
+  const xb = arrivals(b);
+  if (xa.length === xb.length && xa.every((x, i) => x === xb[i])) return null;
+  const i = xa.findIndex((x, k) => x !== xb[k]);
+  return `arrivals differ: ${xa.length} vs ${xb.length}; first difference at #${i}: ${xa[i]} s vs ${xb[i]} s`;
+}
+
 describe('policy invariants over generated scenarios', () => {
   it(
     `hold in ${RUNS} random scenarios (seed ${SEED})`,
@@ -186,13 +195,7 @@ describe('metamorphic properties (fixed faults and seed)', () => {
       assertPairs(
         'thresholds-keep-arrivals',
         changed,
-        (a, b) => {
-          const xa = arrivals(a);
-          const xb = arrivals(b);
-          if (xa.length === xb.length && xa.every((x, i) => x === xb[i])) return null;
-          const i = xa.findIndex((x, k) => x !== xb[k]);
-          return `arrivals differ: ${xa.length} vs ${xb.length}; first difference at #${i}: ${xa[i]} s vs ${xb[i]} s`;
-        },
+        sameArrivals,
         SEED + 2,
       );
     },
@@ -209,13 +212,7 @@ describe('metamorphic properties (fixed faults and seed)', () => {
       assertPairs(
         'deployment-keeps-arrivals',
         other,
-        (a, b) => {
-          const xa = arrivals(a);
-          const xb = arrivals(b);
-          if (xa.length === xb.length && xa.every((x, i) => x === xb[i])) return null;
-          const i = xa.findIndex((x, k) => x !== xb[k]);
-          return `arrivals differ: ${xa.length} vs ${xb.length}; first difference at #${i}: ${xa[i]} s vs ${xb[i]} s`;
-        },
+        sameArrivals,
         SEED + 4,
       );
     },
