@@ -10,7 +10,7 @@
  * error lines), suggest.ts ("did you mean"), duration.ts, trace-csv.ts.
  */
 import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { Config, Environment, Platform, Traffic } from '../model/config.js';
 import { formatProblems, formatWarning, problemsFromZod, ScenarioError, type Problem } from './issues.js';
 import { ENVIRONMENTS, PLATFORMS, scenarioSchema, type SchemaContext } from './schema.js';
@@ -31,6 +31,8 @@ export interface LoadedScenario {
   file: string;
   config: Config;
   warnings: string[];
+  /** Absolute paths of the other files the scenario reads (traces): a sweep's resume key hashes their content. */
+  reads: string[];
   /** The `explore:` block as written (after overrides), unvalidated; null when absent. */
   explore: unknown | null;
   /** The `expect:` block as written (after overrides), unvalidated; null when absent. */
@@ -167,6 +169,7 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     file,
     config,
     warnings,
+    reads: parsed.traffic.flatMap((t) => (t.kind === 'trace' ? [isAbsolute(t.file) ? t.file : resolve(dirname(resolve(file)), t.file)] : [])),
     explore: parsed.explore ?? null,
     expect: parsed.expect ?? null,
   };
