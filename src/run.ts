@@ -14,20 +14,54 @@ export interface SimulateResult {
   events: number;
 }
 
+/** The run stopped because its signal fired (Ctrl-C): nothing it wrote may remain. */
+export class RunInterrupted extends Error {
+  override name = 'RunInterrupted';
+  constructor() {
+    super('interrupted');
+  }
+}
+
+/**
+ * One run in `slices` steps of simulated time; the caller may do something between steps
+ * (report progress, let a signal in). Slices change nothing: run(until) is exact.
+ */
+function* inSlices(config: Config, sinks: Sinks, slices: number): Generator<number, SimulateResult> {
+  const sim = new Simulation();
+  const model = new Deployment(sim, config, sinks);
+  model.start();
+  for (let i = 1; i <= slices; i++) {
+    sim.run(i === slices ? config.duration : (config.duration * i) / slices);
+    yield sim.now;
+  }
+  return { summary: model.finish(), events: sim.processed };
+}
+
 /** Run one scenario to its horizon; records stream to `sinks`; returns the summary. */
 export function simulate(config: Config, sinks: Sinks = {}, opts: SimulateOptions = {}): Summary {
   return simulateCounted(config, sinks, opts).summary;
 }
 
 export function simulateCounted(config: Config, sinks: Sinks = {}, opts: SimulateOptions = {}): SimulateResult {
-  const sim = new Simulation();
-  const model = new Deployment(sim, config, sinks);
-  model.start();
-  // Run in slices so a progress callback can fire; slices change nothing (run(until) is exact).
-  const slices = opts.onProgress ? 100 : 1;
-  for (let i = 1; i <= slices; i++) {
-    sim.run(i === slices ? config.duration : (config.duration * i) / slices);
-    opts.onProgress?.(sim.now);
+  const steps = inSlices(config, sinks, opts.onProgress ? 100 : 1);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    opts.onProgress?.(step.value);
   }
-  return { summary: model.finish(), events: sim.processed };
+}
+
+/**
+ * The same run, giving the event loop a turn between slices so a Ctrl-C (delivered as an
+ * AbortSignal) stops it within a slice; throws RunInterrupted then.
+ */
+export async function simulateInterruptible(config: Config, sinks: Sinks, opts: SimulateOptions & { signal?: AbortSignal } = {}): Promise<Summary> {
+  const steps = inSlices(config, sinks, 1000);
+  for (;;) {
+    if (opts.signal?.aborted) throw new RunInterrupted();
+    const step = steps.next();
+    if (step.done) return step.value.summary;
+    opts.onProgress?.(step.value);
+    await new Promise((r) => setImmediate(r));
+  }
 }

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeDirAtomically } from '../src/output/atomic-dir.js';
 import { cli } from './helpers/cli.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deploysim-cli-'));
@@ -17,7 +16,7 @@ describe('deploysim run', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^hang \(seed 9, 20m, baseten-2025\)/);
     expect(r.out).toMatch(/fault {9}hang on replica 0 at 15m: traffic stopped \+21 s, restarted \+51 s/);
-    expect(fs.readdirSync(out).sort()).toEqual(['config.json', 'events.csv', 'report.html', 'summary.json', 'timeline.csv']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.deploysim', 'config.json', 'events.csv', 'report.html', 'summary.json', 'timeline.csv']);
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.duration_s).toBe(1200);
     // No temporary folder is left beside it.
@@ -84,26 +83,5 @@ describe('deploysim validate', () => {
     const r = await cli('validate', ...files);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-  });
-});
-
-describe('writeDirAtomically', () => {
-  it('a crash while writing leaves neither the folder nor its temporary', () => {
-    const out = path.join(tmp, 'crashed');
-    expect(() =>
-      writeDirAtomically(out, (dir) => {
-        fs.writeFileSync(path.join(dir, 'summary.json'), '{"half":');
-        throw new Error('boom');
-      }),
-    ).toThrow('boom');
-    expect(fs.existsSync(out)).toBe(false);
-    expect(fs.readdirSync(tmp).filter((f) => f.includes('crashed'))).toEqual([]);
-  });
-
-  it('a crash does not destroy the previous complete run', () => {
-    const out = path.join(tmp, 'previous');
-    writeDirAtomically(out, (dir) => fs.writeFileSync(path.join(dir, 'summary.json'), '{}'));
-    expect(() => writeDirAtomically(out, () => { throw new Error('boom'); })).toThrow();
-    expect(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).toBe('{}');
   });
 });

@@ -120,7 +120,7 @@ describe('policy invariants from the files a run writes', () => {
         const samples = fc.sample(scenarioObject(), { numRuns: DEEP ? 500 : 30, seed: SEED + 20 });
         for (const [i, s] of samples.entries()) {
           const out = path.join(dir, String(i));
-          writeRun(toConfig(s), out, {});
+          await writeRun(toConfig(s), out, {});
           const fromFiles = await checkRunFolder(out);
           const inMemory = verdict(s);
           expect(formatViolations(fromFiles), scenarioYaml(s)).toBe(formatViolations(inMemory.violations));

@@ -15,10 +15,10 @@ import { loadScenario } from '../src/scenario/load.js';
 let root: string;
 let runDir: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'deploysim-report-'));
   runDir = join(root, 'cuda-error');
-  writeRun(loadScenario('scenarios/cuda-error.yaml').config, runDir);
+  await writeRun(loadScenario('scenarios/cuda-error.yaml').config, runDir);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -46,9 +46,9 @@ describe('readRunDir', () => {
     expect(input.timeline.every((r) => typeof r.t === 'number')).toBe(true);
   });
 
-  it('readRunDir(dir) gives config null when config.json is absent', () => {
+  it('readRunDir(dir) gives config null when config.json is absent', async () => {
     const dir = join(root, 'no-config');
-    writeRun(loadScenario('scenarios/cuda-error.yaml').config, dir);
+    await writeRun(loadScenario('scenarios/cuda-error.yaml').config, dir);
     rmSync(join(dir, 'config.json'));
     expect(readRunDir(dir).config).toBeNull();
   });

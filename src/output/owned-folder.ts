@@ -128,7 +128,8 @@ export function planOutFolder(out: string, opts: PlanOptions): OutPlan {
   try {
     stat = fs.lstatSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw refuse(`cannot be read (${(e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw refuse(`cannot be read (${(e as Error).message})`);
   }
   if (stat === null) {
     assertCreatable(dir, refuse);

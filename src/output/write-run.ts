@@ -11,59 +11,92 @@ import {
   type TimelineRow,
 } from '../model/summary.js';
 import { renderReport } from '../report/render-report.js';
-import { simulate, type SimulateOptions } from '../run.js';
-import { writeDirAtomically } from './atomic-dir.js';
+import { simulateInterruptible, type SimulateOptions } from '../run.js';
+import { onExitRemove } from './cleanup.js';
 import { CsvFile, roundDeep } from './csv-file.js';
+import { lockFolder } from './folder-lock.js';
+import { installFolder, planOutFolder, type OutPlan } from './owned-folder.js';
+
+/** Every name a run folder may hold: with --force, the only names deleted in a folder deploysim did not mark. */
+export const RUN_FILES = ['summary.json', 'config.json', 'timeline.csv', 'events.csv', 'requests.csv', 'report.html'] as const;
 
 export interface WriteRunOptions extends SimulateOptions {
   /** Extra warnings from loading the scenario, prepended to the run's own. */
   warnings?: string[];
+  /** Ctrl-C: the run stops, its temporary folder and lock are removed, RunInterrupted is thrown. */
+  signal?: AbortSignal;
 }
 
 /**
- * Run a scenario and write its folder: summary.json, timeline.csv, events.csv,
- * requests.csv (when asked), config.json and report.html. The folder appears
- * only when everything is written.
+ * Where a run folder may go, decided before the run: throws OutputRefused (exit 2) for a path
+ * deploysim may not replace (see owned-folder.ts). `inputs` are the files the run reads.
  */
-export function writeRun(config: Config, outDir: string, opts: WriteRunOptions = {}): Summary {
-  return writeDirAtomically(outDir, (tmp) => {
-    const timeline = new CsvFile<TimelineRow>(path.join(tmp, 'timeline.csv'), TIMELINE_COLUMNS, (r) => TIMELINE_COLUMNS.map((c) => r[c]));
-    const events = new CsvFile<EventRow>(path.join(tmp, 'events.csv'), EVENT_COLUMNS, (r) => EVENT_COLUMNS.map((c) => r[c]));
-    const requests = config.output.requests
-      ? new CsvFile<RequestRow>(path.join(tmp, 'requests.csv'), REQUEST_COLUMNS, (r) => REQUEST_COLUMNS.map((c) => r[c]))
-      : null;
-    // The report needs the rows; timeline rows are few (one per sample interval) and events are changes, not requests.
-    const timelineRows: TimelineRow[] = [];
-    const eventRows: EventRow[] = [];
-    let summary: Summary;
-    try {
-      summary = simulate(
-        config,
-        {
-          sample: (r) => {
-            timeline.write(r);
-            timelineRows.push(r);
-          },
-          event: (r) => {
-            events.write(r);
-            eventRows.push(r);
-          },
-          request: requests ? (r) => requests.write(r) : undefined,
-        },
-        opts,
-      );
-    } finally {
-      timeline.close();
-      events.close();
-      requests?.close();
-    }
-    summary.warnings = [...(opts.warnings ?? []), ...summary.warnings];
-    summary = roundDeep(summary);
-    fs.writeFileSync(path.join(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    fs.writeFileSync(path.join(tmp, 'config.json'), JSON.stringify(configForOutput(config), null, 2) + '\n');
-    fs.writeFileSync(path.join(tmp, 'report.html'), renderReport({ config, summary, timeline: timelineRows, events: eventRows }));
+export function planRunFolder(outDir: string, opts: { force?: boolean; inputs?: readonly string[] } = {}): OutPlan {
+  return planOutFolder(outDir, { kind: 'run', force: opts.force ?? false, ownNames: RUN_FILES, inputs: opts.inputs ?? [] });
+}
+
+let tmpCounter = 0;
+
+/**
+ * Run a scenario and write its folder: summary.json, timeline.csv, events.csv, requests.csv
+ * (when asked), config.json and report.html, and deploysim's marker. The folder is built under
+ * a hidden temporary name beside the target and put in place only when everything is written;
+ * on any error or interruption the temporary folder goes, and the target is as it was.
+ */
+export async function writeRun(config: Config, out: string | OutPlan, opts: WriteRunOptions = {}): Promise<Summary> {
+  const plan = typeof out === 'string' ? planRunFolder(out) : out;
+  const lock = lockFolder(plan.dir);
+  const tmp = path.join(path.dirname(plan.dir), `.${path.basename(plan.dir)}.deploysim-tmp-${process.pid}-${tmpCounter++}`);
+  const forget = onExitRemove(tmp);
+  try {
+    fs.mkdirSync(tmp);
+    const summary = await buildRunFolder(config, tmp, opts);
+    installFolder(tmp, plan, 'run');
     return summary;
-  });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true }); // gone already when installed
+    forget();
+    lock.release();
+  }
+}
+
+async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions): Promise<Summary> {
+  const timeline = new CsvFile<TimelineRow>(path.join(tmp, 'timeline.csv'), TIMELINE_COLUMNS, (r) => TIMELINE_COLUMNS.map((c) => r[c]));
+  const events = new CsvFile<EventRow>(path.join(tmp, 'events.csv'), EVENT_COLUMNS, (r) => EVENT_COLUMNS.map((c) => r[c]));
+  const requests = config.output.requests
+    ? new CsvFile<RequestRow>(path.join(tmp, 'requests.csv'), REQUEST_COLUMNS, (r) => REQUEST_COLUMNS.map((c) => r[c]))
+    : null;
+  // The report needs the rows; timeline rows are few (one per sample interval) and events are changes, not requests.
+  const timelineRows: TimelineRow[] = [];
+  const eventRows: EventRow[] = [];
+  let summary: Summary;
+  try {
+    summary = await simulateInterruptible(
+      config,
+      {
+        sample: (r) => {
+          timeline.write(r);
+          timelineRows.push(r);
+        },
+        event: (r) => {
+          events.write(r);
+          eventRows.push(r);
+        },
+        request: requests ? (r) => requests.write(r) : undefined,
+      },
+      opts,
+    );
+  } finally {
+    timeline.close();
+    events.close();
+    requests?.close();
+  }
+  summary.warnings = [...(opts.warnings ?? []), ...summary.warnings];
+  summary = roundDeep(summary);
+  fs.writeFileSync(path.join(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  fs.writeFileSync(path.join(tmp, 'config.json'), JSON.stringify(configForOutput(config), null, 2) + '\n');
+  fs.writeFileSync(path.join(tmp, 'report.html'), renderReport({ config, summary, timeline: timelineRows, events: eventRows }));
+  return summary;
 }
 
 /** The resolved config as JSON, without the trace's rows (they are in the trace file). */
