@@ -7,7 +7,7 @@ import { simulate } from '../src/run.js';
 import { loadScenario } from '../src/scenario/load.js';
 
 /**
- * Golden outputs: every scenario in scenarios/, at its own seed, with requests recorded. A change
+ * Golden outputs: every scenario in scenarios/, at its own seed and at seed 1001, with requests recorded. A change
  * here is a change of behaviour: it must be deliberate, and the commit that rewrites the files
  * (`DEPLOYSIM_GOLDEN=update npx vitest run test/golden.test.ts`) names the SPEC rule that moved
  * it. The summary is kept whole (a diff shows what changed); the long CSVs by their sha256.
@@ -22,8 +22,8 @@ function digest(rows: Record<string, unknown>[]): { rows: number; sha256: string
   return { rows: rows.length, sha256: h.digest('hex') };
 }
 
-function outputsOf(file: string): unknown {
-  const { config } = loadScenario(path.join(dir, file));
+function outputsOf(file: string, seed?: number): unknown {
+  const { config } = loadScenario(path.join(dir, file), { seed });
   config.output.requests = true;
   const timeline: Record<string, unknown>[] = [];
   const events: Record<string, unknown>[] = [];
@@ -40,7 +40,7 @@ describe('golden outputs of scenarios/', () => {
   for (const file of files) {
     it(file, () => {
       const golden = path.join(goldenDir, file.replace(/\.yaml$/, '.json'));
-      const actual = JSON.parse(JSON.stringify(outputsOf(file)));
+      const actual = JSON.parse(JSON.stringify({ own_seed: outputsOf(file), seed_1001: outputsOf(file, 1001) }));
       if (process.env.DEPLOYSIM_GOLDEN === 'update') {
         fs.writeFileSync(golden, JSON.stringify(actual, null, 2) + '\n');
         return;
