@@ -89,3 +89,72 @@ describe('stream', () => {
     expect([s(), s(), s()]).not.toEqual(xs);
   });
 });
+
+describe('same-instant priorities', () => {
+  it('at one instant, a lower priority runs first whatever the scheduling order; ties keep scheduling order', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    sim.at(5, () => seen.push('sample'), undefined, 5);
+    sim.at(5, () => seen.push('arrival-1'), undefined, 4);
+    sim.at(5, () => seen.push('check'), undefined, 2);
+    sim.at(5, () => seen.push('arrival-2'), undefined, 4);
+    sim.at(5, () => seen.push('fault'), undefined, 0);
+    sim.at(4, () => seen.push('earlier, lowest priority'), undefined, 9);
+    sim.run(6);
+    expect(seen).toEqual(['earlier, lowest priority', 'fault', 'check', 'arrival-1', 'arrival-2', 'sample']);
+  });
+
+  it('an event scheduled now at a higher priority than the running one still runs at this instant, before later priorities', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    sim.at(1, () => {
+      seen.push('check');
+      sim.after(0, () => seen.push('dispatch (deferred)'), undefined, 4);
+    }, undefined, 2);
+    sim.at(1, () => seen.push('second check'), undefined, 2);
+    sim.at(1, () => seen.push('sample'), undefined, 5);
+    sim.run(2);
+    expect(seen).toEqual(['check', 'second check', 'dispatch (deferred)', 'sample']);
+  });
+});
+
+describe('every() and timer groups', () => {
+  it('every(first, period) fires at first + k × period exactly, with no drift', () => {
+    const sim = new Simulation();
+    const times: number[] = [];
+    sim.every(0.3, 0.1, (t) => times.push(t));
+    sim.run(1000.05);
+    expect(times.length).toBe(9998); // 0.3, 0.4, ..., 1000.0
+    expect(times[9997]).toBe(0.3 + 9997 * 0.1);
+    expect(times[70]).toBe(0.3 + 70 * 0.1);
+  });
+
+  it('cancel() stops a repeating timer, including the occurrence already queued', () => {
+    const sim = new Simulation();
+    const times: number[] = [];
+    const r = sim.every(10, 10, (t) => times.push(t));
+    sim.at(25, () => r.cancel());
+    sim.run(100);
+    expect(times).toEqual([10, 20]);
+  });
+
+  it('a group cancels every timer it owns in one call; fired ones leave it', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    const g = sim.group();
+    g.at(1, () => seen.push('one-shot'));
+    g.after(5, () => seen.push('later'));
+    g.every(2, 2, (t) => seen.push(`tick ${t}`));
+    sim.at(4.5, () => g.cancelAll());
+    sim.at(3, () => expect(g.size).toBe(2)); // the one-shot fired and left
+    sim.run(20);
+    expect(seen).toEqual(['one-shot', 'tick 2', 'tick 4']);
+    expect(g.size).toBe(0);
+  });
+
+  it('every() refuses a period that is not a positive finite number', () => {
+    const sim = new Simulation();
+    expect(() => sim.every(0, 0, () => undefined)).toThrow('every(): invalid period 0');
+    expect(() => sim.every(0, Number.NaN, () => undefined)).toThrow('every(): invalid period NaN');
+  });
+});

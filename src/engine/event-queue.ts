@@ -1,10 +1,12 @@
 /**
- * A binary min-heap of events ordered by (time, seq). The sequence number is
- * assigned at insertion, so events at the same time pop in the order they were
- * scheduled, whatever the heap's internal layout (no reliance on sort stability).
+ * A binary min-heap of events ordered by (time, priority, seq). The priority is the
+ * caller's named same-instant order (lower runs first, as SimPy's URGENT before NORMAL);
+ * the sequence number is assigned at insertion, so events of one time and priority pop
+ * in the order they were scheduled, whatever the heap's layout (no reliance on sort stability).
  */
 export interface QueuedEvent {
   time: number;
+  priority: number;
   seq: number;
   /** Set by `cancel`; a cancelled event is skipped when it reaches the top. */
   cancelled: boolean;
@@ -61,5 +63,7 @@ export class EventQueue {
 }
 
 function before(a: QueuedEvent, b: QueuedEvent): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+  if (a.time !== b.time) return a.time < b.time;
+  if (a.priority !== b.priority) return a.priority < b.priority;
+  return a.seq < b.seq;
 }

@@ -3,11 +3,20 @@ import { EventQueue, type QueuedEvent } from './event-queue.js';
 /** A handle to a scheduled event; `cancel()` makes it a no-op. */
 export type EventHandle = QueuedEvent;
 
+/** The priority of an event scheduled without one: the callers name their own (e.g. model/priorities.ts). */
+export const DEFAULT_PRIORITY = 0;
+
+/** A repeating timer: `cancel()` stops it, including an occurrence already queued. */
+export interface Repeating {
+  cancel(): void;
+}
+
 /**
  * The clock and the event queue; nothing domain-specific.
  *
  * Horizon (SPEC §1): `run(until)` processes every event with time < until and
  * leaves the clock at `until`; an event at exactly `until` is not processed.
+ * Same instant: lower priority first, then scheduling order.
  */
 export class Simulation {
   private queue = new EventQueue();
@@ -25,23 +34,47 @@ export class Simulation {
   }
 
   /** Schedule `fire(arg)` at absolute time `time`; throws on a time in the past or not finite. */
-  at<A>(time: number, fire: (arg: A) => void, arg?: A): EventHandle {
+  at<A>(time: number, fire: (arg: A) => void, arg?: A, priority: number = DEFAULT_PRIORITY): EventHandle {
     if (!(time >= this._now) || time === Infinity) {
       throw new Error(`event scheduled in the past or at an invalid time: ${time} (now ${this._now})`);
     }
-    const ev: QueuedEvent = { time, seq: this.seq++, cancelled: false, fire, arg };
+    const ev: QueuedEvent = { time, priority, seq: this.seq++, cancelled: false, fire, arg };
     this.queue.push(ev);
     return ev;
   }
 
   /** Schedule `fire(arg)` after `delay` seconds (delay ≥ 0). */
-  after<A>(delay: number, fire: (arg: A) => void, arg?: A): EventHandle {
+  after<A>(delay: number, fire: (arg: A) => void, arg?: A, priority: number = DEFAULT_PRIORITY): EventHandle {
     if (!(delay >= 0)) throw new Error(`negative or invalid delay: ${delay}`);
-    return this.at(this._now + delay, fire, arg);
+    return this.at(this._now + delay, fire, arg, priority);
   }
 
   cancel(ev: EventHandle | null | undefined): void {
     if (ev) ev.cancelled = true;
+  }
+
+  /**
+   * `fire(t)` at `first`, `first + period`, `first + 2 × period`, ... Times are computed as
+   * first + k × period (no drift from repeated addition), so a tick lands exactly on the
+   * multiples a hand-worked timeline expects.
+   */
+  every(first: number, period: number, fire: (t: number) => void, priority: number = DEFAULT_PRIORITY): Repeating {
+    if (!(period > 0) || period === Infinity) throw new Error(`every(): invalid period ${period}`);
+    let k = 0;
+    let next: EventHandle | null = null;
+    const tick = () => {
+      const t = this._now;
+      k++;
+      next = this.at(first + k * period, tick, undefined, priority);
+      fire(t);
+    };
+    next = this.at(first, tick, undefined, priority);
+    return { cancel: () => this.cancel(next) };
+  }
+
+  /** A set of timers a component owns, cancelled together (a container's probes, a replica's phases). */
+  group(): TimerGroup {
+    return new TimerGroup(this);
   }
 
   /** Process events with time < until, then set the clock to until. */
@@ -58,5 +91,54 @@ export class Simulation {
       top.fire(top.arg);
     }
     this._now = until;
+  }
+}
+
+/** Timers scheduled through a group are cancelled by one `cancelAll()`; fired ones drop out of it. */
+export class TimerGroup {
+  private live = new Set<{ cancel(): void }>();
+
+  constructor(private readonly sim: Simulation) {}
+
+  at<A>(time: number, fire: (arg: A) => void, arg?: A, priority?: number): EventHandle {
+    const h: EventHandle = this.sim.at(
+      time,
+      (a: A) => {
+        this.live.delete(handle);
+        fire(a);
+      },
+      arg,
+      priority,
+    );
+    const handle = { cancel: () => this.sim.cancel(h) };
+    this.live.add(handle);
+    return h;
+  }
+
+  after<A>(delay: number, fire: (arg: A) => void, arg?: A, priority?: number): EventHandle {
+    if (!(delay >= 0)) throw new Error(`negative or invalid delay: ${delay}`);
+    return this.at(this.sim.now + delay, fire, arg, priority);
+  }
+
+  every(first: number, period: number, fire: (t: number) => void, priority?: number): Repeating {
+    const r = this.sim.every(first, period, fire, priority);
+    const handle = {
+      cancel: () => {
+        this.live.delete(handle);
+        r.cancel();
+      },
+    };
+    this.live.add(handle);
+    return handle;
+  }
+
+  /** Timers of this group still pending. */
+  get size(): number {
+    return this.live.size;
+  }
+
+  cancelAll(): void {
+    for (const h of this.live) h.cancel();
+    this.live.clear();
   }
 }
