@@ -42,7 +42,7 @@ describe('deploysim check', () => {
     expect(r.code).toBe(1);
     // Thresholds up to 60 s stop within 60 s; the smallest that does not is 61 (7 checks), and the
     // fault must fall between checks: 121 s is the first fault time after 120 s that is late.
-    expect(r.out).toContain('  deployment.runtime.health_checks.stop_traffic_threshold_seconds = 61\n  faults.0.at = 121 s (2m1s)\n');
+    expect(r.out).toContain('  deployment.runtime.health_checks.stop_traffic_threshold_seconds = 61\n  faults.0.at = 121 s (2m 01s)\n');
     expect(r.out).toContain('health.faults[0] (cuda_error on replica 0 at 121 s): health.faults[*].traffic_stopped_at - at = 69, expected <= 60 (off by 9)');
     const ce = path.join(out, 'counterexample.yaml');
     expect(r.out).toContain(`counterexample: ${ce}`);

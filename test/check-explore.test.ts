@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LineCounter, parseDocument } from 'yaml';
-import { applyValues, describeDimension, humanDuration, parseExplore, splitKey, valuesArbitrary } from '../src/check/explore.js';
+import { applyValues, describeDimension, parseExplore, splitKey, valuesArbitrary } from '../src/check/explore.js';
 
 function explore(text: string) {
   const lines = new LineCounter();
@@ -45,11 +45,6 @@ describe('explore', () => {
     const { doc, dimensions } = explore(`${BASE}explore:\n  traffic.0.rate: [1, 20]\nexpect:\n  - availability >= 0.9\n`);
     const text = applyValues(doc, dimensions, [7], true).toString();
     expect(text).toBe('traffic:\n  - { kind: poisson, rate: 7 }\nfaults:\n  - { kind: hang, at: 60 }\n');
-  });
-
-  it('humanDuration(754) is 12m34s', () => {
-    expect(humanDuration(754)).toBe('12m34s');
-    expect(humanDuration(3600)).toBe('1h');
   });
 
   it('never throws on any explore mapping: every entry is a dimension or a problem', () => {

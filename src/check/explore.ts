@@ -14,6 +14,7 @@
 import fc from 'fast-check';
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import { parseDuration } from '../scenario/duration.js';
+import { duration } from '../text/human.js';
 
 export type Path = (string | number)[];
 
@@ -228,26 +229,8 @@ export function cornerValues(d: Dimension): unknown[] {
 
 /** "754 s (12m34s)" for durations, the number for numbers, YAML-ish for choices. */
 export function describeValue(d: Dimension, v: unknown): string {
-  if (d.kind === 'range' && d.duration && typeof v === 'number') return `${v} s${v >= 60 ? ` (${humanDuration(v)})` : ''}`;
+  if (d.kind === 'range' && d.duration && typeof v === 'number') return `${v} s${v >= 60 ? ` (${duration(v)})` : ''}`;
   return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-export function humanDuration(s: number): string {
-  const parts: string[] = [];
-  let rest = s;
-  for (const [u, n] of [
-    ['d', 86400],
-    ['h', 3600],
-    ['m', 60],
-  ] as const) {
-    if (rest >= n) {
-      const k = Math.floor(rest / n);
-      parts.push(`${k}${u}`);
-      rest -= k * n;
-    }
-  }
-  if (rest > 0 || parts.length === 0) parts.push(`${Number(rest.toFixed(3))}s`);
-  return parts.join('');
 }
 
 /** How the explored space reads in a report line. */
