@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { Config, Environment, Platform, Traffic } from '../model/config.js';
+import { lints } from './lints.js';
 import { formatProblems, formatWarning, problemsFromZod, ScenarioError, type Problem } from './issues.js';
 import { ENVIRONMENTS, PLATFORMS, scenarioSchema, type SchemaContext } from './schema.js';
 import { applyOverride, parseOverride, parseOverrideValue, parseSource, type Override } from './source.js';
@@ -165,6 +166,8 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     assumptions: parsed.assumptions,
     output: parsed.output,
   };
+  // What the tool can compute about the run before it starts (a certain crash loop, a fault that never fires).
+  for (const lint of lints(config)) warnings.push(formatWarning(lint.path, () => lint.message, fmt));
   return {
     file,
     config,

@@ -1,0 +1,116 @@
+/**
+ * Lints: what deploysim can compute about a valid scenario before running it, and that a user
+ * would otherwise discover from a run gone wrong. Each is a warning with the keys to change.
+ * Pure functions of the validated config; the loader adds their lines to its warnings.
+ */
+import type { Config, Dist } from '../model/config.js';
+import { checksFor } from '../model/probe-counter.js';
+import { duration } from '../text/human.js';
+
+/** Probability below which a slow load is not worth a line (one start in a hundred). */
+const SLOW_LOAD_NOTICE = 0.01;
+
+/** P(X > x) for a startup distribution; null for `tokens` (no load draws tokens). */
+export function survival(d: Dist, x: number): number | null {
+  switch (d.dist) {
+    case 'constant':
+      return d.value > x ? 1 : 0;
+    case 'uniform':
+      if (d.max === d.min) return d.min > x ? 1 : 0;
+      return Math.min(1, Math.max(0, (d.max - x) / (d.max - d.min)));
+    case 'exponential':
+      return x <= 0 ? 1 : Math.exp(-x / d.mean);
+    case 'lognormal':
+      return x <= 0 ? 1 : 1 - normalCdf((Math.log(x) - Math.log(d.median)) / d.sigma);
+    case 'tokens':
+      return null;
+  }
+}
+
+/** The value a start exceeds with probability 1 %, or the bound itself for bounded distributions. */
+export function quantile99(d: Dist): number | null {
+  switch (d.dist) {
+    case 'constant':
+      return d.value;
+    case 'uniform':
+      return d.min + 0.99 * (d.max - d.min);
+    case 'exponential':
+      return d.mean * Math.log(100);
+    case 'lognormal':
+      return d.median * Math.exp(d.sigma * 2.3263478740408408);
+    case 'tokens':
+      return null;
+  }
+}
+
+/** Standard normal CDF through erfc (W. J. Cody's rational approximation is overkill here: |error| < 1.2e-7). */
+function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const erfc =
+    t *
+    Math.exp(
+      -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+export interface Lint {
+  /** The key a user would change. */
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * A load the health checks kill before it can finish. Under baseten-2025 every check fails while
+ * `load()` runs, so the restart counter fires at container start + delay + (count − 1) × period;
+ * under baseten-2026 the startup probe does the same with its own threshold. A load longer than
+ * that is killed mid-load, restarted, and loads again: with a constant 5-minute load and a 60 s
+ * threshold (6 checks, no delay) the kill comes at 50 s, every time — a certain crash loop.
+ */
+export function slowLoadLint(c: Config): Lint | null {
+  if (c.deployment.initial_state === 'warm' && c.faults.length === 0 && c.deployment.startup.load_failure_probability === 0 && c.deployment.autoscaling.max_replica <= (c.deployment.initial_replicas ?? Math.max(1, c.deployment.autoscaling.min_replica))) {
+    return null; // no container ever loads
+  }
+  const hc = c.deployment.runtime.health_checks;
+  const period = c.assumptions.probe_period;
+  const delay = hc.restart_check_delay_seconds;
+  const startupProbe = c.platform === 'baseten-2026';
+  const threshold = startupProbe ? (hc.startup_threshold_seconds ?? 1800) : hc.restart_threshold_seconds;
+  const count = checksFor(threshold, period);
+  // With random phases the first check may come up to a period later: the aligned limit is the sure one.
+  const limit = delay + (count - 1) * period;
+  const load = c.deployment.startup.load;
+  const p = survival(load, limit);
+  if (p === null || p < SLOW_LOAD_NOTICE) return null;
+  const p99 = quantile99(load)!;
+  const key = startupProbe ? 'startup_threshold_seconds' : 'restart_check_delay_seconds';
+  const needed = startupProbe ? Math.ceil((p99 - delay) / period + 1) * period : Math.ceil((p99 - (count - 1) * period) / 10) * 10;
+  const why = startupProbe
+    ? `the startup probe restarts a container still loading at ${duration(limit)} after it starts (${count} failed checks of ${duration(period)}${delay ? ` after a delay of ${duration(delay)}` : ''})`
+    : `under ${c.platform} checks fail while load() runs, so the restart check kills a container still loading at ${duration(limit)} after it starts (delay ${duration(delay)} + ${count - 1} × ${duration(period)})`;
+  const share = p >= 1 ? 'every load takes longer: a certain crash loop (each restart loads again)' : `${(p * 100).toFixed(p < 0.1 ? 1 : 0)} % of loads take longer and are killed mid-load, then loaded again`;
+  return {
+    path: ['deployment', 'startup', 'load'],
+    message: `${why}; ${share}. Raise deployment.runtime.health_checks.${key} to at least ${needed} s (the load's p99 is ${duration(p99)})`,
+  };
+}
+
+/** A fault written to start at or after the end of the run can never fire. */
+export function lateFaultLints(c: Config): Lint[] {
+  const out: Lint[] = [];
+  c.faults.forEach((f, i) => {
+    if (f.at >= c.duration) {
+      out.push({ path: ['faults', i, 'at'], message: `${f.kind} at ${duration(f.at)} is at or after the end of the run (${duration(c.duration)}): it never fires` });
+    }
+  });
+  return out;
+}
+
+export function lints(c: Config): Lint[] {
+  const out: Lint[] = [];
+  const slow = slowLoadLint(c);
+  if (slow) out.push(slow);
+  out.push(...lateFaultLints(c));
+  return out;
+}
