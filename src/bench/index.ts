@@ -1,0 +1,74 @@
+/**
+ * `npm run bench [-- --only a,b] [--out FILE] [--compare FILE]`: each workload in its own
+ * process (peak RSS is per workload), then a table of wall seconds, events/s, requests/s,
+ * simulated hours per wall second and peak RSS, written as JSON so a later change can be
+ * compared with `--compare`. End-to-end workloads are timed from process start, as a shell
+ * user waits; their events are the engine workload's (the same scenario and seed fire the same
+ * events).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Measurement } from './workload.js';
+
+const WORKLOADS: { name: string; what: string; eventsFrom?: string }[] = [
+  { name: 'mm10-engine', what: 'M/M/10, 1M requests, engine only' },
+  { name: 'mm10-run', what: 'M/M/10, 1M requests, `deploysim run` end to end', eventsFrom: 'mm10-engine' },
+  { name: 'day-engine', what: 'a day at ~100 req/s with faults, engine only' },
+  { name: 'day-run', what: 'a day at ~100 req/s with faults, `deploysim run` end to end', eventsFrom: 'day-engine' },
+  { name: 'sweep-40', what: '40-run sweep (4 variants × 10 seeds of 6 h), all workers' },
+];
+
+function arg(flag: string): string | null {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? (process.argv[i + 1] ?? null) : null;
+}
+
+const only = arg('--only')?.split(',') ?? null;
+const outFile = arg('--out') ?? 'bench-results.json';
+const compareFile = arg('--compare');
+const here = import.meta.dirname;
+
+const results: Record<string, Measurement> = {};
+for (const w of WORKLOADS) {
+  if (only && !only.includes(w.name)) continue;
+  const r = spawnSync(process.execPath, [path.join(here, 'workload.js'), w.name], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) {
+    process.stderr.write(`${w.name} failed:\n${r.stderr}`);
+    process.exit(1);
+  }
+  results[w.name] = JSON.parse(r.stdout.trim().split('\n').pop()!) as Measurement;
+  if (w.eventsFrom && results[w.eventsFrom]) results[w.name]!.events = results[w.eventsFrom]!.events;
+}
+
+const previous: Record<string, Measurement> | null = compareFile ? (JSON.parse(fs.readFileSync(compareFile, 'utf8')) as { results: Record<string, Measurement> }).results : null;
+const fmt = (x: number | null, d = 0) => (x === null ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const rows = [['workload', 'wall s', 'events/s', 'requests/s', 'sim h / wall s', 'peak RSS MB', ...(previous ? ['wall vs before'] : [])]];
+for (const w of WORKLOADS) {
+  const m = results[w.name];
+  if (!m) continue;
+  const before = previous?.[w.name];
+  rows.push([
+    w.name,
+    fmt(m.wall_s, 3),
+    m.events === null ? '—' : fmt(m.events / m.wall_s),
+    m.requests === null ? '—' : fmt(m.requests / m.wall_s),
+    m.simulated_s === null ? '—' : fmt(m.simulated_s / 3600 / m.wall_s, 1),
+    fmt(m.peak_rss_bytes / 1024 / 1024, 1),
+    ...(previous ? [before ? `${(before.wall_s / m.wall_s).toFixed(2)}× faster` : '—'] : []),
+  ]);
+}
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+for (const w of WORKLOADS) if (results[w.name]) console.log(`  ${w.name}: ${w.what}${results[w.name]!.note ? ` (${results[w.name]!.note})` : ''}`);
+
+let commit = 'unknown';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+} catch {
+  // not a git checkout
+}
+const record = { commit, node: process.version, cpus: os.availableParallelism(), results };
+fs.writeFileSync(outFile, JSON.stringify(record, null, 2) + '\n');
+console.log(`wrote ${outFile}`);
