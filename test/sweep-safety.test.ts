@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { defaultConfig } from '../src/model/config.js';
 import { MARKER_FILE, readMarker } from '../src/output/owned-folder.js';
 import { writeFileAtomic } from '../src/sweep/atomic.js';
@@ -15,6 +15,7 @@ import type { Metrics } from '../src/sweep/metrics.js';
 import { inlineExecutor, type Executor } from '../src/sweep/run-pool.js';
 import type { LoadScenario, RunTask } from '../src/sweep/simulator.js';
 import { runSweep, type Io, type SweepOptions } from '../src/sweep/sweep.js';
+import { cli } from './helpers/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sweep-safety-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -332,5 +333,24 @@ describe('--workers and temporary files', () => {
     expect(await runSweep(opts({ out: dir }), capture(), deps())).toBe(0);
     expect(existsSync(stale)).toBe(false);
     expect(statSync(join(dir, 'mine.tmp')).size).toBe(4);
+  });
+});
+
+describe('through the CLI', () => {
+  it('sweep --out FILE exits 2 and leaves the file; merge and sweep accept --force', async () => {
+    const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const file = join(root, 'cli-file.txt');
+      writeFileSync(file, 'keep me\n');
+      const r = await cli('sweep', 'test/fixtures/sweep/sticky-fault.yaml', '--vary', 'deployment.runtime.health_checks.stop_traffic_threshold_seconds=60,30', '--seeds', '2', '--out', file);
+      expect(r.code).toBe(2);
+      expect(readFileSync(file, 'utf8')).toBe('keep me\n');
+      const dir = userFolder('cli-merge');
+      const before = snapshot(dir);
+      expect((await cli('merge', join(root, 'nope-shard'), '--out', dir, '--force')).code).toBe(2);
+      expect(snapshot(dir)).toEqual(before);
+    } finally {
+      quiet.mockRestore();
+    }
   });
 });
