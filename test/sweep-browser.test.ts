@@ -37,6 +37,7 @@ describe.skipIf(!HAS_CHROMIUM)('comparison.html in headless Chromium', () => {
       format: SWEEP_FORMAT,
       command: 'sweep',
       scenarios: [{ path: 'test/fixtures/sweep/sticky-fault.yaml', sha256: '' }],
+      inputs: [],
       vary: [
         { key: 'deployment.runtime.health_checks.stop_traffic_threshold_seconds', values: ['300', '30', '1200'] },
         { key: 'deployment.instance.type', values: ['H100', 'A100'] },

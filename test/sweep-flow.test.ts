@@ -228,9 +228,13 @@ describe('sweep outputs', () => {
     const clean = join(root, 'plain');
     for (const f of ['results.csv', 'comparison.csv', 'comparison.html']) expect(read(out, f)).toBe(read(clean, f));
 
-    // Other arguments in the same folder: the old runs are not reused.
+    // Other arguments in the same folder: refused (SPEC §9), and with --force the old runs are not reused.
     calls = 0;
-    expect(await runSweep(opts({ out, seeds: '2' }), capture(), deps())).toBe(0);
+    const refused = capture();
+    expect(await runSweep(opts({ out, seeds: '2' }), refused, deps())).toBe(2);
+    expect(refused.errText()).toContain('they differ in seeds');
+    expect(calls).toBe(0);
+    expect(await runSweep(opts({ out, seeds: '2', force: true }), capture(), deps())).toBe(0);
     expect(calls).toBe(6);
   });
 

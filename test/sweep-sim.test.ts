@@ -100,7 +100,7 @@ describe('sweep on the simulator', () => {
   it('two shards merged give the unsharded outputs byte for byte', async () => {
     const base = join(root, 'sharded');
     for (const i of [1, 2]) expect(await runSweep(opts({ out: base, shard: `${i}/2`, workers: '1' }), quietIo(), deps)).toBe(0);
-    expect(readdirSync(base).sort()).toEqual(['shard-1-of-2', 'shard-2-of-2']);
+    expect(readdirSync(base).sort()).toEqual(['.deploysim', 'shard-1-of-2', 'shard-2-of-2']); // the marker: the folder is deploysim's (SPEC §9)
     const merged = join(root, 'merged');
     expect(await runMerge([join(base, 'shard-1-of-2'), join(base, 'shard-2-of-2')], merged, quietIo())).toBe(0);
     for (const f of ['results.csv', 'comparison.csv', 'comparison.html']) expect(read(merged, f)).toBe(read(one, f));

@@ -43,17 +43,19 @@ interface CommonOpts {
   shard?: string;
   require: string[];
   minimize?: string;
+  force?: boolean;
 }
 
 function addCommon(cmd: Command): Command {
   return cmd
     .option('--seeds <n>', 'seeds per variant: every variant runs on the same seeds', '10')
     .option('--first-seed <s>', 'the seeds are s, s+1, ..., s+n-1 (the scenario file\'s seed is not used)', '1')
-    .option('--workers <n>', 'worker threads', String(availableParallelism()))
+    .option('--workers <n>', 'worker threads (at most the machine\'s available parallelism)', String(availableParallelism()))
     .option('--out <dir>', 'output folder (default reports/sweep-<name>/ or reports/compare-<a>-vs-<b>/)')
     .option('--shard <i/n>', 'run only shard i of n (runs k with k mod n = i-1); auto/n takes i from JOB_COMPLETION_INDEX + 1; writes <out>/shard-i-of-n/')
     .option('--require <requirement>', "a requirement, e.g. 'availability>=0.999' (repeatable); met when the 95 % CI bound on the safe side meets it", collect, [])
-    .option('--minimize <metric>', 'recommend the variant with the lowest mean of this metric among those meeting --require');
+    .option('--minimize <metric>', 'recommend the variant with the lowest mean of this metric among those meeting --require')
+    .option('--force', "write into an existing --out deploysim did not write, or that holds a sweep of other arguments (discarding that sweep's results); only deploysim's own files are deleted");
 }
 
 function sweepOptions(command: 'sweep' | 'compare', files: string[], vary: string[], o: CommonOpts): SweepOptions {
@@ -68,6 +70,7 @@ function sweepOptions(command: 'sweep' | 'compare', files: string[], vary: strin
     shard: o.shard ?? null,
     require: o.require,
     minimize: o.minimize ?? null,
+    force: o.force ?? false,
   };
 }
 
@@ -100,8 +103,9 @@ export function registerSweepCommands(program: Command, setExit: (code: number) 
     .command('merge')
     .description('join the shard folders of one sweep into the outputs of the whole sweep')
     .argument('<dirs...>', 'shard folders (shard-i-of-n)')
-    .requiredOption('--out <dir>', 'output folder')
-    .action(async (dirs: string[], o: { out: string }) => {
-      setExit(await runMerge(dirs, o.out, processIo()));
+    .requiredOption('--out <dir>', 'output folder (not one of the shard folders, nor a folder holding or inside one)')
+    .option('--force', "write into an existing --out deploysim did not write; only deploysim's own files are replaced")
+    .action(async (dirs: string[], o: { out: string; force?: boolean }) => {
+      setExit(await runMerge(dirs, o.out, processIo(), { force: o.force ?? false }));
     });
 }

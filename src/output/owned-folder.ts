@@ -32,6 +32,16 @@ export function writeMarker(dir: string, kind: FolderKind, files: readonly strin
   fs.renameSync(tmp, path.join(dir, MARKER_FILE));
 }
 
+/**
+ * Rewrite the marker of a folder deploysim writes in place (a sweep, a shard): the listed files
+ * plus `add`, minus `remove`. List a file before writing it, so a file of ours is never unlisted.
+ */
+export function updateMarker(dir: string, kind: FolderKind, add: readonly string[], remove: readonly string[] = []): void {
+  const listed = readMarker(dir)?.files ?? [];
+  const gone = new Set(remove);
+  writeMarker(dir, kind, [...listed, ...add].filter((f) => !gone.has(f)));
+}
+
 /** The folder's marker, or null when it has none (or one deploysim could not have written). */
 export function readMarker(dir: string): Marker | null {
   let raw: unknown;
@@ -71,6 +81,8 @@ export interface PlanOptions {
   ownNames: readonly string[];
   /** Files the command reads (the scenario): `--out` may not be, or hold, any of them. */
   inputs?: readonly string[];
+  /** Folders the command reads (merge's shards): `--out` may not be, hold, or be inside any of them. */
+  inputFolders?: readonly string[];
   /** The option's name in messages. */
   option?: string;
   cwd?: string;
@@ -122,6 +134,12 @@ export function planOutFolder(out: string, opts: PlanOptions): OutPlan {
   if (sameOrAncestor(dir, cwd)) throw refuse(dir === cwd ? 'is the working folder, which deploysim never replaces' : 'holds the working folder, which deploysim never replaces');
   for (const input of opts.inputs ?? []) {
     if (sameOrAncestor(dir, realish(input))) throw refuse(`holds ${input}, which this command reads`);
+  }
+  for (const folder of opts.inputFolders ?? []) {
+    const real = realish(folder);
+    if (dir === real) throw refuse(`is ${folder}, which this command reads`);
+    if (sameOrAncestor(dir, real)) throw refuse(`holds ${folder}, which this command reads`);
+    if (sameOrAncestor(real, dir)) throw refuse(`is inside ${folder}, which this command reads`);
   }
 
   let stat: fs.Stats | null = null;

@@ -31,16 +31,72 @@ export function readRunDir(dir: string): ReportInput {
   if (missing.length > 0) {
     throw new RunDirError(`${dir} is not a run folder: missing ${missing.join(' and ')}`);
   }
-  const summary = readJson(join(dir, 'summary.json')) as Summary;
-  if (summary === null || typeof summary !== 'object' || typeof summary.duration_s !== 'number') {
-    throw new RunDirError(`${join(dir, 'summary.json')}: not a run summary (no duration_s)`);
-  }
+  const summaryPath = join(dir, 'summary.json');
+  const summary = readJson(summaryPath);
+  const wrong = summaryProblems(summary);
+  if (wrong.length > 0) throw new RunDirError(`${summaryPath}: not a run summary (${wrong.join('; ')})`);
   const timeline = parseTimeline(readFileSync(join(dir, 'timeline.csv'), 'utf8'));
   const eventsPath = join(dir, 'events.csv');
   const events = existsSync(eventsPath) ? parseEvents(readFileSync(eventsPath, 'utf8')) : [];
   const configPath = join(dir, 'config.json');
-  const config = existsSync(configPath) ? (readJson(configPath) as Config) : null;
-  return { config, summary, timeline, events };
+  const config = existsSync(configPath) ? readJson(configPath) : null;
+  if (config !== null && (typeof config !== 'object' || Array.isArray(config))) {
+    throw new RunDirError(`${configPath}: not a run config (found ${describe(config)}, expected an object)`);
+  }
+  return { config: config as Config | null, summary: summary as Summary, timeline, events };
+}
+
+function describe(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/**
+ * What keeps `raw` from being a Summary the report can draw (empty when nothing): the fields the
+ * report reads, by name, so a hand-edited or truncated summary.json is exit 2, not a crash.
+ */
+export function summaryProblems(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [`found ${describe(raw)}, expected an object`];
+  const s = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const numOrNull = (v: unknown) => v === null || num(v);
+  const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const need = (name: string, ok: boolean, expected: string, value: unknown) => {
+    if (!ok) problems.push(value === undefined ? `missing ${name}` : `${name}: found ${describe(value)}, expected ${expected}`);
+  };
+  need('scenario', typeof s.scenario === 'string', 'a string', s.scenario);
+  need('seed', num(s.seed), 'a number', s.seed);
+  need('duration_s', num(s.duration_s), 'a number', s.duration_s);
+  need('availability', s.availability === undefined ? false : numOrNull(s.availability), 'a number or null', s.availability);
+  const groups: [string, string[], (v: unknown) => boolean, string][] = [
+    ['requests', ['arrived', 'succeeded', 'failed', 'in_flight_at_end', 'retried_attempts'], num, 'a number'],
+    ['latency_s', ['mean', 'p50', 'p90', 'p95', 'p99', 'max'], numOrNull, 'a number or null'],
+    ['queue_wait_s', ['mean', 'p99'], numOrNull, 'a number or null'],
+    ['replicas', ['created', 'peak', 'mean', 'restarts', 'cold_starts', 'traffic_stops'], num, 'a number'],
+    ['billing', ['billed_minutes', 'cost', 'minutes_not_serving', 'price_per_minute'], num, 'a number'],
+  ];
+  for (const [group, fields, ok, expected] of groups) {
+    const g = s[group];
+    if (!obj(g)) {
+      need(group, false, 'an object', g);
+      continue;
+    }
+    for (const f of fields) need(`${group}.${f}`, g[f] !== undefined && ok(g[f]), expected, g[f]);
+  }
+  const billing = s.billing;
+  if (obj(billing)) need('billing.cost_per_1k_succeeded', billing.cost_per_1k_succeeded !== undefined && numOrNull(billing.cost_per_1k_succeeded), 'a number or null', billing.cost_per_1k_succeeded);
+  const requests = s.requests;
+  if (obj(requests)) need('requests.by_status', obj(requests.by_status), 'an object', requests.by_status);
+  need('platform', typeof s.platform === 'string', 'a string', s.platform);
+  // health is optional (a summary from before fault records): when present, a list of records with a time.
+  const health = s.health;
+  if (health !== undefined && !obj(health)) need('health', false, 'an object', health);
+  if (obj(health) && health.faults !== undefined) {
+    const faults = health.faults;
+    need('health.faults', Array.isArray(faults) && faults.every((f) => obj(f) && num(f.at)), 'a list of fault records (each with a numeric at)', faults);
+  }
+  if (s.warnings !== undefined) need('warnings', Array.isArray(s.warnings), 'a list', s.warnings);
+  return problems;
 }
 
 function readJson(path: string): unknown {

@@ -23,6 +23,9 @@ export interface ReportInput {
   events: EventRow[];
 }
 
+/** The mark of a page deploysim wrote: `report --out` replaces only a file carrying it (SPEC §9). */
+export const GENERATOR_META = '<meta name="generator" content="deploysim">';
+
 /** The ids of the charts, in page order (tests and the hover script find them by these). */
 export const CHART_IDS = ['chart-traffic', 'chart-replicas', 'chart-lanes', 'chart-latency', 'chart-cost'] as const;
 
@@ -56,6 +59,7 @@ export function renderReport(input: ReportInput): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="deploysim">
 <title>${escapeHtml(title)}</title>
 <style>${CSS}</style>
 </head>

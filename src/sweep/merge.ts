@@ -4,43 +4,56 @@
  * run records only). Refuses folders of different sweeps, missing or duplicate shards and
  * incomplete shards, naming which.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { installFolder, OutputRefused, type OutPlan } from '../output/owned-folder.js';
 import { comparisonTable } from './comparison.js';
+import { planSweepFolder, readSweepJson, SweepJsonError, SWEEP_FILES } from './folder.js';
 import { readJournal, type RunRecord } from './journal.js';
 import { writeOutputs, writeSortedJournal, writeSweepJson } from './outputs.js';
-import { canonicalJson, runKey, runsOf, sameSweep, type SweepArgs } from './plan.js';
+import { differences, runKey, runsOf, sameSweep, type SweepArgs } from './plan.js';
 import { inShard } from './shard.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Io } from './sweep.js';
 
 function readArgs(dir: string): SweepArgs {
   const path = join(dir, 'sweep.json');
-  if (!existsSync(path)) throw new Error(`${dir}: no sweep.json (not a sweep shard folder)`);
-  const { run_key: _key, ...args } = JSON.parse(readFileSync(path, 'utf8')) as SweepArgs & { run_key?: string };
-  return args;
+  if (!existsSync(path)) throw new SweepJsonError(`${dir}: no sweep.json (not a sweep shard folder)`);
+  return readSweepJson(path);
 }
 
-/** Which top-level arguments differ, for the refusal message. */
-function differences(a: SweepArgs, b: SweepArgs): string[] {
-  const keys = Object.keys({ ...a, ...b }) as (keyof SweepArgs)[];
-  return keys.filter((k) => {
-    const x = k === 'shard' ? a.shard?.count : a[k];
-    const y = k === 'shard' ? b.shard?.count : b[k];
-    return canonicalJson(x) !== canonicalJson(y);
-  });
+export interface MergeOptions {
+  /** Write into an existing folder deploysim did not mark (only deploysim's own files are replaced). */
+  force?: boolean;
 }
 
-export async function runMerge(dirs: readonly string[], out: string, io: Io): Promise<number> {
+export async function runMerge(dirs: readonly string[], out: string, io: Io, opts: MergeOptions = {}): Promise<number> {
   const errors: string[] = [];
   const shards: { dir: string; args: SweepArgs }[] = [];
   for (const dir of dirs) {
     try {
       shards.push({ dir, args: readArgs(dir) });
     } catch (err) {
-      errors.push(err instanceof Error ? err.message : String(err));
+      if (!(err instanceof SweepJsonError)) throw err;
+      errors.push(err.message);
     }
   }
   if (shards.length === 0 && errors.length === 0) errors.push('merge: no shard folders given');
+  // --out is checked before anything else is read: it may not be, hold, or be inside a shard folder.
+  let plan: OutPlan | null = null;
+  try {
+    plan = planSweepFolder(out, {
+      kind: 'merge',
+      replaces: ['merge', 'sweep'],
+      force: opts.force ?? false,
+      ownNames: SWEEP_FILES,
+      writes: SWEEP_FILES,
+      inputs: shards[0]?.args.scenarios.map((f) => f.path) ?? [],
+      inputFolders: dirs,
+    });
+  } catch (err) {
+    if (!(err instanceof OutputRefused)) throw err;
+    errors.push(err.message);
+  }
   if (errors.length > 0) {
     for (const e of errors) io.err(e);
     return EXIT_BAD_INPUT;
@@ -49,7 +62,7 @@ export async function runMerge(dirs: readonly string[], out: string, io: Io): Pr
   const first = shards[0]!;
   for (const s of shards.slice(1)) {
     if (!sameSweep(first.args, s.args)) {
-      errors.push(`refusing to merge: ${s.dir} and ${first.dir} are shards of different sweeps (they differ in ${differences(first.args, s.args).join(', ')})`);
+      errors.push(`refusing to merge: ${s.dir} and ${first.dir} are shards of different sweeps (they differ in ${differences(first.args, s.args).join('; ')})`);
     }
   }
   const count = first.args.shard?.count ?? null;
@@ -91,11 +104,22 @@ export async function runMerge(dirs: readonly string[], out: string, io: Io): Pr
     return EXIT_BAD_INPUT;
   }
 
+  // Built beside --out under a temporary name, then put in place: only deploysim's files are replaced.
   const merged: SweepArgs = { ...first.args, shard: null };
   const key = runKey(merged);
-  writeSweepJson(out, merged);
-  writeSortedJournal(out, key, records.map((r) => ({ ...r, key })));
-  const cmp = await writeOutputs(out, merged, records);
+  const target = plan!;
+  mkdirSync(dirname(target.dir), { recursive: true });
+  const tmp = join(dirname(target.dir), `.${basename(target.dir)}.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(tmp);
+  let cmp;
+  try {
+    writeSweepJson(tmp, merged);
+    writeSortedJournal(tmp, key, records.map((r) => ({ ...r, key })));
+    cmp = await writeOutputs(tmp, merged, records);
+    installFolder(tmp, target, 'merge');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
   io.out(comparisonTable(cmp));
   io.err(`merged ${shards.length} shards (${records.length} runs) → ${out}`);
   return EXIT_OK;

@@ -16,6 +16,13 @@ export interface SweepArgs {
   command: 'sweep' | 'compare';
   /** Paths as given on the command line, with the sha256 of their content. */
   scenarios: { path: string; sha256: string }[];
+  /**
+   * The other files the scenarios read (traces), with the sha256 of their content: part of the
+   * run key, so an edited trace is never resumed as if it were the old one. Paths are relative to
+   * the working folder when inside it (as shards on other machines see them), else absolute.
+   * Absent in a sweep.json written before traces were hashed (reads as []).
+   */
+  inputs: { path: string; sha256: string }[];
   /** sweep: the --vary axes; compare: empty. */
   vary: VaryAxis[];
   seeds: number;
@@ -41,16 +48,55 @@ export function canonicalJson(value: unknown): string {
 /** The journal key: the arguments that decide which runs exist and what they compute. */
 export function runKey(args: SweepArgs): string {
   const { format, command, scenarios, vary, seeds, first_seed, shard } = args;
+  // `inputs` only when there are some: a trace-less sweep keeps the key it had before traces were hashed.
+  const inputs = args.inputs?.length ? args.inputs : undefined;
   return createHash('sha256')
-    .update(canonicalJson({ format, command, scenarios, vary, seeds, first_seed, shard }))
+    .update(canonicalJson({ format, command, scenarios, inputs, vary, seeds, first_seed, shard }))
     .digest('hex')
     .slice(0, 16);
 }
 
 /** Two shard folders belong to the same sweep when everything but the shard index agrees. */
 export function sameSweep(a: SweepArgs, b: SweepArgs): boolean {
-  const strip = (x: SweepArgs) => canonicalJson({ ...x, shard: x.shard ? { count: x.shard.count } : null });
+  const strip = (x: SweepArgs) => canonicalJson({ ...x, inputs: x.inputs ?? [], shard: x.shard ? { count: x.shard.count } : null });
   return strip(a) === strip(b);
+}
+
+/** The files of `b` whose content differs from `a`'s (or that only one of them reads), for messages. */
+export function inputDifferences(a: readonly { path: string; sha256: string }[], b: readonly { path: string; sha256: string }[]): string[] {
+  const before = new Map(a.map((f) => [f.path, f.sha256]));
+  const after = new Map(b.map((f) => [f.path, f.sha256]));
+  const out: string[] = [];
+  for (const [p, h] of after) {
+    const old = before.get(p);
+    if (old === undefined) out.push(`${p} (read by one sweep only)`);
+    else if (old !== h) out.push(`${p} (content changed: sha256 ${old.slice(0, 12)}… vs ${h.slice(0, 12)}…)`);
+  }
+  for (const p of before.keys()) if (!after.has(p)) out.push(`${p} (read by one sweep only)`);
+  return out;
+}
+
+/**
+ * Which arguments of two sweeps differ, for messages: the top-level names (shard by count only,
+ * as shards of one sweep differ in their index), the scenario and trace files by name.
+ */
+export function differences(a: SweepArgs, b: SweepArgs, opts: { shardIndex?: boolean } = {}): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== 'run_key') as (keyof SweepArgs)[];
+  const out: string[] = [];
+  for (const k of keys) {
+    if (k === 'scenarios' || k === 'inputs') {
+      const x = (a[k] ?? []) as SweepArgs['inputs'];
+      const y = (b[k] ?? []) as SweepArgs['inputs'];
+      if (canonicalJson(x) === canonicalJson(y)) continue;
+      const files = k === 'scenarios' && x.length === y.length && x.some((f, i) => f.path !== y[i]!.path) ? [] : inputDifferences(x, y);
+      out.push(files.length > 0 ? `${k === 'inputs' ? 'trace files' : 'scenario files'} ${files.join(', ')}` : k);
+      continue;
+    }
+    const x = k === 'shard' && !opts.shardIndex ? a.shard?.count : a[k];
+    const y = k === 'shard' && !opts.shardIndex ? b.shard?.count : b[k];
+    if (canonicalJson(x) !== canonicalJson(y)) out.push(k === 'first_seed' ? 'first-seed' : k);
+  }
+  return out;
 }
 
 export function variantsOf(args: SweepArgs): Variant[] {

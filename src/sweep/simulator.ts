@@ -18,6 +18,8 @@ export interface Loaded {
   config: Config;
   /** Scenario warnings (deprecated keys, ...): shown once per sweep. */
   warnings?: string[];
+  /** Absolute paths of the other files the scenario reads (traces): their content is part of the sweep's run key. */
+  reads?: string[];
 }
 
 /** One run of the pool: a scenario file (absolute), its overrides and a seed. Not the config: workers load it. */

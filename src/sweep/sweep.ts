@@ -4,8 +4,11 @@
  * write the outputs. Returns the exit code (0 ok, 1 a run failed, 2 bad input, 130 interrupted).
  */
 import { setMaxListeners } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { OutputRefused, updateMarker, type OutPlan } from '../output/owned-folder.js';
+import { clearOtherSweep, openFolder, planSweepFolder, SHARD_FILES, SWEEP_FILES, SWEEP_OUTPUTS } from './folder.js';
 import { GridError, parseVary, type Run, type Variant } from './grid.js';
 import { Journal, readJournal, type RunRecord } from './journal.js';
 import { comparisonTable } from './comparison.js';
@@ -28,6 +31,8 @@ export interface SweepDeps {
   load: LoadScenario;
   executor(workers: number): Executor;
   env?: NodeJS.ProcessEnv;
+  /** The cap on --workers (default os.availableParallelism()). */
+  parallelism?: number;
 }
 
 export interface SweepOptions {
@@ -41,6 +46,8 @@ export interface SweepOptions {
   shard: string | null;
   require: string[];
   minimize: string | null;
+  /** Write into an existing folder deploysim did not mark, and discard a previous sweep's results there (only deploysim's own files are deleted). */
+  force?: boolean;
 }
 
 export const EXIT_OK = 0;
@@ -113,26 +120,39 @@ export function buildArgs(opts: SweepOptions, env: NodeJS.ProcessEnv): { args: S
     require: opts.require,
     minimize: opts.minimize,
     shard,
+    inputs: [],
   };
   return { args, workers };
 }
 
 /** Load every variant once (with the first seed) so a bad key or value stops the sweep before any run. */
-export async function validateVariants(variants: readonly Variant[], load: LoadScenario, seed: number): Promise<{ names: string[]; errors: string[]; warnings: string[] }> {
+export async function validateVariants(
+  variants: readonly Variant[],
+  load: LoadScenario,
+  seed: number,
+): Promise<{ names: string[]; errors: string[]; warnings: string[]; reads: string[] }> {
   const errors: string[] = [];
   const warnings: string[] = [];
   const names: string[] = [];
+  const reads = new Set<string>();
   for (const v of variants) {
     try {
-      const { config, warnings: w = [] } = await load(resolve(v.file), { overrides: v.overrides, seed });
+      const { config, warnings: w = [], reads: r = [] } = await load(resolve(v.file), { overrides: v.overrides, seed });
       names.push(config.name);
+      for (const f of r) reads.add(resolve(f));
       for (const line of w) if (!warnings.includes(line)) warnings.push(line);
     } catch (err) {
       names.push('');
       for (const line of scenarioMessages(err) ?? [errorText(err)]) if (!errors.includes(line)) errors.push(line);
     }
   }
-  return { names, errors, warnings };
+  return { names, errors, warnings, reads: [...reads].sort() };
+}
+
+/** The trace files' identity in sweep.json: relative to the working folder when inside it (as shards elsewhere see it). */
+function inputPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
 function slug(name: string): string {
@@ -144,15 +164,22 @@ export function defaultOutDir(args: SweepArgs, names: readonly string[]): string
   return join('reports', `sweep-${slug(names[0]!)}`);
 }
 
-/** The run key in an existing sweep.json, or null (none, or unreadable: then it is simply replaced). */
-function readPreviousKey(path: string): string | null {
-  if (!existsSync(path)) return null;
-  try {
-    const key = (JSON.parse(readFileSync(path, 'utf8')) as { run_key?: unknown }).run_key;
-    return typeof key === 'string' ? key : null;
-  } catch {
-    return null;
+/**
+ * Check `--out` (and the shard folder in it) before any run, discard another sweep's files with
+ * --force, and create the folders with their markers listing what the sweep writes.
+ */
+function prepareFolders(baseDir: string, dir: string, args: SweepArgs, inputs: readonly string[], force: boolean): void {
+  const common = { force, inputs, ownNames: SWEEP_FILES };
+  let plan: OutPlan;
+  if (args.shard) {
+    planSweepFolder(baseDir, { ...common, kind: 'sweep', replaces: ['sweep', 'merge'], writes: [] });
+    plan = planSweepFolder(dir, { ...common, kind: 'shard', ownNames: SHARD_FILES, writes: SHARD_FILES });
+  } else {
+    plan = planSweepFolder(dir, { ...common, kind: 'sweep', replaces: ['sweep', 'merge'], writes: SWEEP_FILES });
   }
+  clearOtherSweep(dir, plan, args, args.shard ? SHARD_FILES : SWEEP_FILES, force);
+  if (args.shard) openFolder(baseDir, 'sweep', [shardDirName(args.shard)]);
+  openFolder(dir, args.shard ? 'shard' : 'sweep', ['sweep.json', 'runs.jsonl']);
 }
 
 export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, signal?: AbortSignal): Promise<number> {
@@ -161,14 +188,29 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
     for (const e of built.errors) io.err(e);
     return EXIT_BAD_INPUT;
   }
-  const { args, workers } = built;
+  const { args } = built;
+  let { workers } = built;
+  const cap = deps.parallelism ?? availableParallelism();
+  if (workers > cap) {
+    io.err(`--workers ${workers}: capped at ${cap}, the machine's available parallelism`);
+    workers = cap;
+  }
   const variants = variantsOf(args);
-  const { names, errors, warnings } = await validateVariants(variants, deps.load, args.first_seed);
+  const { names, errors, warnings, reads } = await validateVariants(variants, deps.load, args.first_seed);
   if (errors.length > 0) {
     for (const e of errors) io.err(e);
     return EXIT_BAD_INPUT;
   }
   for (const w of warnings) io.err(`warning: ${w}`);
+  // The traces are part of the key: an edited trace is never resumed as the old one.
+  for (const f of reads) {
+    try {
+      args.inputs.push({ path: inputPath(f), sha256: fileSha256(f) });
+    } catch (err) {
+      io.err(`${f}: cannot be read (${errorText(err)})`);
+      return EXIT_BAD_INPUT;
+    }
+  }
 
   const baseDir = opts.out ?? defaultOutDir(args, names);
   const dir = args.shard ? join(baseDir, shardDirName(args.shard)) : baseDir;
@@ -178,8 +220,13 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
   const myRuns = allRuns.filter((r) => inShard(r.k, args.shard));
   const mine = new Set(myRuns.map((r) => r.k));
 
-  // A stale sweep.json with another key means the folder held other arguments: its runs are dropped.
-  const previous = readPreviousKey(join(dir, 'sweep.json'));
+  try {
+    prepareFolders(baseDir, dir, args, [...args.scenarios.map((f) => f.path), ...reads], opts.force ?? false);
+  } catch (err) {
+    if (!(err instanceof OutputRefused)) throw err;
+    io.err(err.message);
+    return EXIT_BAD_INPUT;
+  }
   writeSweepJson(dir, args);
   const journalContents = readJournal(journalPath, key);
   const done = new Map<number, RunRecord>();
@@ -187,8 +234,8 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
     const run = allRuns[r.k];
     if (run && mine.has(r.k) && run.variant === r.variant && run.seed === r.seed) done.set(r.k, r);
   }
-  if (previous !== null && previous !== key && journalContents.foreign > 0) {
-    io.err(`${journalPath}: ${journalContents.foreign} runs of a sweep with other arguments dropped`);
+  if (journalContents.foreign > 0) {
+    io.err(`${journalPath}: ${journalContents.foreign} lines of another sweep or unreadable dropped`);
   }
   const todo = myRuns.filter((r) => !done.has(r.k));
 
@@ -209,10 +256,12 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
 
   const records = [...done.values()];
   if (args.shard) {
+    updateMarker(dir, 'shard', ['results.csv']);
     writePartialOutputs(dir, args, records);
     io.err(`shard ${args.shard.index}/${args.shard.count} complete: ${records.length} runs in ${dir}; join the shards with \`deploysim merge <shard dirs...> --out DIR\``);
     return EXIT_OK;
   }
+  openFolder(dir, 'sweep', SWEEP_OUTPUTS);
   const cmp = await writeOutputs(dir, args, records);
   io.out(comparisonTable(cmp));
   io.err(`wrote ${join(dir, 'results.csv')}, comparison.csv, comparison.html`);
