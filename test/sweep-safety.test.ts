@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { defaultConfig } from '../src/model/config.js';
 import { MARKER_FILE, readMarker } from '../src/output/owned-folder.js';
-import { writeFileAtomic } from '../src/sweep/atomic.js';
+import { writeFileAtomic } from '../src/output/atomic-file.js';
 import { runMerge } from '../src/sweep/merge.js';
 import type { Metrics } from '../src/sweep/metrics.js';
 import { inlineExecutor, type Executor } from '../src/sweep/run-pool.js';

@@ -1,7 +1,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomically } from '../output/atomic-dir.js';
+import { writeFileAtomic } from '../output/atomic-file.js';
 import { readRunDir, RunDirError } from '../report/read-run-dir.js';
 import { GENERATOR_META, renderReport } from '../report/render-report.js';
 
@@ -71,7 +71,7 @@ export function registerReportCommand(program: Command, setExit: (code: number) 
         setExit(2);
         return;
       }
-      writeFileAtomically(out, html);
+      writeFileAtomic(out, html);
       log.out(`wrote ${out}`);
       setExit(0);
     });

@@ -5,6 +5,7 @@
  * `--force`, and even then only deploysim's own files are deleted: the marker's list, or, in
  * a folder with no marker, the names deploysim writes for that kind of folder.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +28,8 @@ export class OutputRefused extends Error {
 
 export function writeMarker(dir: string, kind: FolderKind, files: readonly string[]): void {
   const marker: Marker = { written_by: 'deploysim', kind, files: [...new Set(files)].filter((f) => f !== MARKER_FILE).sort() };
-  const tmp = path.join(dir, `${MARKER_FILE}.tmp-${process.pid}`);
+  // pid alone is not unique across containers sharing a volume (every pod may be pid 1).
+  const tmp = path.join(dir, `${MARKER_FILE}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   fs.writeFileSync(tmp, JSON.stringify(marker, null, 2) + '\n');
   fs.renameSync(tmp, path.join(dir, MARKER_FILE));
 }

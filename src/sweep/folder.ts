@@ -9,7 +9,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { MARKER_FILE, OutputRefused, planOutFolder, readMarker, updateMarker, type FolderKind, type OutPlan, type PlanOptions } from '../output/owned-folder.js';
-import { removeStaleTemps } from './atomic.js';
+import { removeStaleTemps } from '../output/atomic-file.js';
 import { differences, runKey, type SweepArgs } from './plan.js';
 
 /** The comparison outputs: present only beside a complete journal of the sweep.json's key. */

@@ -6,7 +6,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Metrics } from './metrics.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../output/atomic-file.js';
 
 export interface RunRecord {
   key: string;

@@ -4,7 +4,7 @@
  * comparison.html, sweep.json and runs.jsonl (sorted).
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../output/atomic-file.js';
 import { compareVariants, comparisonCsv, type Comparison } from './comparison.js';
 import { seedList } from './grid.js';
 import type { RunRecord } from './journal.js';
