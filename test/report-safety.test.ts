@@ -14,10 +14,10 @@ import { cli } from './helpers/cli.js';
 let root: string;
 let runDir: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'report-safety-'));
   runDir = join(root, 'steady');
-  writeRun(loadScenario('scenarios/steady-warm.yaml').config, runDir);
+  await writeRun(loadScenario('scenarios/steady-warm.yaml').config, runDir);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
