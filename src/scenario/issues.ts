@@ -56,7 +56,8 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[]): Problem[] 
 export function pathText(path: Path): string {
   if (path.length === 0) return '(top level)';
   // Long keys and deep paths are cut so one line stays readable.
-  const segs = path.map((s) => clipText(String(s), 40));
+  // A key that is empty, has spaces or a dot is quoted, so the path reads unambiguously.
+  const segs = path.map((s) => (typeof s === 'string' && (s === '' || /[\s.]/.test(s)) ? JSON.stringify(clipText(s, 40)) : clipText(String(s), 40)));
   return segs.length > 12 ? `${segs.slice(0, 12).join('.')}.…` : segs.join('.');
 }
 
@@ -118,7 +119,9 @@ export function formatProblems(
       body = `found an unknown key, allowed ${p.unknownKey.join(', ')}${hint}`;
     } else {
       const v = valueAt(ctx.data, p.path);
-      const written = w.order[0] === Infinity ? undefined : writtenNumber(ctx.source, p.path);
+      // Override values keep how they were written too (`--set seed=0x10`).
+      const w0 = writtenNumber(ctx.source, p.path);
+      const written = w0 === undefined ? undefined : clipText(w0);
       const found = p.found ?? (v === undefined && p.defaulted !== undefined ? `nothing (the default ${p.defaulted})` : (written ?? render(v)));
       body = `found ${found}, allowed ${p.allowed}`;
     }

@@ -63,11 +63,14 @@ export function tooDeep(text: string): { offset: number; path: Path } | null {
       depth--;
     }
   }
+  if (bracketsOnly !== null) return { offset: bracketsOnly, path: [] };
+  // Block nesting, from indentation: the yaml Parser itself recurses (near 2500 levels of `- `).
+  const block = blockNestingBeyond(text, BLOCK_PRESCAN_LIMIT);
+  if (block) return block;
   // The exact check on the concrete syntax tree, without recursion.
   const stack: { token: CST.Token | undefined; depth: number; path: Path }[] = [];
   const parser = new Parser();
   try {
-    if (bracketsOnly !== null) return { offset: bracketsOnly, path: [] };
     for (const token of parser.parse(text)) stack.push({ token, depth: 0, path: [] });
   } catch {
     return null; // the yaml library reports what it cannot parse
@@ -95,6 +98,60 @@ export function tooDeep(text: string): { offset: number; path: Path } | null {
       default:
         break;
     }
+  }
+  return null;
+}
+
+/**
+ * The indentation scan gives a lower bound of the block nesting (a list under a key at the same
+ * column counts once), so past MAX_DEPTH the file is certainly too deep, and below it the exact
+ * CST check sees at most about three times MAX_DEPTH: far from where the yaml Parser overflows.
+ */
+const BLOCK_PRESCAN_LIMIT = MAX_DEPTH;
+
+/**
+ * Where block mappings and lists, read from indentation alone, nest deeper than `limit`; null
+ * when they do not. Counts lines that open structure (`key:`, `- `, `? `); skips block scalars,
+ * comments and blank lines. Linear in the text, no recursion.
+ */
+function blockNestingBeyond(text: string, limit: number): { offset: number; path: Path } | null {
+  const stack: { col: number; seg: string | number; items: number }[] = [];
+  let scalarIndent = -1; // inside a block scalar (`|`, `>`) whose parent line had this indent
+  let pos = 0;
+  while (pos < text.length) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = text.length;
+    const line = text.slice(pos, eol);
+    const indent = line.length - line.trimStart().length;
+    const content = line.slice(indent);
+    const lineStart = pos;
+    pos = eol + 1;
+    if (content === '' || content.startsWith('#')) continue;
+    if (scalarIndent >= 0) {
+      if (indent > scalarIndent) continue;
+      scalarIndent = -1;
+    }
+    while (stack.length > 0 && stack[stack.length - 1]!.col > indent) stack.pop();
+    let col = indent;
+    let rest = content;
+    for (;;) {
+      const seq = /^([-?])(?:\s+|$)/.exec(rest);
+      const key = seq ? null : /^("[^"]*"|'[^']*'|[^\s#'"[{][^#]*?)\s*:(?:\s+|$)/.exec(rest);
+      if (!seq && !key) break;
+      let top = stack[stack.length - 1];
+      if (!top || top.col < col) {
+        stack.push({ col, seg: 0, items: 0 });
+        if (stack.length > limit) return { offset: lineStart + col, path: stack.map((e) => e.seg) };
+        top = stack[stack.length - 1]!;
+      }
+      if (seq) top.seg = seq[1] === '-' ? top.items++ : top.seg;
+      else top.seg = key![1]!.replace(/^["']|["']$/g, '');
+      const used = (seq ?? key)![0]!.length;
+      col += used;
+      rest = rest.slice(used);
+      if (key) break; // a value after `key: ` on the same line is a scalar or a flow collection
+    }
+    if (/^[|>][-+0-9]*\s*(#.*)?$/.test(rest)) scalarIndent = indent;
   }
   return null;
 }
