@@ -42,8 +42,8 @@ assumptions: { probe_period: 10s }
 
 /** Paths (as line prefixes to find) and values that are certainly invalid there. */
 const BAD_VALUES: [RegExp, string[]][] = [
-  [/^duration: .*$/m, ['duration: abc', 'duration: -5m', 'duration: 0', 'duration: [1, 2]', 'duration: { s: 1 }', 'duration: .nan', 'duration: ""']],
-  [/^seed: .*$/m, ['seed: -1', 'seed: 1.5', 'seed: 1e30', 'seed: 99999999999999999999999', 'seed: 9007199254740993', 'seed: many', 'seed: [1]']],
+  [/^duration: .*$/m, ['duration: abc', 'duration: -5m', 'duration: 0', 'duration: [1, 2]', 'duration: { s: 1 }', 'duration: .nan', 'duration: ""', 'duration: 1e20', 'duration: 9007199254740993', 'duration: !!omap []']],
+  [/^seed: .*$/m, ['seed: -1', 'seed: 1.5', 'seed: 1e30', 'seed: 99999999999999999999999', 'seed: 9007199254740993', 'seed: many', 'seed: [1]', 'seed: 0x10', 'seed: 1e3', 'seed: !!binary aGVsbG8=']],
   [/^platform: .*$/m, ['platform: baseten-2024', 'platform: 2025', 'platform: [baseten-2025]']],
   [/stop_traffic_threshold_seconds: 30/, ['stop_traffic_threshold_seconds: 5', 'stop_traffic_threshold_seconds: 5000', 'stop_traffic_threshold_seconds: -30', 'stop_traffic_threshold_seconds: fast', 'stop_traffic_threshold_seconds: 1e308', 'stop_traffic_threshold_seconds: -1h']],
   [/restart_threshold_seconds: 60/, ['restart_threshold_seconds: 60, restart_check_delay_seconds: 1790', 'restart_threshold_seconds: 60, startup_threshold_seconds: 60', 'restart_threshold_seconds: null']],
@@ -51,10 +51,12 @@ const BAD_VALUES: [RegExp, string[]][] = [
   [/kind: poisson, rate: 1/, ['kind: poisson, rate: -1', 'kind: poisson, rate: lots', 'kind: poison, rate: 1', 'kind: poisson, rate: 1, end: -10s', 'kind: poisson']],
   [/kind: cuda_error, at: 40s/, ['kind: cuda_error, at: -1m', 'kind: cuda_error, at: never', 'kind: meteor, at: 40s', 'kind: cuda_error, at: 40s, probability: 2']],
   [/environment: production/, ['environment: staging', 'environment: development']], // development + is_healthy is refused
-  [/probe_period: 10s/, ['probe_period: 10s, probe_timeout: 20s', 'probe_period: 0', 'probe_period: -10s', 'probe_period: 10s, probe_phase: sideways']],
+  [/probe_period: 10s/, ['probe_period: 10s, probe_timeout: 20s', 'probe_period: 0', 'probe_period: -10s', 'probe_period: 10s, probe_phase: sideways', 'probe_period: 0.5s', 'probe_period: 10s, autoscaler_interval: 0.000001', 'probe_period: 10s, error_latency: 1e-9']],
   [/timeout: 60s/, ['timeout: 0', 'timeout: -10s', 'timeout: 1 minute']],
   [/load: \{ dist: uniform, min: 10s, max: 20s \}/, ['load: { dist: uniform, min: 20s, max: 10s }', 'load: -30s', 'load: { dist: gamma, shape: 2 }', 'load: { dist: lognormal, median: 1s }']],
   [/type: T4/, ['type: T5', 'type: 4', 'price_per_minute: -1']],
+  [/^name: .*$/m, ['name: ..', 'name: a/b', 'name: !foo x']],
+  [/kind: poisson, rate: 1/, ['kind: poisson, rate: 1e9', 'kind: diurnal, mean: 1e8, amplitude: 0', 'kind: poisson, rate: 1e308']],
 ];
 
 const UNKNOWN_KEYS: [RegExp, string][] = [

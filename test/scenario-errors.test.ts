@@ -25,7 +25,7 @@ const rows: Row[] = [
     name: "strings that are not durations, and durations out of range",
     file: 'test/fixtures/bad/bad-duration.yaml',
     lines: [
-      `test/fixtures/bad/bad-duration.yaml:2:11 duration: found "2 hours", allowed a duration > 0 s (seconds, or a number with a unit: 500ms, 90s, 15m, 2h, 1d)`,
+      `test/fixtures/bad/bad-duration.yaml:2:11 duration: found "2 hours", allowed a duration > 0 s and ≤ 366 d (seconds, or a number with a unit: 500ms, 90s, 15m, 2h, 1d)`,
       `test/fixtures/bad/bad-duration.yaml:5:23 deployment.autoscaling.scale_down_delay: found "5x", allowed a duration 0–3600 s (seconds, or a number with a unit: 500ms, 90s, 15m, 2h, 1d)`,
       `test/fixtures/bad/bad-duration.yaml:6:25 deployment.autoscaling.autoscaling_window: found "2h", allowed a duration 10–3600 s`,
       `test/fixtures/bad/bad-duration.yaml:8:11 deployment.startup.load: found "-5s", allowed a duration ≥ 0 s`,
@@ -176,7 +176,7 @@ const rows: Row[] = [
       `test/fixtures/bad/several.yaml:15:5 faults.1.after: found nothing (the key is required), allowed a duration > 0 s (seconds, or a number with a unit: 500ms, 90s, 15m, 2h, 1d)`,
       `test/fixtures/bad/several.yaml:16:31 faults.2.factor: found 0.5, allowed a number > 1`,
       `test/fixtures/bad/several.yaml:16:45 faults.2.replica: found { fraction: 1.5 }, allowed a replica index (an integer ≥ 0), random, all, or {fraction: 0–1}`,
-      `test/fixtures/bad/several.yaml:17:49 assumptions.probe_timeout: found "2s", allowed a duration < probe_period (1 s)`,
+      `test/fixtures/bad/several.yaml:17:49 assumptions.probe_timeout: found "2s", allowed a duration ≥ 1 ms and < probe_period (1 s)`,
     ],
   },
   {
@@ -259,10 +259,12 @@ const rows: Row[] = [
     ],
   },
   {
-    name: "--set a flow mapping: problems inside it name their key path",
+    // A mapping merges into the file's leaf by leaf, so the file's max_replica 3 stays (and is refused).
+    name: "--set a flow mapping: merged into the file's, problems inside it name their key path",
     file: 'test/fixtures/traces/scenario.yaml',
     overrides: ["deployment={environment: development, max_replica: 2}"],
     lines: [
+      `test/fixtures/traces/scenario.yaml:6:47 deployment.autoscaling.max_replica: found 3, allowed 1 (development deployments run min 0 / max 1 replica)`,
       `--set deployment={environment: development, max_replica: 2} deployment.max_replica: found an unknown key, allowed environment, instance, initial_state, initial_replicas, runtime, autoscaling, startup, service_time, is_healthy (\`max_replica\` belongs in \`deployment.autoscaling\`)`,
     ],
   },
@@ -355,7 +357,7 @@ describe('ScenarioError', () => {
     const text = 'traffic: [{ kind: poisson, rate: 1 }]\n';
     expect(messagesOf(() => loadScenarioText(text, 'x.yaml', { seed: 1.5, duration: '2 hours' }))).toEqual([
       '--seed 1.5: found 1.5, allowed an integer ≥ 0',
-      '--duration 2 hours: found "2 hours", allowed a duration > 0 s (seconds, or a number with a unit: 500ms, 90s, 15m, 2h, 1d)',
+      '--duration 2 hours: found "2 hours", allowed a duration > 0 s and ≤ 366 d (seconds, or a number with a unit: 500ms, 90s, 15m, 2h, 1d)',
     ]);
   });
 
@@ -387,7 +389,7 @@ describe('ScenarioError', () => {
     expect(messagesOf(() => loadScenarioText(text, 'x.yaml', { overrides: ['duration=0', 'platform=baseten-2024'] }))).toEqual([
       'x.yaml:1:7 seed: found "x", allowed an integer ≥ 0',
       'x.yaml:2:34 traffic.0.rate: found -1, allowed a number ≥ 0',
-      '--set duration=0: found 0, allowed a duration > 0 s',
+      '--set duration=0: found 0, allowed a duration > 0 s and ≤ 366 d',
       '--set platform=baseten-2024: found "baseten-2024", allowed one of baseten-2025, baseten-2026 (did you mean `baseten-2025`?)',
     ]);
   });

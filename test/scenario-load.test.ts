@@ -33,9 +33,13 @@ describe('parseDuration(v) reads seconds or a number with a unit', () => {
     ['.5s', 0.5],
     [' 15 m ', 900],
     ['-5s', -5],
+    ['1e3', 1000],
+    ['1e-3s', 0.001],
+    ['2.5e2ms', 0.25],
+    ['1E2 m', 6000],
   ];
   for (const [v, s] of valid) it(`${JSON.stringify(v)} → ${s}`, () => expect(parseDuration(v)).toBe(s));
-  const invalid: unknown[] = ['abc', '5x', '', '1h30m', '2 hours', 'm', null, undefined, true, NaN, Infinity, [1], { s: 1 }];
+  const invalid: unknown[] = ['abc', '5x', '', '1h30m', '2 hours', 'e3', '1e', '1e999',  'm', null, undefined, true, NaN, Infinity, [1], { s: 1 }];
   for (const v of invalid) it(`${String(JSON.stringify(v))} → null`, () => expect(parseDuration(v)).toBeNull());
 });
 
@@ -94,7 +98,7 @@ describe('loadScenarioText(text) applies the defaults of SPEC', () => {
     c.request.timeout = 600;
     c.request.retry.initial = 0.25;
     c.request.retry.max_total = 3600;
-    c.assumptions = { probe_period: 5, probe_timeout: 0.5, probe_phase: 'aligned', autoscaler_interval: 15, error_latency: 0.02 };
+    c.assumptions = { ...c.assumptions, probe_period: 5, probe_timeout: 0.5, probe_phase: 'aligned', autoscaler_interval: 15, error_latency: 0.02 };
     c.output.sample_interval = 60;
     c.traffic = [{ kind: 'burst', at: 1800, duration: 300, rate: 10, start: 10, end: 3600 }];
     expect(r.config).toEqual(c);
@@ -274,9 +278,9 @@ describe('overrides (--set, --seed, --duration) edit the document before validat
     expect(r.config.request.max_queue).toBeNull();
   });
 
-  it('later overrides win; --seed and --duration replace the file values', () => {
-    const r = load(text, { overrides: ['seed=3', 'seed=4'], duration: '2h' });
-    expect(r.config.seed).toBe(4);
+  it('--seed and --duration replace the file values (and a --set of the same key)', () => {
+    const r = load(text, { overrides: ['seed=3'], duration: '2h' });
+    expect(r.config.seed).toBe(3);
     expect(r.config.duration).toBe(7200);
     expect(load(text, { overrides: ['seed=3'], seed: 9 }).config.seed).toBe(9);
   });

@@ -143,9 +143,25 @@ export interface Config {
     probe_phase: 'aligned' | 'random';
     autoscaler_interval: number;
     error_latency: number;
+    /**
+     * Refuse a scenario, before it runs, whose estimated work (arrivals + samples + probe ticks +
+     * autoscaler decisions + fault occurrences) exceeds this. Default 2e9: a simulated day at
+     * 10,000 req/s (8.64e8 arrivals) passes with room to spare.
+     */
+    max_work: number;
+    /**
+     * A run stops with an OverloadError when more requests than this are in flight at once
+     * (queued + dispatched + waiting in retry back-off): memory, not an answer, would run out.
+     */
+    max_in_flight: number;
   };
   output: { sample_interval: number; requests: boolean };
 }
+
+/** assumptions.max_work's default: a simulated day at 10,000 req/s is 8.64e8 arrivals. */
+export const DEFAULT_MAX_WORK = 2e9;
+/** assumptions.max_in_flight's default: ~1 KB per request, so about 1 GB of requests. */
+export const DEFAULT_MAX_IN_FLIGHT = 1_000_000;
 
 /** Instance prices per minute [resources]. */
 export const INSTANCE_PRICES: Readonly<Record<string, number>> = {
@@ -232,6 +248,8 @@ export function defaultConfig(): Config {
       probe_phase: 'aligned',
       autoscaler_interval: 10,
       error_latency: 0.05,
+      max_work: DEFAULT_MAX_WORK,
+      max_in_flight: DEFAULT_MAX_IN_FLIGHT,
     },
     output: { sample_interval: 10, requests: false },
   };

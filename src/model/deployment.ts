@@ -7,6 +7,7 @@ import { sampler, type Sampler, type Tokens } from './distributions.js';
 import { isHealthy, newHealthMemory, recordResponse } from './health-rules.js';
 import { InFlightWindow } from './in-flight-window.js';
 import { LatencyHistogram } from './latency-histogram.js';
+import { OverloadError } from './overload.js';
 import { checksFor, newCounter, observe } from './probe-counter.js';
 import { pickForRemoval } from './removal-order.js';
 import { activeRequests, addActive, isCurrent, newReplica, removeActive, type Container, type Replica, type ReplicaState } from './replica.js';
@@ -589,6 +590,8 @@ export class Deployment {
 
   private setInSystem(n: number): void {
     this.inSystem = n;
+    const inFlight = n + this.retrying.size;
+    if (inFlight > this.cfg.assumptions.max_in_flight) throw new OverloadError(inFlight, this.sim.now, this.cfg.deployment.autoscaling.max_replica, this.cfg.assumptions.max_in_flight);
     this.window.set(this.sim.now, n);
   }
 

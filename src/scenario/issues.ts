@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { defaultConfig } from '../model/config.js';
 import { UNKNOWN_KEYS_PREFIX } from './fields.js';
 import { locate, writtenNumber, type Override, type Path, type Source } from './source.js';
-import { closest } from './suggest.js';
+import { clipText, closest } from './suggest.js';
 
 /** One thing wrong, before formatting. */
 export interface Problem {
@@ -22,6 +22,10 @@ export interface Problem {
   defaulted?: string;
   /** Set for a key that the mapping does not have: the keys it does have. */
   unknownKey?: readonly string[];
+  /** What was found, when it is not the value at `path` (e.g. a YAML tag, an estimate). */
+  found?: string;
+  /** Where to report it, when not at the value's position (e.g. at the tag). */
+  at?: { line: number; col: number };
 }
 
 export class ScenarioError extends Error {
@@ -50,7 +54,11 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[]): Problem[] 
 }
 
 export function pathText(path: Path): string {
-  return path.length === 0 ? '(top level)' : path.join('.');
+  if (path.length === 0) return '(top level)';
+  // Long keys and deep paths are cut so one line stays readable.
+  // A key that is empty, has spaces or a dot is quoted, so the path reads unambiguously.
+  const segs = path.map((s) => (typeof s === 'string' && (s === '' || /[\s.]/.test(s)) ? JSON.stringify(clipText(s, 40)) : clipText(String(s), 40)));
+  return segs.length > 12 ? `${segs.slice(0, 12).join('.')}.…` : segs.join('.');
 }
 
 function valueAt(data: unknown, path: Path): unknown {
@@ -66,7 +74,7 @@ function valueAt(data: unknown, path: Path): unknown {
 export function render(v: unknown): string {
   if (v === undefined) return 'nothing (the key is required)';
   if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  if (typeof v === 'string') return v.length > 60 ? `${JSON.stringify(`${v.slice(0, 57)}…`)} (${v.length.toLocaleString('en-US')} characters)` : JSON.stringify(v);
   if (typeof v === 'object') {
     // Short collections as they would be written in flow style: `{ fraction: 1.5 }`.
     const flow = stringify(v, { collectionStyle: 'flow', lineWidth: 0 }).trim();
@@ -87,12 +95,12 @@ function where(p: Problem, file: string, source: Source, overrides: readonly Ove
     const o = overrides[i]!;
     // Covered: the problem is inside what the override set, or is an unknown key it created.
     if (startsWith(p.path, o.path) || (p.unknownKey && startsWith(o.path, p.path))) {
-      const sub = p.path.length !== o.path.length ? ` ${pathText(p.path)}` : '';
+      const sub = p.path.length !== (o.keys ?? o.path).length ? ` ${pathText(p.path)}` : '';
       return { text: `${o.label}${sub}`, order: [Infinity, i, 0] };
     }
   }
   const pos = locate(source, p.path);
-  const at = p.unknownKey ? pos.key : pos.value;
+  const at = p.at ?? (p.unknownKey ? pos.key : pos.value);
   return { text: `${file}:${at.line}:${at.col} ${pathText(p.path)}`, order: [at.line, at.col, 0] };
 }
 
@@ -111,8 +119,10 @@ export function formatProblems(
       body = `found an unknown key, allowed ${p.unknownKey.join(', ')}${hint}`;
     } else {
       const v = valueAt(ctx.data, p.path);
-      const written = w.order[0] === Infinity ? undefined : writtenNumber(ctx.source, p.path);
-      const found = v === undefined && p.defaulted !== undefined ? `nothing (the default ${p.defaulted})` : (written ?? render(v));
+      // Override values keep how they were written too (`--set seed=0x10`).
+      const w0 = writtenNumber(ctx.source, p.path);
+      const written = w0 === undefined ? undefined : clipText(w0);
+      const found = p.found ?? (v === undefined && p.defaulted !== undefined ? `nothing (the default ${p.defaulted})` : (written ?? render(v)));
       body = `found ${found}, allowed ${p.allowed}`;
     }
     return { line: `${w.text}: ${body}`, order: [...w.order.slice(0, 2), n] as number[] };

@@ -9,13 +9,29 @@
  * relations between keys), fields.ts (zod leaves with "allowed ..." messages), issues.ts (the
  * error lines), suggest.ts ("did you mean"), duration.ts, trace-csv.ts.
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import type { Node } from 'yaml';
 import type { Config, Environment, Platform, Traffic } from '../model/config.js';
 import { lints } from './lints.js';
-import { formatProblems, formatWarning, problemsFromZod, ScenarioError, type Problem } from './issues.js';
+import { estimateWork, formatCount } from './estimate.js';
+import { formatProblems, formatWarning, pathText, problemsFromZod, ScenarioError, type Problem } from './issues.js';
+import { FileRefusal, readBoundedFile, SCENARIO_MAX_BYTES } from './read-file.js';
 import { ENVIRONMENTS, PLATFORMS, scenarioSchema, type SchemaContext } from './schema.js';
-import { applyOverride, parseOverride, parseOverrideValue, parseSource, type Override } from './source.js';
+import {
+  applyOverride,
+  MAX_ALIAS_COUNT,
+  MAX_DEPTH,
+  parseOverride,
+  parseOverrideValue,
+  parseSource,
+  refusedNodes,
+  TAG_ALLOWED,
+  tooDeep,
+  writtenNumber,
+  type Override,
+  type Path,
+} from './source.js';
+import { clipText } from './suggest.js';
 
 export { ScenarioError } from './issues.js';
 
@@ -47,10 +63,9 @@ const TOP_KEYS =
 export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readBoundedFile(file, SCENARIO_MAX_BYTES);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'a folder, not a file' : err.message;
+    const why = e instanceof FileRefusal ? e.message : (e as Error).message;
     throw new ScenarioError([`${file}: cannot read the scenario: ${why}`]);
   }
   let text: string;
@@ -71,6 +86,19 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     ]);
   }
 
+  const posOf = (offset: number) => {
+    const before = text.slice(0, offset).split('\n');
+    return { line: before.length, col: before[before.length - 1]!.length + 1 };
+  };
+  // Before the yaml library composes it: it recurses, and overflows the stack near 1000 levels.
+  const deep = tooDeep(text);
+  if (deep) {
+    const at = posOf(deep.offset);
+    throw new ScenarioError([
+      `${file}:${at.line}:${at.col} ${pathText(deep.path)}: found YAML nested deeper than ${MAX_DEPTH} levels, allowed at most ${MAX_DEPTH} levels of mappings and lists`,
+    ]);
+  }
+
   const { source, errors, warnings: yamlWarnings } = parseSource(text);
   if (errors.length > 0) {
     throw new ScenarioError(errors.map((e) => `${file}:${e.line}:${e.col} YAML syntax error: ${e.message}`));
@@ -79,17 +107,38 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     const what = text.trim() === '' ? 'an empty file' : 'no content (only comments)';
     throw new ScenarioError([`${file}:1:1 (top level): found ${what}, allowed a mapping with the keys ${TOP_KEYS} (traffic is required)`]);
   }
+  // A tag the core schema does not have changes how its value is read (`!!omap` reads as {}).
+  const tagged = refusedNodes(source.doc, text);
+  if (tagged.length > 0) {
+    const fmt0 = { file, source, data: undefined, overrides: [] };
+    throw new ScenarioError(formatProblems(tagged.map((t) => ({ path: t.path, at: posOf(t.offset), found: t.found, allowed: TAG_ALLOWED })), fmt0));
+  }
 
   // Overrides edit the document, so they are validated exactly like the file.
   const overrides: Override[] = [];
   const overrideErrors: string[] = [];
-  const apply = (label: string, keys: string[], value: unknown) => {
+  const setLeaves: { label: string; leaf: Path }[] = [];
+  const apply = (label: string, keys: string[], value: Node, isSet: boolean) => {
     const r = applyOverride(source, keys, value);
-    if ('message' in r) overrideErrors.push(`${label}: ${r.message}`);
-    else overrides.push({ label, path: r.path });
+    if ('message' in r) {
+      overrideErrors.push(`${label}: ${r.message}`);
+      return;
+    }
+    for (const leaf of r.leaves) {
+      overrides.push({ label, path: leaf, keys });
+      if (!isSet) continue;
+      // Two --set for one key (or one inside the other's value): which should win is a guess.
+      const clash = setLeaves.find((o) => o.label !== label && (startsWithPath(leaf, o.leaf) || startsWithPath(o.leaf, leaf)));
+      if (clash) {
+        overrideErrors.push(
+          `${label}: found a second value for ${pathText(leaf.length <= clash.leaf.length ? leaf : clash.leaf)} (${clash.label} sets ${pathText(clash.leaf)}), allowed one --set per key`,
+        );
+      }
+      setLeaves.push({ label, leaf });
+    }
   };
   for (const raw of opts.overrides ?? []) {
-    const label = `--set ${raw}`;
+    const label = `--set ${clipText(raw, 200)}`;
     const parsed = parseOverride(raw);
     if (!parsed) {
       overrideErrors.push(`${label}: found no key path before \`=\`, allowed key.path=value (e.g. deployment.autoscaling.max_replica=4)`);
@@ -97,24 +146,40 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     }
     const value = parseOverrideValue(parsed.valueText);
     if ('message' in value) overrideErrors.push(`${label}: ${value.message}`);
-    else apply(label, parsed.path, value.value);
+    else apply(label, parsed.path, value.node, true);
   }
-  if (opts.seed !== undefined) apply(`--seed ${opts.seed}`, ['seed'], opts.seed);
-  if (opts.duration !== undefined) apply(`--duration ${opts.duration}`, ['duration'], opts.duration);
+  if (opts.seed !== undefined) apply(`--seed ${opts.seed}`, ['seed'], source.doc.createNode(opts.seed), false);
+  if (opts.duration !== undefined) apply(`--duration ${clipText(String(opts.duration))}`, ['duration'], source.doc.createNode(opts.duration), false);
+  // A conflict is reported alone: the merged document is not what either --set meant.
+  if (overrideErrors.length > 0 && setLeaves.length > 0 && overrideErrors.some((e) => e.includes('allowed one --set per key'))) {
+    throw new ScenarioError(overrideErrors);
+  }
 
   let data: unknown;
   try {
-    data = source.doc.toJS();
+    data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
-    throw new ScenarioError([`${file}:1:1 (top level): cannot read the document: ${(e as Error).message}`]);
+    const msg = (e as Error).message;
+    if (/alias count/i.test(msg)) {
+      throw new ScenarioError([`${file}:1:1 (top level): found aliases that expand more than ${MAX_ALIAS_COUNT} times (an alias bomb), allowed at most ${MAX_ALIAS_COUNT}`]);
+    }
+    throw new ScenarioError([`${file}:1:1 (top level): cannot read the document: ${clipText(msg, 200)}`]);
   }
 
   const ctx = schemaContext(file, data);
   const defaultName = basename(file, extname(file));
   const result = schemaFor(ctx, defaultName).safeParse(data);
   const fmt = { file, source, data, overrides };
-  if (!result.success) {
-    throw new ScenarioError([...formatProblems(problemsFromZod(result.error.issues), fmt), ...overrideErrors]);
+  // A seed is written in decimal digits: YAML reads `0x10` as 16 and `1e3` as 1000.
+  const seedWritten = writtenNumber(source, ['seed']);
+  const seedProblem: Problem[] =
+    seedWritten !== undefined && !/^\d+$/.test(seedWritten)
+      ? [{ path: ['seed'], found: clipText(seedWritten), allowed: `an integer ≥ 0 written in decimal digits (${clipText(seedWritten)} reads as ${String((data as { seed: unknown }).seed)})` }]
+      : [];
+  if (!result.success || seedProblem.length > 0) {
+    const zodProblems = result.success ? [] : problemsFromZod(result.error.issues);
+    const problems = seedProblem.length > 0 ? [...seedProblem, ...zodProblems.filter((p) => pathText(p.path) !== 'seed')] : zodProblems;
+    throw new ScenarioError([...formatProblems(problems, fmt), ...overrideErrors]);
   }
   if (overrideErrors.length > 0) throw new ScenarioError(overrideErrors);
 
@@ -166,6 +231,24 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     assumptions: parsed.assumptions,
     output: parsed.output,
   };
+  // Refuse before running what would take hours or exhaust memory; the message names the estimate.
+  const work = estimateWork(config);
+  if (!(work.total <= config.assumptions.max_work)) {
+    const top = work.parts.reduce((a, b) => (b.count > a.count ? b : a));
+    const shown = work.parts.filter((p) => p.count >= 1).map((p) => `${p.what} ${formatCount(p.count)}`);
+    throw new ScenarioError(
+      formatProblems(
+        [
+          {
+            path: top.path,
+            found: `an estimated ${formatCount(work.total)} events over ${formatCount(config.duration)} s (${shown.join(', ')})`,
+            allowed: `at most assumptions.max_work ${formatCount(config.assumptions.max_work)} (a simulated day at 10,000 req/s is 864,000,000; shorten duration, lower the rate, or raise assumptions.max_work)`,
+          },
+        ],
+        fmt,
+      ),
+    );
+  }
   // What the tool can compute about the run before it starts (a certain crash loop, a fault that never fires).
   for (const lint of lints(config)) warnings.push(formatWarning(lint.path, () => lint.message, fmt));
   return {
@@ -218,6 +301,10 @@ function schemaContext(file: string, data: unknown): SchemaContext {
     firstNonTrace = { index: 0, kind: 'not a trace' };
   }
   return { file, platform, environment, firstNonTrace };
+}
+
+function startsWithPath(path: Path, prefix: Path): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => String(s) === String(path[i]));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -8,6 +8,8 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import {
+  DEFAULT_MAX_IN_FLIGHT,
+  DEFAULT_MAX_WORK,
   FAULT_KINDS,
   INSTANCE_PRICES,
   PLATFORM_LIMITS,
@@ -378,12 +380,27 @@ function faults() {
 
 // --- the whole file -------------------------------------------------------------------------
 
+/** One millisecond: the resolution of timers (probe timeouts, error latency, retry back-off). */
+const MS = 0.001;
+
+/**
+ * The longest run: 366 days covers any capacity-planning horizon (a leap year), and at 3.2e7 s a
+ * double still resolves 4 ns, far below the 1 ms timers. The work estimate bounds what a run does.
+ */
+export const MAX_DURATION = 366 * 86400;
+
+/** `name:` names the run (and its output folder): a name, never a path. */
+const NAME_ALLOWED = 'a name of 1–100 letters, digits, `-`, `_`, `.` (not `.` or `..`: a name, not a path)';
+function isName(v: string): boolean {
+  return /^[A-Za-z0-9._-]{1,100}$/.test(v) && v !== '.' && v !== '..';
+}
+
 export function scenarioSchema(ctx: SchemaContext, defaultName: string) {
   return obj({
-    name: text(defaultName),
+    name: field<string>(NAME_ALLOWED, (v) => (typeof v === 'string' && isName(v) ? { value: v } : { allowed: NAME_ALLOWED }), defaultName),
     description: text(''),
     seed: int({ min: 0 }, 1),
-    duration: duration({ gt: 0 }, 3600),
+    duration: duration({ gt: 0, max: MAX_DURATION, text: 'a duration > 0 s and ≤ 366 d' }, 3600),
     platform: oneOf(PLATFORMS, 'baseten-2025'),
     deployment: deployment(ctx),
     traffic: traffic(ctx),
@@ -398,7 +415,8 @@ export function scenarioSchema(ctx: SchemaContext, defaultName: string) {
               : { allowed: 'a list of HTTP statuses 400–599' },
           [502, 503, 504],
         ),
-        initial: duration({ gt: 0 }, 0.5),
+        // A back-off shorter than 1 ms retries in a tight loop (5e-324 s never advances the clock).
+        initial: duration({ min: MS, text: 'a duration ≥ 1 ms' }, 0.5),
         multiplier: num({ min: 1 }, 1.5),
         max_interval: duration({ gt: 0 }, 60),
         max_total: duration({ min: 0 }, 900),
@@ -407,17 +425,30 @@ export function scenarioSchema(ctx: SchemaContext, defaultName: string) {
     }),
     faults: faults(),
     assumptions: section({
-      probe_period: duration({ gt: 0 }, 10),
-      probe_timeout: duration({ gt: 0 }, 1),
+      // kubelet's smallest periodSeconds is 1 s; below it no platform probes.
+      probe_period: duration({ min: 1, text: 'a duration ≥ 1 s (the smallest probe period Kubernetes allows)' }, 10),
+      probe_timeout: duration({ min: MS, text: 'a duration ≥ 1 ms' }, 1),
       probe_phase: oneOf(['aligned', 'random'] as const, 'aligned'),
-      autoscaler_interval: duration({ gt: 0 }, 10),
-      error_latency: duration({ min: 0 }, 0.05),
+      // Knative's autoscaler ticks every 2 s; 1 s leaves room for a faster one.
+      autoscaler_interval: duration({ min: 1, text: 'a duration ≥ 1 s (an autoscaler decides at most once a second)' }, 10),
+      // Timers resolve to 1 ms: a shorter error is an instant one, written 0.
+      error_latency: field<number>(
+        `0 or a duration ≥ 1 ms (${DURATION_HINT})`,
+        (v) => {
+          const r = checkDuration({ min: 0 })(v);
+          return 'value' in r && (r.value === 0 || r.value >= MS) ? r : { allowed: parseDuration(v) === null ? `0 or a duration ≥ 1 ms (${DURATION_HINT})` : '0 or a duration ≥ 1 ms' };
+        },
+        0.05,
+      ),
+      max_work: num({ min: 1 }, DEFAULT_MAX_WORK),
+      max_in_flight: int({ min: 1 }, DEFAULT_MAX_IN_FLIGHT),
     }).superRefine((a, c) => {
       if (a.probe_timeout >= a.probe_period) {
-        c.addIssue({ code: 'custom', path: ['probe_timeout'], message: `a duration < probe_period (${a.probe_period} s)` });
+        c.addIssue({ code: 'custom', path: ['probe_timeout'], message: `a duration ≥ 1 ms and < probe_period (${a.probe_period} s)` });
       }
     }),
-    output: section({ sample_interval: duration({ gt: 0 }, 10), requests: bool(false) }),
+    // Sampling finer than 100 ms gives rows no one reads; the work estimate counts them.
+    output: section({ sample_interval: duration({ min: 0.1, text: 'a duration ≥ 100 ms' }, 10), requests: bool(false) }),
     explore: z.any().optional(),
     expect: z.any().optional(),
   });

@@ -1,5 +1,17 @@
 /** "Did you mean": the closest candidate by edit distance, when it is close enough to be a typo. */
 
+/**
+ * Longest word that gets a suggestion: a typo of a key or kind is short, and the distance table
+ * is word × candidate (a 1,000,000-character value would allocate gigabytes).
+ */
+export const MAX_SUGGEST_LENGTH = 64;
+
+/** Text for a message, cut at 60 characters: `aaaa… (1,000,000 characters)`. */
+export function clipText(s: string, max = 60): string {
+  if (s.length <= max) return s;
+  return `${s.slice(0, max - 3)}… (${s.length.toLocaleString('en-US')} characters)`;
+}
+
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
 export function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
@@ -22,6 +34,7 @@ export function editDistance(a: string, b: string): number {
  * contains the word or is contained in it (`delay` → `scale_down_delay`) also counts.
  */
 export function closest(word: string, candidates: readonly string[]): string | null {
+  if (word.length > MAX_SUGGEST_LENGTH) return null;
   const w = word.toLowerCase();
   let best: string | null = null;
   let bestD = Infinity;

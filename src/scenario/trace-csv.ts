@@ -11,8 +11,8 @@
  * A timestamp may also be a plain number of seconds. The token columns are optional (zeros
  * when absent; `hasTokens` says so). Rows must be sorted by time.
  */
-import { readFileSync } from 'node:fs';
 import type { TraceRows } from '../model/config.js';
+import { readBoundedFile, TRACE_MAX_BYTES } from './read-file.js';
 
 export interface LoadedTrace {
   rows: TraceRows;
@@ -117,12 +117,15 @@ export function parseTraceCsv(text: string, timeColumn = 'TIMESTAMP'): LoadedTra
  */
 const cache = new Map<string, LoadedTrace>();
 
-/** Reads and parses `absPath`; throws TraceCsvError for bad contents and the fs error when unreadable. */
+/**
+ * Reads (a regular file of at most TRACE_MAX_BYTES) and parses `absPath`; throws TraceCsvError for
+ * bad contents and a FileRefusal (code ENOENT when missing) when it cannot be read.
+ */
 export function loadTraceCsv(absPath: string, timeColumn = 'TIMESTAMP'): LoadedTrace {
   const key = `${absPath}\u0000${timeColumn}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const loaded = parseTraceCsv(readFileSync(absPath, 'utf8'), timeColumn);
+  const loaded = parseTraceCsv(readBoundedFile(absPath, TRACE_MAX_BYTES).toString('utf8'), timeColumn);
   cache.set(key, loaded);
   return loaded;
 }
