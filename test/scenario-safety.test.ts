@@ -163,7 +163,7 @@ describe('the in-flight cap stops a run that overloads', () => {
     }
     expect(err).toBeInstanceOf(OverloadError);
     expect((err as Error).message).toBe(
-      'overloaded: 1,001 requests in flight at t = 1m 51.1s (arrivals outpace what max_replica 1 can serve); set request.max_queue to shed load, raise deployment.autoscaling.max_replica, or raise assumptions.max_in_flight',
+      'overloaded: 1,001 requests in flight at t = 1m 51s (arrivals outpace what max_replica 1 can serve); set request.max_queue to shed load, raise deployment.autoscaling.max_replica, or raise assumptions.max_in_flight',
     );
   });
 
