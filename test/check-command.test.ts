@@ -136,11 +136,12 @@ traffic:
   - { kind: poisson, rate: 1 }
 explore:
   deployment.runtime.health_checks.stop_traffic_threshold_seconds: [10, 60]
+platform: baseten-2025
 `,
     );
     const r = await check([file]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${file}:6:3 explore.deployment.runtime.health_checks.stop_traffic_threshold_seconds: with deployment.runtime.health_checks.stop_traffic_threshold_seconds = 10 the scenario is invalid: deployment.runtime.health_checks.stop_traffic_threshold_seconds: found 10, allowed 30–1800 (baseten-2025)`);
+    expect(r.err).toContain(`${file}:6:3 explore.deployment.runtime.health_checks.stop_traffic_threshold_seconds: with deployment.runtime.health_checks.stop_traffic_threshold_seconds = 10 the scenario is invalid: deployment.runtime.health_checks.stop_traffic_threshold_seconds: found 10, allowed 30–1800 (baseten-2025; baseten-2026 accepts 10–3000: set \`platform: baseten-2026\`)`);
   });
 
   it('an invalid scenario is reported like `run` does, exit 2', async () => {

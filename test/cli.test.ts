@@ -57,7 +57,7 @@ describe('deploysim run', () => {
     const out = path.join(tmp, 'bad-set');
     const r = await cli('run', 'scenarios/hang.yaml', '--out', out, '--set', 'deployment.runtime.health_checks.restart_threshold_seconds=20');
     expect(r.code).toBe(2);
-    expect(r.err).toBe('--set deployment.runtime.health_checks.restart_threshold_seconds=20: found 20, allowed 30–1800 (baseten-2025)');
+    expect(r.err).toBe('--set deployment.runtime.health_checks.restart_threshold_seconds=20: found 20, allowed 30–1800 (baseten-2025; baseten-2026 accepts 10–3000: set `platform: baseten-2026`)');
     expect(fs.existsSync(out)).toBe(false);
   });
 

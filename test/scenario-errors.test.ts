@@ -77,7 +77,7 @@ const rows: Row[] = [
     name: "delay + restart threshold over the platform limit, placed at the threshold, naming both",
     file: 'test/fixtures/bad/delay-plus-threshold.yaml',
     lines: [
-      `test/fixtures/bad/delay-plus-threshold.yaml:6:34 deployment.runtime.health_checks.restart_threshold_seconds: found 1500, allowed restart_check_delay_seconds + restart_threshold_seconds ≤ 1800 (baseten-2025); here 600 + 1500 = 2100`,
+      `test/fixtures/bad/delay-plus-threshold.yaml:6:34 deployment.runtime.health_checks.restart_threshold_seconds: found 1500, allowed restart_check_delay_seconds + restart_threshold_seconds ≤ 1800 (baseten-2025; baseten-2026 accepts a sum up to 3000: set \`platform: baseten-2026\`); here 600 + 1500 = 2100`,
     ],
   },
   {
@@ -147,7 +147,7 @@ const rows: Row[] = [
     name: "a restart threshold below the baseten-2025 range",
     file: 'test/fixtures/bad/range-2025.yaml',
     lines: [
-      `test/fixtures/bad/range-2025.yaml:7:34 deployment.runtime.health_checks.restart_threshold_seconds: found 20, allowed 30–1800 (baseten-2025)`,
+      `test/fixtures/bad/range-2025.yaml:7:34 deployment.runtime.health_checks.restart_threshold_seconds: found 20, allowed 30–1800 (baseten-2025; baseten-2026 accepts 10–3000: set \`platform: baseten-2026\`)`,
     ],
   },
   {
@@ -165,7 +165,7 @@ const rows: Row[] = [
     lines: [
       `test/fixtures/bad/several.yaml:3:7 seed: found -3, allowed an integer ≥ 0`,
       `test/fixtures/bad/several.yaml:4:11 platform: found "baseten-2027", allowed one of baseten-2025, baseten-2026 (did you mean \`baseten-2025\`?)`,
-      `test/fixtures/bad/several.yaml:6:21 deployment.instance.type: found "H1000", allowed one of T4, L4, A10G, A100, H100, H100MIG, H200, B200, CPU (or give price_per_minute)`,
+      `test/fixtures/bad/several.yaml:6:21 deployment.instance.type: found "H1000", allowed a priced type (T4, L4, A10G, A100, H100, H100MIG, H200, B200, CPU), or deployment.instance.price_per_minute beside it (the whole instance's price per minute; "H1000" is not in deploysim's price table)`,
       `test/fixtures/bad/several.yaml:7:18 deployment.autoscaling.max_replicas: found an unknown key, allowed min_replica, max_replica, autoscaling_window, scale_down_delay, concurrency_target, target_utilization_percentage, max_scale_down_rate (did you mean \`max_replica\`?)`,
       `test/fixtures/bad/several.yaml:7:66 deployment.autoscaling.target_utilization_percentage: found 120, allowed a number 1–100`,
       `test/fixtures/bad/several.yaml:8:53 deployment.service_time.p99: found "1s", allowed a duration > median (2 s)`,
@@ -255,7 +255,7 @@ const rows: Row[] = [
     file: 'test/fixtures/traces/scenario.yaml',
     overrides: ["deployment.runtime.health_checks.restart_threshold_seconds=20s"],
     lines: [
-      `--set deployment.runtime.health_checks.restart_threshold_seconds=20s: found "20s", allowed 30–1800 (baseten-2025)`,
+      `--set deployment.runtime.health_checks.restart_threshold_seconds=20s: found "20s", allowed 30–1800 (baseten-2025; baseten-2026 accepts 10–3000: set \`platform: baseten-2026\`)`,
     ],
   },
   {
@@ -265,7 +265,7 @@ const rows: Row[] = [
     overrides: ["deployment={environment: development, max_replica: 2}"],
     lines: [
       `test/fixtures/traces/scenario.yaml:6:47 deployment.autoscaling.max_replica: found 3, allowed 1 (development deployments run min 0 / max 1 replica)`,
-      `--set deployment={environment: development, max_replica: 2} deployment.max_replica: found an unknown key, allowed environment, instance, initial_state, initial_replicas, runtime, autoscaling, startup, service_time, is_healthy (\`max_replica\` belongs in \`deployment.autoscaling\`)`,
+      `--set deployment={environment: development, max_replica: 2} deployment.max_replica: found an unknown key, allowed environment, instance, truss_config, initial_state, initial_replicas, runtime, autoscaling, startup, service_time, is_healthy (\`max_replica\` belongs in \`deployment.autoscaling\`)`,
     ],
   },
   {
@@ -362,15 +362,15 @@ describe('ScenarioError', () => {
   });
 
   it('a delay alone goes over the limit with the default restart threshold: the message says it is the default', () => {
-    const text = 'deployment: { runtime: { health_checks: { restart_check_delay_seconds: 90s } } }\ntraffic: [{ kind: poisson, rate: 1 }]\n';
+    const text = 'deployment: { runtime: { health_checks: { restart_check_delay_seconds: 90s } } }\ntraffic: [{ kind: poisson, rate: 1 }]\nplatform: baseten-2025\n';
     expect(messagesOf(() => loadScenarioText(text, 'x.yaml'))).toEqual([
-      'x.yaml:1:41 deployment.runtime.health_checks.restart_threshold_seconds: found nothing (the default 1800), allowed restart_check_delay_seconds + restart_threshold_seconds ≤ 1800 (baseten-2025); here 90 + 1800 = 1890',
+      'x.yaml:1:41 deployment.runtime.health_checks.restart_threshold_seconds: found nothing (the default 1800), allowed restart_check_delay_seconds + restart_threshold_seconds ≤ 1800 (baseten-2025; baseten-2026 accepts a sum up to 3000: set `platform: baseten-2026`); here 90 + 1800 = 1890',
     ]);
   });
 
   it('a key put in the wrong mapping says where it belongs', () => {
     const text = 'deployment: { max_replica: 3, probe_period: 5s }\ntraffic: [{ kind: poisson, rate: 1 }]\n';
-    const allowed = 'environment, instance, initial_state, initial_replicas, runtime, autoscaling, startup, service_time, is_healthy';
+    const allowed = 'environment, instance, truss_config, initial_state, initial_replicas, runtime, autoscaling, startup, service_time, is_healthy';
     expect(messagesOf(() => loadScenarioText(text, 'x.yaml'))).toEqual([
       `x.yaml:1:15 deployment.max_replica: found an unknown key, allowed ${allowed} (\`max_replica\` belongs in \`deployment.autoscaling\`)`,
       `x.yaml:1:31 deployment.probe_period: found an unknown key, allowed ${allowed} (\`probe_period\` belongs in \`assumptions\`)`,

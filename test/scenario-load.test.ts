@@ -12,6 +12,9 @@ function minimal(): Config {
   const c = defaultConfig();
   c.name = 'minimal';
   c.traffic = [{ kind: 'poisson', rate: 1, start: 0, end: null }];
+  // A scenario's platform defaults to the platform as documented today (SPEC §3).
+  c.platform = 'baseten-2026';
+  c.deployment.runtime.health_checks.startup_threshold_seconds = 1800;
   return c;
 }
 
@@ -53,11 +56,15 @@ describe('loadScenarioText(text) applies the defaults of SPEC', () => {
     expect(r.file).toBe('scenarios/minimal.yaml');
   });
 
-  it('baseten-2026 defaults startup_threshold_seconds to 1800', () => {
+  it('baseten-2026 is the default platform, and defaults startup_threshold_seconds to 1800', () => {
     const c = minimal();
-    c.platform = 'baseten-2026';
-    c.deployment.runtime.health_checks.startup_threshold_seconds = 1800;
+    expect(c.platform).toBe('baseten-2026');
+    expect(c.deployment.runtime.health_checks.startup_threshold_seconds).toBe(1800);
     expect(load(`platform: baseten-2026\n${POISSON}`).config).toEqual(c);
+    const old = minimal();
+    old.platform = 'baseten-2025';
+    old.deployment.runtime.health_checks.startup_threshold_seconds = null;
+    expect(load(`platform: baseten-2025\n${POISSON}`).config).toEqual(old);
   });
 
   it('baseten-2026 accepts thresholds down to 10 s and warns that the delay is deprecated', () => {
@@ -148,9 +155,9 @@ describe('deployment', () => {
   const deployment = (yaml: string) => load(`deployment: ${yaml}\n${POISSON}`).config.deployment;
 
   it('instance: a known type takes its price; a price alone has no type; both: the price wins', () => {
-    expect(deployment('{ instance: { type: A10G } }').instance).toEqual({ type: 'A10G', price_per_minute: 0.02012 });
-    expect(deployment('{ instance: { price_per_minute: 0.5 } }').instance).toEqual({ type: null, price_per_minute: 0.5 });
-    expect(deployment('{ instance: { type: H100, price_per_minute: 0.09 } }').instance).toEqual({ type: 'H100', price_per_minute: 0.09 });
+    expect(deployment('{ instance: { type: A10G } }').instance).toEqual({ type: 'A10G', count: 1, price_per_minute: 0.02012 });
+    expect(deployment('{ instance: { price_per_minute: 0.5 } }').instance).toEqual({ type: null, count: 1, price_per_minute: 0.5 });
+    expect(deployment('{ instance: { type: H100, price_per_minute: 0.09 } }').instance).toEqual({ type: 'H100', count: 1, price_per_minute: 0.09 });
   });
 
   it('autoscaling and initial replicas within [min, max]', () => {

@@ -252,7 +252,7 @@ describe('the hang cases finish with a ScenarioError naming the problem', { time
     [`deployment: { initial_state: ${'b'.repeat(1_000_000)} }\n${P}`, /found "b{57}…" \(1,000,000 characters\), allowed one of cold, warm$/],
     [`traffic: [{ kind: ${'c'.repeat(1_000_000)} }]\n`, /traffic\.0\.kind: found "c{57}…" \(1,000,000 characters\), allowed one of poisson/],
     [`${'k'.repeat(1000)}: 1\n${P}`, /YAML syntax error|found an unknown key/],
-    [`deployment: { ${'k'.repeat(1000)}: 1 }\n${P}`, /^x\.yaml:1:15 deployment\.k{37}… \(1,000 characters\): found an unknown key, allowed environment, instance, initial_state, initial_replicas, runtime, autoscaling, startup, service_time, is_healthy$/],
+    [`deployment: { ${'k'.repeat(1000)}: 1 }\n${P}`, /^x\.yaml:1:15 deployment\.k{37}… \(1,000 characters\): found an unknown key, allowed environment, instance, truss_config, initial_state, initial_replicas, runtime, autoscaling, startup, service_time, is_healthy$/],
     [`a: ${'['.repeat(1000)}${']'.repeat(1000)}\n${P}`, /^x\.yaml:1:68 \(top level\): found YAML nested deeper than 64 levels, allowed at most 64 levels of mappings and lists$/],
     [`a: ${'['.repeat(2_000_000)}\n${P}`, /^x\.yaml:1:68 \(top level\): found YAML nested deeper than 64 levels/],
     [Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + '\n', /^x\.yaml:65:65 k\.k\.k\.k\.k\.k\.k\.k\.k\.k\.k\.k\.…: found YAML nested deeper than 64 levels/],

@@ -171,7 +171,7 @@ describe('prices', () => {
     const r = readTrussConfig(`${FIXTURES}/llama31-8b-vllm/config.yaml`);
     const p = instancePrice(r.values.instance);
     expect(p).toHaveProperty('error');
-    expect((p as { error: string }).error).toMatch(/H100_40GB has no known price: give `deployment\.instance\.price_per_minute`/);
+    expect((p as { error: string }).error).toBe("a priced type (T4, L4, A10G, A100, H100, H100MIG, H200, B200, CPU), or deployment.instance.price_per_minute beside it (the whole instance's price per minute; deploysim has no price for H100_40GB)");
     expect(instancePrice({ ...r.values.instance, price_per_minute: 0.09 })).toEqual({ price: 0.09 });
   });
 

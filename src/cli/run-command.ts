@@ -49,7 +49,7 @@ export function registerRunCommand(program: Command, io: Io): void {
       const progress = progressLine(io, loaded.config.duration);
       const interrupt = onInterrupt();
       try {
-        const summary = await writeRun(loaded.config, plan, { warnings: loaded.warnings, onProgress: progress.update, signal: interrupt.signal });
+        const summary = await writeRun(loaded.config, plan, { warnings: loaded.warnings, provenance: loaded.provenance, onProgress: progress.update, signal: interrupt.signal });
         progress.done();
         io.out(formatSummary(summary, outDir));
         io.exit(0);

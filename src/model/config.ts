@@ -124,7 +124,10 @@ export interface Config {
   platform: Platform;
   deployment: {
     environment: Environment;
-    instance: { type: string | null; price_per_minute: number };
+    /** `count` GPUs of `type` (an accelerator or an instance name); the price is the whole instance's. */
+    instance: { type: string | null; count: number; price_per_minute: number };
+    /** The truss config.yaml the deployment was read from (relative to the scenario), or null. */
+    truss_config: string | null;
     initial_state: 'cold' | 'warm';
     /** null = max(1, min_replica). */
     initial_replicas: number | null;
@@ -205,7 +208,8 @@ export function defaultConfig(): Config {
     platform: 'baseten-2025',
     deployment: {
       environment: 'production',
-      instance: { type: 'H100', price_per_minute: INSTANCE_PRICES.H100! },
+      instance: { type: 'H100', count: 1, price_per_minute: INSTANCE_PRICES.H100! },
+      truss_config: null,
       initial_state: 'cold',
       initial_replicas: null,
       runtime: {

@@ -23,6 +23,8 @@ export const RUN_FILES = ['summary.json', 'config.json', 'timeline.csv', 'events
 export interface WriteRunOptions extends SimulateOptions {
   /** Extra warnings from loading the scenario, prepended to the run's own. */
   warnings?: string[];
+  /** Where each setting came from (scenario, --set, truss file, default): written into config.json. */
+  provenance?: Record<string, unknown>;
   /** Ctrl-C: the run stops, its temporary folder and lock are removed, RunInterrupted is thrown. */
   signal?: AbortSignal;
 }
@@ -94,15 +96,16 @@ async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions
   summary.warnings = [...(opts.warnings ?? []), ...summary.warnings];
   summary = roundDeep(summary);
   fs.writeFileSync(path.join(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  fs.writeFileSync(path.join(tmp, 'config.json'), JSON.stringify(configForOutput(config), null, 2) + '\n');
+  fs.writeFileSync(path.join(tmp, 'config.json'), JSON.stringify(configForOutput(config, opts.provenance), null, 2) + '\n');
   fs.writeFileSync(path.join(tmp, 'report.html'), renderReport({ config, summary, timeline: timelineRows, events: eventRows }));
   return summary;
 }
 
-/** The resolved config as JSON, without the trace's rows (they are in the trace file). */
-export function configForOutput(config: Config): unknown {
+/** The resolved config as JSON, without the trace's rows (they are in the trace file), and where settings came from. */
+export function configForOutput(config: Config, provenance?: Record<string, unknown>): unknown {
   return {
     ...config,
     traffic: config.traffic.map((t) => (t.kind === 'trace' ? { ...t, rows: undefined, requests: t.rows.offsets.length } : t)),
+    ...(provenance ? { provenance } : {}),
   };
 }

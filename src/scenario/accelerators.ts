@@ -146,8 +146,8 @@ export function instancePrice(instance: InstanceSpec): { price: number } | { err
   const unit = Object.hasOwn(ACCELERATOR_PRICES, instance.type) ? ACCELERATOR_PRICES[instance.type as Accelerator] : undefined;
   if (unit === undefined) {
     const known = Object.keys(ACCELERATOR_PRICES).join(', ');
-    const what = isAccelerator(instance.type) ? `${instance.type} has no known price` : `"${instance.type}" is not in the price table`;
-    return { error: `${what}: give \`deployment.instance.price_per_minute\` (the whole instance's price per minute), or use a priced type (${known})` };
+    const why = isAccelerator(instance.type) ? `deploysim has no price for ${instance.type}` : `"${instance.type}" is not in deploysim's price table`;
+    return { error: `a priced type (${known}), or deployment.instance.price_per_minute beside it (the whole instance's price per minute; ${why})` };
   }
   return { price: unit * instance.count };
 }

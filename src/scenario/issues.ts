@@ -89,7 +89,13 @@ function startsWith(path: Path, prefix: Path): boolean {
 }
 
 /** Where a problem is reported: `file:line:col key.path` or `--set ... [key.path]`. */
-function where(p: Problem, file: string, source: Source, overrides: readonly Override[]): { text: string; order: [number, number, number] } {
+function where(
+  p: Problem,
+  file: string,
+  source: Source,
+  overrides: readonly Override[],
+  origin?: (path: Path) => string | null,
+): { text: string; order: [number, number, number] } {
   // The last override that covers the path wins, as it was applied last.
   for (let i = overrides.length - 1; i >= 0; i--) {
     const o = overrides[i]!;
@@ -99,6 +105,9 @@ function where(p: Problem, file: string, source: Source, overrides: readonly Ove
       return { text: `${o.label}${sub}`, order: [Infinity, i, 0] };
     }
   }
+  // A value the scenario took from another file (its truss config.yaml) is reported there.
+  const elsewhere = p.unknownKey ? null : origin?.(p.path);
+  if (elsewhere) return { text: `${elsewhere} ${pathText(p.path)}`, order: [-1, 0, 0] };
   const pos = locate(source, p.path);
   const at = p.at ?? (p.unknownKey ? pos.key : pos.value);
   return { text: `${file}:${at.line}:${at.col} ${pathText(p.path)}`, order: [at.line, at.col, 0] };
@@ -106,10 +115,10 @@ function where(p: Problem, file: string, source: Source, overrides: readonly Ove
 
 export function formatProblems(
   problems: readonly Problem[],
-  ctx: { file: string; source: Source; data: unknown; overrides: readonly Override[] },
+  ctx: { file: string; source: Source; data: unknown; overrides: readonly Override[]; origin?: (path: Path) => string | null },
 ): string[] {
   const lines = problems.map((p, n) => {
-    const w = where(p, ctx.file, ctx.source, ctx.overrides);
+    const w = where(p, ctx.file, ctx.source, ctx.overrides, ctx.origin);
     let body: string;
     if (p.unknownKey) {
       const key = String(p.path[p.path.length - 1]);

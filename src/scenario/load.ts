@@ -13,6 +13,7 @@ import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { Node } from 'yaml';
 import type { Config, Environment, Platform, Traffic } from '../model/config.js';
 import { lints } from './lints.js';
+import { provenanceOf, trussOrigin, withTruss, type Provenance } from './truss-merge.js';
 import { estimateWork, formatCount } from './estimate.js';
 import { formatProblems, formatWarning, pathText, problemsFromZod, ScenarioError, type Problem } from './issues.js';
 import { FileRefusal, readBoundedFile, SCENARIO_MAX_BYTES } from './read-file.js';
@@ -50,6 +51,8 @@ export interface LoadedScenario {
   warnings: string[];
   /** Absolute paths of the other files the scenario reads (traces): a sweep's resume key hashes their content. */
   reads: string[];
+  /** Where each setting a truss file can give came from: written into config.json. */
+  provenance: Record<string, Provenance>;
   /** The `explore:` block as written (after overrides), unvalidated; null when absent. */
   explore: unknown | null;
   /** The `expect:` block as written (after overrides), unvalidated; null when absent. */
@@ -166,10 +169,16 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     throw new ScenarioError([`${file}:1:1 (top level): cannot read the document: ${clipText(msg, 200)}`]);
   }
 
+  // The user's truss config.yaml goes under the deployment; the scenario's own keys win.
+  const own = data;
+  const withFile = withTruss(data, file);
+  data = withFile.data;
+  const truss = withFile.truss;
+
   const ctx = schemaContext(file, data);
   const defaultName = basename(file, extname(file));
   const result = schemaFor(ctx, defaultName).safeParse(data);
-  const fmt = { file, source, data, overrides };
+  const fmt = { file, source, data, overrides, origin: (path: Path) => trussOrigin(truss, own, path) };
   // A seed is written in decimal digits: YAML reads `0x10` as 16 and `1e3` as 1000.
   const seedWritten = writtenNumber(source, ['seed']);
   const seedProblem: Problem[] =
@@ -195,7 +204,7 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   }
   if (later.length > 0) throw new ScenarioError(formatProblems(later, fmt));
 
-  const warnings = yamlWarnings.map((w) => `${file}:${w.line}:${w.col} YAML: ${w.message}`);
+  const warnings = [...yamlWarnings.map((w) => `${file}:${w.line}:${w.col} YAML: ${w.message}`), ...(truss?.read.warnings ?? [])];
   const hc = parsed.deployment.runtime.health_checks;
   if (parsed.platform === 'baseten-2026' && hc.restart_check_delay_seconds !== 0) {
     warnings.push(
@@ -255,7 +264,11 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     file,
     config,
     warnings,
-    reads: parsed.traffic.flatMap((t) => (t.kind === 'trace' ? [isAbsolute(t.file) ? t.file : resolve(dirname(resolve(file)), t.file)] : [])),
+    reads: [
+      ...parsed.traffic.flatMap((t) => (t.kind === 'trace' ? [isAbsolute(t.file) ? t.file : resolve(dirname(resolve(file)), t.file)] : [])),
+      ...(truss ? [truss.path] : []),
+    ],
+    provenance: provenanceOf(truss, own, fmt, parsed.deployment.instance),
     explore: parsed.explore ?? null,
     expect: parsed.expect ?? null,
   };
@@ -283,7 +296,7 @@ function schemaContext(file: string, data: unknown): SchemaContext {
   const root = isRecord(data) ? data : {};
   const deployment = isRecord(root.deployment) ? root.deployment : {};
   const platform: Platform | null =
-    root.platform === undefined ? 'baseten-2025' : (PLATFORMS as readonly unknown[]).includes(root.platform) ? (root.platform as Platform) : null;
+    root.platform === undefined ? 'baseten-2026' : (PLATFORMS as readonly unknown[]).includes(root.platform) ? (root.platform as Platform) : null;
   const environment: Environment | null =
     deployment.environment === undefined
       ? 'production'

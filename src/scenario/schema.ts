@@ -11,7 +11,6 @@ import {
   DEFAULT_MAX_IN_FLIGHT,
   DEFAULT_MAX_WORK,
   FAULT_KINDS,
-  INSTANCE_PRICES,
   PLATFORM_LIMITS,
   type Dist,
   type Environment,
@@ -39,6 +38,7 @@ import {
 } from './fields.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { loadTraceCsv, TraceCsvError } from './trace-csv.js';
+import { ACCELERATOR_PRICES, ACCELERATORS, instancePrice } from './accelerators.js';
 
 /** z of 0.99 in a standard normal: p99 = median × exp(sigma × Z99). */
 export const Z99 = 2.3263478740408408;
@@ -130,10 +130,13 @@ function healthChecks(ctx: SchemaContext) {
   const p = ctx.platform;
   const limits = p ? PLATFORM_LIMITS[p] : null;
   const note = p ? ` (${p})` : '';
+  // baseten-2025's ranges are narrower than 2026's: its errors say where the value would be accepted.
+  const wider = p === 'baseten-2025' ? PLATFORM_LIMITS['baseten-2026'] : null;
+  const noteWith = (range: string) => (wider ? ` (baseten-2025; baseten-2026 accepts ${range}: set \`platform: baseten-2026\`)` : note);
   // With an invalid platform, accept what either platform would (the platform error is reported).
   const threshold = limits?.threshold ?? [10, 3000];
   const delay = limits?.delay ?? [0, 3000];
-  const thresholdField = duration({ min: threshold[0], max: threshold[1], text: `${threshold[0]}–${threshold[1]}${note}` }, 1800);
+  const thresholdField = duration({ min: threshold[0], max: threshold[1], text: `${threshold[0]}–${threshold[1]}${wider ? noteWith(`${wider.threshold[0]}–${wider.threshold[1]}`) : note}` }, 1800);
   const startup =
     p === 'baseten-2025'
       ? refused('nothing under baseten-2025 (startup_threshold_seconds exists from baseten-2026: set `platform: baseten-2026`)')
@@ -141,7 +144,7 @@ function healthChecks(ctx: SchemaContext) {
   return section({
     stop_traffic_threshold_seconds: thresholdField,
     restart_threshold_seconds: thresholdField,
-    restart_check_delay_seconds: duration({ min: delay[0], max: delay[1], text: `${delay[0]}–${delay[1]}${note}` }, 0),
+    restart_check_delay_seconds: duration({ min: delay[0], max: delay[1], text: `${delay[0]}–${delay[1]}${wider ? noteWith(`${wider.delay[0]}–${wider.delay[1]}`) : note}` }, 0),
     startup_threshold_seconds: startup,
   }).superRefine((h, c) => {
     const max = limits?.delayPlusRestartMax ?? 3000;
@@ -151,7 +154,7 @@ function healthChecks(ctx: SchemaContext) {
         code: 'custom',
         path: ['restart_threshold_seconds'],
         params: { defaulted: h.restart_threshold_seconds },
-        message: `restart_check_delay_seconds + restart_threshold_seconds ≤ ${max}${note}; here ${h.restart_check_delay_seconds} + ${h.restart_threshold_seconds} = ${sum}`,
+        message: `restart_check_delay_seconds + restart_threshold_seconds ≤ ${max}${wider && sum <= wider.delayPlusRestartMax ? noteWith(`a sum up to ${wider.delayPlusRestartMax}`) : note}; here ${h.restart_check_delay_seconds} + ${h.restart_threshold_seconds} = ${sum}`,
       });
     }
   });
@@ -176,23 +179,32 @@ function autoscaling(ctx: SchemaContext) {
   });
 }
 
+/**
+ * `type` is an accelerator (priced from the table, × `count` GPUs) or any instance name with a
+ * `price_per_minute` for the whole instance. A type without a known price asks for the price.
+ */
 const instance = obj({
   type: field<string | null>(
     'an instance type',
-    (v) =>
-      typeof v === 'string' && Object.hasOwn(INSTANCE_PRICES, v)
-        ? { value: v }
-        : { allowed: `one of ${Object.keys(INSTANCE_PRICES).join(', ')} (or give price_per_minute)` },
+    (v) => (typeof v === 'string' && v.trim() !== '' && v.length <= 100 ? { value: v } : { allowed: `an accelerator (${ACCELERATORS.join(', ')}) or an instance name` }),
     null,
   ),
+  count: int({ min: 1 }, 1),
   price_per_minute: field<number | null>('a number ≥ 0', (v) => (v === null ? { value: null } : checkNumber({ min: 0 })(v)), null),
 })
   .superRefine((i, c) => {
-    if (i.type === null && i.price_per_minute === null) {
-      c.addIssue({ code: 'custom', path: ['type'], message: `one of ${Object.keys(INSTANCE_PRICES).join(', ')}, or price_per_minute: a number ≥ 0` });
+    if (i.price_per_minute !== null) return;
+    if (i.type === null) {
+      c.addIssue({ code: 'custom', path: ['type'], message: `one of ${Object.keys(ACCELERATOR_PRICES).join(', ')}, or price_per_minute: a number ≥ 0` });
+      return;
     }
+    const r = instancePrice({ type: i.type, count: i.count });
+    if ('error' in r) c.addIssue({ code: 'custom', path: ['type'], message: r.error });
   })
-  .transform((i) => ({ type: i.type, price_per_minute: i.price_per_minute ?? INSTANCE_PRICES[i.type!]! }));
+  .transform((i) => {
+    const r = i.price_per_minute !== null ? { price: i.price_per_minute } : instancePrice({ type: i.type!, count: i.count });
+    return { type: i.type, count: i.count, price_per_minute: 'price' in r ? r.price : 0 };
+  });
 
 function isHealthy(ctx: SchemaContext) {
   if (ctx.environment === 'development') {
@@ -225,7 +237,8 @@ function deployment(ctx: SchemaContext) {
     : null;
   return section({
     environment: oneOf(ENVIRONMENTS, 'production'),
-    instance: instance.prefault({ type: 'H100', price_per_minute: null }),
+    instance: instance.prefault({ type: 'H100', count: 1, price_per_minute: null }),
+    truss_config: field<string | null>('a path to a truss config.yaml, relative to the scenario\'s folder', (v) => (typeof v === 'string' && v !== '' ? { value: v } : { allowed: 'a path to a truss config.yaml, relative to the scenario\'s folder' }), null),
     initial_state: oneOf(['cold', 'warm'] as const, 'cold'),
     initial_replicas: field<number | null>('an integer ≥ 0', (v) => (v === null ? { value: null } : checkNumber({ min: 0, int: true })(v)), null),
     runtime: section({
@@ -401,7 +414,7 @@ export function scenarioSchema(ctx: SchemaContext, defaultName: string) {
     description: text(''),
     seed: int({ min: 0 }, 1),
     duration: duration({ gt: 0, max: MAX_DURATION, text: 'a duration > 0 s and ≤ 366 d' }, 3600),
-    platform: oneOf(PLATFORMS, 'baseten-2025'),
+    platform: oneOf(PLATFORMS, 'baseten-2026'),
     deployment: deployment(ctx),
     traffic: traffic(ctx),
     request: section({
