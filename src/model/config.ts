@@ -58,6 +58,8 @@ export interface Autoscaling {
   concurrency_target: number;
   target_utilization_percentage: number;
   max_scale_down_rate: number;
+  /** Early access (SPEC §13): scale on in-flight tokens instead of requests; null = off (the only value simulated today). */
+  target_in_flight_tokens?: number | null;
 }
 
 export interface Startup {

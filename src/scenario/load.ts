@@ -12,6 +12,7 @@
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { Node } from 'yaml';
 import type { Config, Environment, Platform, Traffic } from '../model/config.js';
+import { normalizeAutoscaling } from './autoscaling-api.js';
 import { lints } from './lints.js';
 import { provenanceOf, trussOrigin, withTruss, type Provenance } from './truss-merge.js';
 import { estimateWork, formatCount } from './estimate.js';
@@ -117,6 +118,9 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     throw new ScenarioError(formatProblems(tagged.map((t) => ({ path: t.path, at: posOf(t.offset), found: t.found, allowed: TAG_ALLOWED })), fmt0));
   }
 
+  // The API's autoscaling_settings, pasted as returned (wrapper, nulls), before --set edits the document.
+  const apiWarnings = normalizeAutoscaling(source, file);
+
   // Overrides edit the document, so they are validated exactly like the file.
   const overrides: Override[] = [];
   const overrideErrors: string[] = [];
@@ -204,7 +208,7 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   }
   if (later.length > 0) throw new ScenarioError(formatProblems(later, fmt));
 
-  const warnings = [...yamlWarnings.map((w) => `${file}:${w.line}:${w.col} YAML: ${w.message}`), ...(truss?.read.warnings ?? [])];
+  const warnings = [...yamlWarnings.map((w) => `${file}:${w.line}:${w.col} YAML: ${w.message}`), ...(truss?.read.warnings ?? []), ...apiWarnings];
   const hc = parsed.deployment.runtime.health_checks;
   if (parsed.platform === 'baseten-2026' && hc.restart_check_delay_seconds !== 0) {
     warnings.push(

@@ -172,11 +172,18 @@ function autoscaling(ctx: SchemaContext) {
     concurrency_target: int({ min: 1 }, 1),
     target_utilization_percentage: num({ min: 1, max: 100 }, 70),
     max_scale_down_rate: num({ min: 1, max: 50 }, 50),
+    // The API's early-access field: accepted as returned; a value other than null is not simulated yet, and saying so beats ignoring it.
+    target_in_flight_tokens: field<null>(
+      'null (off)',
+      (v): Checked<null> =>
+        v === null ? { value: null } : { allowed: 'null (off): deploysim does not simulate token-based autoscaling yet; with a value the platform would scale on in-flight tokens, which this run could not show' },
+      null,
+    ),
   }).superRefine((a, c) => {
     if (a.max_replica < a.min_replica) {
       c.addIssue({ code: 'custom', path: ['max_replica'], message: `an integer ≥ min_replica (${a.min_replica})` });
     }
-  });
+  }).transform(({ target_in_flight_tokens: _off, ...a }) => a);
 }
 
 /**
