@@ -1,11 +1,12 @@
 import type { EventHandle, Simulation } from '../engine/simulation.js';
 import { exponential, stream, type Rng } from '../engine/random.js';
-import { basetenAutoscaler, type AutoscalerState } from './autoscaler.js';
+import { InFlightWindow } from './autoscaling/in-flight-window.js';
+import type { AutoscalerPolicy } from './autoscaling/policy.js';
+import { autoscalerPolicy } from './autoscaling/registry.js';
 import type { Config, Fault, FaultKind } from './config.js';
 import { nextBackoff } from './crash-loop-backoff.js';
 import { sampler, type Sampler, type Tokens } from './distributions.js';
 import { isHealthy, newHealthMemory, recordResponse } from './health-rules.js';
-import { InFlightWindow } from './in-flight-window.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { checksFor, newCounter, observe } from './probe-counter.js';
 import { pickForRemoval } from './removal-order.js';
@@ -42,8 +43,8 @@ export class Deployment {
   private nextRequestId = 0;
 
   private readonly window: InFlightWindow;
-  private readonly policy = basetenAutoscaler;
-  private scaler: AutoscalerState = this.policy.initial;
+  private readonly policy: AutoscalerPolicy<unknown> = autoscalerPolicy('baseten');
+  private scaler: unknown = this.policy.initial;
   private desired = 0;
   private lastAvg = 0;
 
@@ -598,7 +599,7 @@ export class Deployment {
     const now = this.sim.now;
     const avg = this.window.average(now);
     this.lastAvg = avg;
-    const d = this.policy.decide(this.scaler, { now, avgInFlight: avg, inFlightNow: this.inSystem, current: this.currentCount }, this.cfg.deployment.autoscaling);
+    const d = this.policy.decide(this.scaler, { now, avgInFlight: avg, inFlightNow: this.window.current, current: this.currentCount }, this.cfg.deployment.autoscaling);
     this.scaler = d.state;
     this.desired = d.desired;
     const detail = `avg_in_flight=${round(avg)};desired=${d.desired}`;
