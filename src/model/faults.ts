@@ -2,7 +2,7 @@ import { exponential, type Rng } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { Config, Fault, FaultKind, FaultTarget } from './config.js';
 import type { Lifecycle } from './lifecycle.js';
-import type { Records } from './records.js';
+import type { ServiceReports } from './reports.js';
 import { isCurrent, type Container, type Replica } from './replica.js';
 import type { Serving } from './serving.js';
 
@@ -68,7 +68,7 @@ export class Faults {
     private readonly cfg: Config,
     private readonly lifecycle: Lifecycle,
     private readonly serving: Serving,
-    private readonly records: Records,
+    private readonly records: ServiceReports,
   ) {}
 
   /** Every fault's first occurrence; a recurring one (mtbf) schedules its next when it occurs. */
@@ -91,8 +91,7 @@ export class Faults {
     const replicas = this.lifecycle.replicas;
     const targets = pickTargets(f.replica, replicas, replicas.filter(isCurrent), rng);
     if (targets.length === 0) {
-      const who = f.replica.kind === 'index' ? `replica ${f.replica.index}` : `replica: ${f.replica.kind}`;
-      this.records.faultMissed(f.kind, `${who} does not exist at that time`);
+      this.records.faultMissed(f.kind, { target: f.replica });
       return;
     }
     for (const r of targets) this.hit(r, f);
@@ -104,10 +103,10 @@ export class Faults {
     const c = r.container?.alive ? r.container : null;
     const effect = EFFECTS[f.kind];
     if (effect.needsContainer && !c) {
-      this.records.faultMissed(f.kind, `replica ${r.id} has no running container (${r.state})`);
+      this.records.faultMissed(f.kind, { replica: r.id, state: r.state });
       return;
     }
-    this.records.faultHit(r, f.kind);
+    this.records.faultHit(r.id, f.kind);
     if (c) c.health.faults.add(f.kind);
     const until = f.duration === null ? Infinity : now + f.duration;
     effect.apply({ lifecycle: this.lifecycle, serving: this.serving, now }, r, c, f, until);

@@ -8,7 +8,7 @@ import type { Sampler } from './distributions.js';
 import { newHealthMemory } from './health-rules.js';
 import { newCounter } from './probe-counter.js';
 import type { Probes } from './probes.js';
-import type { Records } from './records.js';
+import type { ServiceReports } from './reports.js';
 import { pickForRemoval } from './removal-order.js';
 import { isCurrent, newReplica, type Container, type Replica, type ReplicaState, type RestartCause } from './replica.js';
 import type { Router } from './router.js';
@@ -38,7 +38,7 @@ export class Lifecycle implements ScaleTarget {
     private readonly router: Router,
     private readonly serving: Serving,
     private readonly meter: Meter,
-    private readonly records: Records,
+    private readonly records: ServiceReports,
   ) {}
 
   // Long-lived timer handlers (the replica is their argument).
@@ -54,7 +54,7 @@ export class Lifecycle implements ScaleTarget {
   private addReplica(state: ReplicaState): Replica {
     const r = newReplica(this.replicas.length, state, this.sim.group());
     this.replicas.push(r);
-    this.records.replicaState(r, '', state);
+    this.records.replicaState(r.id, '', state);
     this.countChanged(+1);
     return r;
   }
@@ -66,7 +66,7 @@ export class Lifecycle implements ScaleTarget {
 
   createCold(): void {
     const r = this.addReplica('scheduling');
-    this.records.coldStart();
+    this.records.coldStart(r.id);
     r.timers.after(this.draw.schedule(), this.onScheduled, r);
   }
 
@@ -79,7 +79,7 @@ export class Lifecycle implements ScaleTarget {
     c.loaded = true;
     this.probes.start(r, c);
     this.router.setRoutable(r, true);
-    this.records.routable(r, false);
+    this.records.routable(r.id, false);
   }
 
   private newContainer(r: Replica, warm: boolean): Container {
@@ -132,7 +132,7 @@ export class Lifecycle implements ScaleTarget {
     this.meter.bill(r);
     const from = r.state;
     r.state = to;
-    this.records.replicaState(r, from, to);
+    this.records.replicaState(r.id, from, to);
     if (to !== 'ready' && r.routable) this.router.setRoutable(r, false);
     if (to !== 'ready') r.trafficStopped = false;
   }
@@ -147,7 +147,7 @@ export class Lifecycle implements ScaleTarget {
     r.restarts++;
     const { delay, next } = nextBackoff(r.backoff, this.sim.now);
     r.backoff = next;
-    this.records.restarted(r, cause, delay);
+    this.records.restarted(r.id, cause, delay);
     this.setState(r, 'backoff');
     r.timers.after(delay, this.onStartContainer, r);
     this.router.dispatch();
@@ -197,7 +197,7 @@ export class Lifecycle implements ScaleTarget {
   preempt(r: Replica): void {
     r.timers.cancelAll();
     if (r.container?.alive) this.endContainer(r, r.container);
-    this.records.lost(r);
+    this.records.lost(r.id);
     this.setState(r, 'terminated');
     this.meter.close(r);
     this.countChanged(-1);

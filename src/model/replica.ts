@@ -4,7 +4,6 @@ import { NO_BACKOFF } from './crash-loop-backoff.js';
 import type { Tokens } from './distributions.js';
 import type { HealthMemory } from './health-rules.js';
 import type { ProbeCounter } from './probe-counter.js';
-import type { FaultRecord } from './summary.js';
 
 /** Why a container was restarted (the `restart` event's cause). */
 export type RestartCause = 'liveness' | 'crash' | 'load_failure' | 'startup';
@@ -65,8 +64,6 @@ export interface Replica {
   billedSeconds: number;
   notServingSeconds: number;
   billMark: number;
-  /** Fault records that still wait for a stop, a restart or routability. */
-  openFaults: FaultRecord[];
 }
 
 export function addActive(r: Replica, req: Request): void {
@@ -109,7 +106,6 @@ export function newReplica(id: number, state: ReplicaState, timers: TimerGroup):
     billedSeconds: 0,
     notServingSeconds: 0,
     billMark: 0,
-    openFaults: [],
   };
 }
 

@@ -4,7 +4,7 @@ import type { Meter } from './billing.js';
 import type { Config } from './config.js';
 import type { Sampler, Tokens } from './distributions.js';
 import { pickReplica, retryDelay } from './pick-replica.js';
-import type { Records } from './records.js';
+import type { ServiceReports } from './reports.js';
 import { activeRequests, type Container, type Replica, type Request } from './replica.js';
 import type { Serving } from './serving.js';
 
@@ -43,7 +43,7 @@ export class Router {
     private readonly inFlight: InFlightWindow,
     private readonly serving: Serving,
     private readonly meter: Meter,
-    private readonly records: Records,
+    private readonly records: ServiceReports,
     private readonly activator: Activator,
   ) {
     this.target = cfg.deployment.autoscaling.concurrency_target;
@@ -93,7 +93,7 @@ export class Router {
     c.everRoutable = true;
     r.trafficStopped = false;
     this.setRoutable(r, true);
-    this.records.routable(r, resumed);
+    this.records.routable(r.id, resumed);
     this.dispatch();
   }
 
@@ -101,7 +101,7 @@ export class Router {
   stopTraffic(r: Replica, failures: number): void {
     this.setRoutable(r, false);
     r.trafficStopped = true;
-    this.records.trafficStopped(r, failures);
+    this.records.trafficStopped(r.id, failures);
   }
 
   // ───────────────────────── requests ─────────────────────────
@@ -180,7 +180,7 @@ export class Router {
       if (this.sim.now + delay - req.arrival <= retry.max_total) {
         this.setInSystem(this.inSystem - 1);
         req.attempts++;
-        this.records.retry();
+        this.records.retry(req);
         this.retrying.add(req);
         this.sim.after(delay, this.onRetry, req);
         return;

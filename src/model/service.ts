@@ -9,7 +9,7 @@ import { sampler, type Tokens } from './distributions.js';
 import { Faults } from './faults.js';
 import { Lifecycle } from './lifecycle.js';
 import { Probes } from './probes.js';
-import { Records, type ServiceView } from './records.js';
+import { Records, type FinalView } from './records/records.js';
 import type { Replica, Request } from './replica.js';
 import { Router, type Activator } from './router.js';
 import { Serving } from './serving.js';
@@ -34,7 +34,7 @@ export interface ServiceContext {
  * watch; the autoscaler adds and removes replicas; faults hit them; the meter bills them;
  * records fold what happens into the outputs. The world (run.ts) drives the loops.
  */
-export class Service implements ServiceView, Activator {
+export class Service implements FinalView, Activator {
   private readonly records: Records;
   private readonly meter: Meter;
   private readonly window: InFlightWindow;
@@ -69,7 +69,7 @@ export class Service implements ServiceView, Activator {
       a,
       this.window,
       this.lifecycle,
-      (d) => this.records.scaled(d.kind, d.from, d.to, d.avgInFlight, d.desired),
+      (d) => this.records.scaled(d),
       initial,
     );
     this.faults = new Faults(sim, cfg, this.lifecycle, this.serving, this.records);
@@ -114,7 +114,7 @@ export class Service implements ServiceView, Activator {
     return this.records.finish(this);
   }
 
-  // ServiceView: what the records read when they write.
+  // FinalView: what the records read when they write.
   get replicas(): readonly Replica[] {
     return this.lifecycle.replicas;
   }

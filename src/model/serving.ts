@@ -2,7 +2,7 @@ import type { Rng } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { Config } from './config.js';
 import { recordResponse } from './health-rules.js';
-import type { Records } from './records.js';
+import type { ServiceReports } from './reports.js';
 import { activeRequests, addActive, removeActive, type Container, type Replica, type Request } from './replica.js';
 
 const OK = 200;
@@ -29,7 +29,7 @@ export class Serving {
     private readonly sim: Simulation,
     private readonly cfg: Config,
     private readonly errors: Rng,
-    private readonly records: Records,
+    private readonly records: ServiceReports,
     private readonly ports: ServingPorts,
   ) {
     this.slots = cfg.deployment.runtime.predict_concurrency;
@@ -87,7 +87,7 @@ export class Serving {
     r.running--;
     r.inFlight--;
     if (c.alive) recordResponse(c.health, this.cfg.deployment.is_healthy, now, status, now - req.dispatchedAt!);
-    if (status >= 500) this.records.replicaFailure(r);
+    if (status >= 500) this.records.attemptFailedOn(r.id);
     this.ports.attemptEnded(req, status);
     // Next waiting request takes the slot; a drained replica may now be gone.
     while (r.waiting.length > 0 && r.running < this.slots && c.alive) {
@@ -108,7 +108,7 @@ export class Serving {
       this.sim.cancel(req.end);
       req.end = null;
       req.prev = req.next = null;
-      this.records.replicaFailure(r);
+      this.records.attemptFailedOn(r.id);
       this.ports.attemptEnded(req, status);
     }
   }
