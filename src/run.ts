@@ -1,7 +1,9 @@
+import { stream } from './engine/random.js';
 import { Simulation } from './engine/simulation.js';
 import type { Config } from './model/config.js';
-import { Deployment } from './model/deployment.js';
+import { Service } from './model/service.js';
 import type { Sinks, Summary } from './model/summary.js';
+import { arrivalProcess, type ArrivalProcess } from './model/traffic.js';
 
 export interface SimulateOptions {
   /** Called now and then with the simulated time, for a progress indicator. */
@@ -28,13 +30,40 @@ export class RunInterrupted extends Error {
  */
 function* inSlices(config: Config, sinks: Sinks, slices: number): Generator<number, SimulateResult> {
   const sim = new Simulation();
-  const model = new Deployment(sim, config, sinks);
-  model.start();
+  const model = buildWorld(sim, config, sinks);
   for (let i = 1; i <= slices; i++) {
     sim.run(i === slices ? config.duration : (config.duration * i) / slices);
     yield sim.now;
   }
   return { summary: model.finish(), events: sim.processed };
+}
+
+/**
+ * The world around one service, scheduled at t = 0 in this order (same-instant ties follow
+ * it): the initial replicas, the traffic sources, the faults, the autoscaler's ticks and the
+ * timeline's samples. Random streams are named by purpose under the scenario's seed.
+ */
+function buildWorld(sim: Simulation, config: Config, sinks: Sinks): Service {
+  const seed = config.seed;
+  const service = new Service({ sim, config, sinks, rng: (purpose) => stream(seed, purpose) });
+  service.start();
+  config.traffic.forEach((tr, i) => {
+    const proc = arrivalProcess(tr, stream(seed, `arrivals/${i}`), config.duration);
+    // One long-lived handler per source: no closure per request.
+    const onArrival = (p: ArrivalProcess): void => {
+      service.submit(p.tokens());
+      const t = p.next();
+      if (t !== null) sim.at(t, onArrival, p);
+    };
+    const t = proc.next();
+    if (t !== null) sim.at(t, onArrival, proc);
+  });
+  service.startFaults();
+  const interval = config.assumptions.autoscaler_interval;
+  sim.repeat(interval, interval, () => service.autoscale());
+  const dt = config.output.sample_interval;
+  sim.repeat(dt, dt, () => service.sample());
+  return service;
 }
 
 /** Run one scenario to its horizon; records stream to `sinks`; returns the summary. */

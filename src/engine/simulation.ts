@@ -72,6 +72,31 @@ export class Simulation {
     return { cancel: () => this.cancel(next) };
   }
 
+  /**
+   * `fire(t)` at `first`, then `period` after each firing: the next occurrence is scheduled
+   * when `fire` returns, at now + period. So events that `fire` schedules for the next tick's
+   * instant run before it, and a `cancel()` from inside `fire` stops the loop. This is the
+   * model's hand-written loop (`fire(); sim.after(period, tick)`) as one call; unlike `every()`,
+   * whose next tick is queued before `fire` runs and lands on first + k × period exactly.
+   */
+  repeat(first: number, period: number, fire: (t: number) => void, priority: number = DEFAULT_PRIORITY): Repeating {
+    if (!(period > 0) || period === Infinity) throw new Error(`repeat(): invalid period ${period}`);
+    let stopped = false;
+    let next: EventHandle | null = null;
+    const tick = () => {
+      next = null;
+      fire(this._now);
+      if (!stopped) next = this.after(period, tick, undefined, priority);
+    };
+    next = this.at(first, tick, undefined, priority);
+    return {
+      cancel: () => {
+        stopped = true;
+        this.cancel(next);
+      },
+    };
+  }
+
   /** A set of timers a component owns, cancelled together (a container's probes, a replica's phases). */
   group(): TimerGroup {
     return new TimerGroup(this);
@@ -122,6 +147,18 @@ export class TimerGroup {
 
   every(first: number, period: number, fire: (t: number) => void, priority?: number): Repeating {
     const r = this.sim.every(first, period, fire, priority);
+    const handle = {
+      cancel: () => {
+        this.live.delete(handle);
+        r.cancel();
+      },
+    };
+    this.live.add(handle);
+    return handle;
+  }
+
+  repeat(first: number, period: number, fire: (t: number) => void, priority?: number): Repeating {
+    const r = this.sim.repeat(first, period, fire, priority);
     const handle = {
       cancel: () => {
         this.live.delete(handle);

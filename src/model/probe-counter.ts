@@ -37,3 +37,11 @@ export function observe(c: ProbeCounter, ok: boolean, failureThreshold: number):
 export function checksFor(seconds: number, period: number): number {
   return Math.max(1, Math.ceil(seconds / period - 1e-9));
 }
+
+/**
+ * The last `failureThreshold` checks or more all failed: what kills a container whose
+ * startup probe never passed (its counter starts failing, so `changed` cannot tell).
+ */
+export function failedOut(c: ProbeCounter, failureThreshold: number): boolean {
+  return c.lastOk === false && c.run >= failureThreshold;
+}

@@ -1,10 +1,12 @@
-import type { EventHandle } from '../engine/simulation.js';
+import type { EventHandle, TimerGroup } from '../engine/simulation.js';
 import type { BackoffState } from './crash-loop-backoff.js';
 import { NO_BACKOFF } from './crash-loop-backoff.js';
+import type { Tokens } from './distributions.js';
 import type { HealthMemory } from './health-rules.js';
 import type { ProbeCounter } from './probe-counter.js';
-import type { Request } from './request.js';
-import type { FaultRecord } from './summary.js';
+
+/** Why a container was restarted (the `restart` event's cause). */
+export type RestartCause = 'liveness' | 'crash' | 'load_failure' | 'startup';
 
 /** A replica's lifecycle states (SPEC §2); `traffic_stopped` is a flag on `ready`. */
 export type ReplicaState = 'scheduling' | 'pulling' | 'loading' | 'ready' | 'backoff' | 'terminating' | 'terminated';
@@ -31,10 +33,8 @@ export interface Container {
   startup: ProbeCounter | null;
   /** Whether this container has been routable yet (first pass = `routable`, later = `traffic_resumed`). */
   everRoutable: boolean;
-  /** The next probe tick. */
-  probeTimer: EventHandle | null;
-  /** Load, load retry, scheduled crash and probe-timeout timers. */
-  timers: EventHandle[];
+  /** Probe loop, load, load retry, scheduled crash and probe-timeout timers: cancelled together when it ends. */
+  timers: TimerGroup;
 }
 
 export interface Replica {
@@ -58,14 +58,12 @@ export interface Replica {
   /** A crash loop in force for this replica's containers: crash `after` s after start, until `until`. */
   crashLoop: { after: number; until: number } | null;
   /** Timers of the replica outside any container (schedule, pull, back-off wait). */
-  timers: EventHandle[];
+  timers: TimerGroup;
   /** Billing: first container start (null before), seconds billed and not serving so far, and the last mark. */
   billedFrom: number | null;
   billedSeconds: number;
   notServingSeconds: number;
   billMark: number;
-  /** Fault records that still wait for a stop, a restart or routability. */
-  openFaults: FaultRecord[];
 }
 
 export function addActive(r: Replica, req: Request): void {
@@ -89,7 +87,7 @@ export function activeRequests(r: Replica): Request[] {
   return out.reverse();
 }
 
-export function newReplica(id: number, state: ReplicaState): Replica {
+export function newReplica(id: number, state: ReplicaState, timers: TimerGroup): Replica {
   return {
     id,
     state,
@@ -103,16 +101,48 @@ export function newReplica(id: number, state: ReplicaState): Replica {
     restarts: 0,
     backoff: NO_BACKOFF,
     crashLoop: null,
-    timers: [],
+    timers,
     billedFrom: null,
     billedSeconds: 0,
     notServingSeconds: 0,
     billMark: 0,
-    openFaults: [],
   };
 }
 
 /** Counted by the autoscaler as current, whatever its health (SPEC §6). */
 export function isCurrent(r: Replica): boolean {
   return r.state !== 'terminating' && r.state !== 'terminated';
+}
+
+/**
+ * A request while it is in the system; dropped when it ends, so memory follows what is in flight.
+ * It lives here with the replica and container it points to (and that point to it): one module, no import cycle.
+ */
+export interface Request {
+  id: number;
+  arrival: number;
+  /** Drawn at arrival from the service stream, so every tuning sees the same work (CRN). */
+  service: number;
+  tokens: Tokens | undefined;
+  attempts: number;
+  /** When the current attempt entered the router queue. */
+  queuedAt: number;
+  /** The current attempt fails at this time: 500 if still queued, 504 if dispatched. */
+  deadline: number;
+  /** Total time spent in the router queue over all attempts. */
+  queueWait: number;
+  dispatchedAt: number | null;
+  replica: number | null;
+  /** When the current attempt got a predict slot. */
+  startedAt: number;
+  /** The pending end (completion or timeout) of the current attempt. */
+  end: EventHandle | null;
+  /** How the current attempt ends, decided when it gets a slot (200, 500 from a fault, 504 on timeout). */
+  status: number;
+  /** Where the current attempt runs (container: to tell a dead one's late responses apart). */
+  rep: Replica | null;
+  cont: Container | null;
+  /** Intrusive list of a replica's dispatched requests: no allocation per request. */
+  prev: Request | null;
+  next: Request | null;
 }

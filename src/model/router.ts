@@ -1,21 +1,228 @@
-import type { Replica } from './replica.js';
+import type { EventHandle, Simulation } from '../engine/simulation.js';
+import type { InFlightWindow } from './autoscaling/in-flight-window.js';
+import type { Meter } from './billing.js';
+import type { Config } from './config.js';
+import type { Sampler, Tokens } from './distributions.js';
+import { pickReplica, retryDelay } from './pick-replica.js';
+import type { ServiceReports } from './reports.js';
+import { activeRequests, type Container, type Replica, type Request } from './replica.js';
+import type { Serving } from './serving.js';
+import { OverloadError } from './overload.js';
 
-/**
- * The router's choice [request-lifecycle]: the routable replica with the fewest
- * in-flight requests among those below the concurrency target; ties go to the
- * lowest id. Null when every replica is at target (the request waits in the queue).
- * `routable` is kept sorted by id.
- */
-export function pickReplica(routable: readonly Replica[], concurrencyTarget: number): Replica | null {
-  let best: Replica | null = null;
-  for (let i = 0; i < routable.length; i++) {
-    const r = routable[i]!;
-    if (r.inFlight < concurrencyTarget && (best === null || r.inFlight < best.inFlight)) best = r;
-  }
-  return best;
+const OK = 200;
+
+/** The activator: a request that finds no replica at all asks the autoscaler at once. */
+export interface Activator {
+  /** Replicas not terminating. */
+  readonly current: number;
+  autoscaleNow(): void;
 }
 
-/** The wait before retry n (1-based) of a 502/503/504: initial × multiplier^(n−1), capped. */
-export function retryDelay(n: number, initial: number, multiplier: number, maxInterval: number): number {
-  return Math.min(maxInterval, initial * Math.pow(multiplier, n - 1));
+/**
+ * The router [request-lifecycle]: the routable replicas (the probes add and remove them),
+ * a FIFO queue in deadline order, shedding beyond `max_queue` (429), the queue deadline
+ * (500), and retries of 502/503/504 with back-off within `max_total`.
+ */
+export class Router {
+  /** Routable replicas, sorted by id (the candidates of pickReplica). */
+  readonly routable: Replica[] = [];
+  /** FIFO queue (head index, compacted now and then). */
+  private queue: Request[] = [];
+  private qHead = 0;
+  private queueTimer: EventHandle | null = null;
+  /** Requests queued or dispatched (not those sleeping in a retry back-off): the autoscaler's in-flight. */
+  private inSystem = 0;
+  /** Requests sleeping in a retry back-off (the others are in the queue or on replicas). */
+  private retrying = new Set<Request>();
+  private nextRequestId = 0;
+  private readonly target: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cfg: Config,
+    private readonly serviceTime: Sampler,
+    private readonly inFlight: InFlightWindow,
+    private readonly serving: Serving,
+    private readonly meter: Meter,
+    private readonly records: ServiceReports,
+    private readonly activator: Activator,
+  ) {
+    this.target = cfg.deployment.autoscaling.concurrency_target;
+  }
+
+  // Long-lived handlers for the hot events: no closure per request.
+  private readonly onRetry = (req: Request): void => {
+    this.retrying.delete(req);
+    this.enqueue(req);
+  };
+  private readonly onQueueDeadline = (): void => this.queueDeadline();
+
+  get inFlightNow(): number {
+    return this.inSystem;
+  }
+
+  get queued(): number {
+    return this.queue.length - this.qHead;
+  }
+
+  /** The one place the in-system count changes (the autoscaler's window follows it). */
+  private setInSystem(n: number): void {
+    this.inSystem = n;
+    // Arrivals outpacing what max_replica can serve, with nothing shedding them: stop before memory does.
+    const inFlight = n + this.retrying.size;
+    if (inFlight > this.cfg.assumptions.max_in_flight) {
+      throw new OverloadError(inFlight, this.sim.now, this.cfg.deployment.autoscaling.max_replica, this.cfg.assumptions.max_in_flight);
+    }
+    this.inFlight.set(this.sim.now, n);
+  }
+
+  // ───────────────────────── routable replicas ─────────────────────────
+
+  /** Add or remove a replica from the candidates (billing accrues first: not-serving time depends on it). */
+  setRoutable(r: Replica, on: boolean): void {
+    if (r.routable === on) return;
+    this.meter.bill(r);
+    r.routable = on;
+    if (on) {
+      let i = this.routable.length;
+      while (i > 0 && this.routable[i - 1]!.id > r.id) i--;
+      this.routable.splice(i, 0, r);
+    } else {
+      this.routable.splice(this.routable.indexOf(r), 1);
+    }
+  }
+
+  /** Readiness passed on a ready replica: it takes traffic (again). */
+  admit(r: Replica, c: Container): void {
+    if (r.state !== 'ready' || r.routable) return;
+    const resumed = c.everRoutable;
+    c.everRoutable = true;
+    r.trafficStopped = false;
+    this.setRoutable(r, true);
+    this.records.routable(r.id, resumed);
+    this.dispatch();
+  }
+
+  /** Readiness failed: no new requests; those on the replica carry on. */
+  stopTraffic(r: Replica, failures: number): void {
+    this.setRoutable(r, false);
+    r.trafficStopped = true;
+    this.records.trafficStopped(r.id, failures);
+  }
+
+  // ───────────────────────── requests ─────────────────────────
+
+  /** A new request arrives. */
+  submit(tokens: Tokens | undefined): void {
+    const now = this.sim.now;
+    this.records.arrival();
+    const req: Request = {
+      id: this.nextRequestId++,
+      arrival: now,
+      service: this.serviceTime(tokens),
+      tokens,
+      attempts: 1,
+      queuedAt: now,
+      deadline: now,
+      queueWait: 0,
+      dispatchedAt: null,
+      replica: null,
+      startedAt: now,
+      end: null,
+      status: OK,
+      rep: null,
+      cont: null,
+      prev: null,
+      next: null,
+    };
+    this.enqueue(req);
+  }
+
+  private enqueue(req: Request): void {
+    const now = this.sim.now;
+    const maxQ = this.cfg.request.max_queue;
+    const queued = this.queue.length - this.qHead;
+    // Shed only a request that would have to wait: with max_queue 0 an idle replica still takes it.
+    // (A non-empty queue means no replica is free, so such an arrival would wait behind it.)
+    if (maxQ !== null && queued >= maxQ && (queued > 0 || pickReplica(this.routable, this.target) === null)) {
+      this.records.finished(req, 429);
+      return;
+    }
+    req.queuedAt = now;
+    req.deadline = now + this.cfg.request.timeout;
+    this.queue.push(req);
+    this.setInSystem(this.inSystem + 1);
+    if (this.activator.current === 0) this.activator.autoscaleNow(); // no waiting for the next tick
+    this.dispatch();
+    if (this.queue.length > this.qHead && this.queueTimer === null) this.armQueueTimer();
+  }
+
+  /** Send queued requests to replicas while some replica is below its target. */
+  dispatch(): void {
+    while (this.qHead < this.queue.length) {
+      const r = pickReplica(this.routable, this.target);
+      if (r === null) break;
+      const req = this.queue[this.qHead]!;
+      this.queue[this.qHead++] = undefined as unknown as Request;
+      this.serving.assign(req, r);
+    }
+    if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.qHead);
+      this.qHead = 0;
+    }
+  }
+
+  /** An attempt ended on a replica: success ends the request; a failure may be retried. */
+  attemptEnded(req: Request, status: number): void {
+    if (status === OK) this.finishAttempt(req, OK);
+    else this.attemptFailed(req, status);
+  }
+
+  /** A failed attempt: 502/503/504 are retried with back-off within max_total; others end the request. */
+  private attemptFailed(req: Request, status: number): void {
+    const retry = this.cfg.request.retry;
+    if (retry.statuses.includes(status)) {
+      const delay = retryDelay(req.attempts, retry.initial, retry.multiplier, retry.max_interval);
+      if (this.sim.now + delay - req.arrival <= retry.max_total) {
+        this.setInSystem(this.inSystem - 1);
+        req.attempts++;
+        this.records.retry(req);
+        this.retrying.add(req);
+        this.sim.after(delay, this.onRetry, req);
+        return;
+      }
+    }
+    this.finishAttempt(req, status);
+  }
+
+  private finishAttempt(req: Request, status: number): void {
+    this.setInSystem(this.inSystem - 1);
+    this.records.finished(req, status);
+  }
+
+  /** Requests still queued at their deadline fail with 500; the queue is in deadline order. */
+  private armQueueTimer(): void {
+    this.queueTimer = this.sim.at(this.queue[this.qHead]!.deadline, this.onQueueDeadline);
+  }
+
+  private queueDeadline(): void {
+    this.queueTimer = null;
+    const now = this.sim.now;
+    while (this.qHead < this.queue.length && this.queue[this.qHead]!.deadline <= now) {
+      const req = this.queue[this.qHead]!;
+      this.queue[this.qHead++] = undefined as unknown as Request;
+      req.queueWait += now - req.queuedAt;
+      this.finishAttempt(req, 500);
+    }
+    if (this.qHead < this.queue.length) this.armQueueTimer();
+  }
+
+  /** Requests not ended: queued, on replicas (draining ones too), or sleeping in a retry back-off; by id. */
+  liveRequests(replicas: readonly Replica[]): Request[] {
+    const out: Request[] = [];
+    for (let i = this.qHead; i < this.queue.length; i++) out.push(this.queue[i]!);
+    for (const r of replicas) out.push(...activeRequests(r));
+    out.push(...this.retrying);
+    return out.sort((a, b) => a.id - b.id);
+  }
 }

@@ -1,10 +1,12 @@
+import type { InFlightMetrics } from './policy.js';
+
 /**
  * Time-weighted average of a piecewise-constant signal (in-flight requests)
  * over a trailing window. Keeps the running integral at each change point and
  * drops points older than the window, so memory is bounded by the changes in
  * one window and each query is a binary search.
  */
-export class InFlightWindow {
+export class InFlightWindow implements InFlightMetrics {
   private ts: number[] = [];
   private integrals: number[] = [];
   /** The signal's value from ts[i] on. */

@@ -1,0 +1,126 @@
+import type { Rng } from '../engine/random.js';
+import type { Simulation } from '../engine/simulation.js';
+import type { Config } from './config.js';
+import { recordResponse } from './health-rules.js';
+import type { ServiceReports } from './reports.js';
+import { activeRequests, addActive, removeActive, type Container, type Replica, type Request } from './replica.js';
+
+const OK = 200;
+
+/** Where a replica's work goes next: the router takes attempts back, the lifecycle drained replicas. */
+export interface ServingPorts {
+  /** An attempt ended on a replica with this status (200, or a failure the router may retry). */
+  attemptEnded(req: Request, status: number): void;
+  /** A request left this replica (a draining one may now be gone). */
+  drained(r: Replica): void;
+  /** A slot may have freed: send queued requests. */
+  dispatch(): void;
+}
+
+/**
+ * A replica serving the requests the router sent it: `predict_concurrency` slots, a FIFO
+ * of requests waiting for one, and how an attempt ends given its container's faults
+ * (hung: never, CUDA error or error rate: 500, slowdown: longer, past the deadline: 504).
+ */
+export class Serving {
+  private readonly slots: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cfg: Config,
+    private readonly errors: Rng,
+    private readonly records: ServiceReports,
+    private readonly ports: ServingPorts,
+  ) {
+    this.slots = cfg.deployment.runtime.predict_concurrency;
+  }
+
+  // The long-lived handler of the hot event: no closure per request.
+  private readonly onServiceEnd = (req: Request): void => this.serviceEnded(req);
+
+  /** The router sends a request to a replica: it runs at once if a slot is free, else waits. */
+  assign(req: Request, r: Replica): void {
+    const now = this.sim.now;
+    req.queueWait += now - req.queuedAt;
+    req.dispatchedAt = now;
+    req.replica = r.id;
+    r.inFlight++;
+    addActive(r, req);
+    if (r.running < this.slots) this.startService(req, r);
+    else r.waiting.push(req);
+  }
+
+  /** The request gets a predict slot: decide how it ends (completion, fault error, or timeout). */
+  private startService(req: Request, r: Replica): void {
+    const now = this.sim.now;
+    const c = r.container!;
+    r.running++;
+    req.startedAt = now;
+    let status = OK;
+    let dur: number;
+    if (c.hung) {
+      dur = Infinity;
+    } else if (c.cudaError || (c.errorRate && now < c.errorRate.until && this.errors() < c.errorRate.probability)) {
+      status = 500;
+      dur = this.cfg.assumptions.error_latency;
+    } else {
+      dur = c.slowdown && now < c.slowdown.until ? req.service * c.slowdown.factor : req.service;
+    }
+    req.rep = r;
+    req.cont = c;
+    if (now + dur > req.deadline) {
+      req.status = 504;
+      req.end = this.sim.at(Math.max(now, req.deadline), this.onServiceEnd, req);
+    } else {
+      req.status = status;
+      req.end = this.sim.after(dur, this.onServiceEnd, req);
+    }
+  }
+
+  private serviceEnded(req: Request): void {
+    const now = this.sim.now;
+    const r = req.rep!;
+    const c = req.cont!;
+    const status = req.status;
+    req.end = null;
+    removeActive(r, req);
+    r.running--;
+    r.inFlight--;
+    if (c.alive) recordResponse(c.health, this.cfg.deployment.is_healthy, now, status, now - req.dispatchedAt!);
+    if (status >= 500) this.records.attemptFailedOn(r.id);
+    this.ports.attemptEnded(req, status);
+    // Next waiting request takes the slot; a drained replica may now be gone.
+    while (r.waiting.length > 0 && r.running < this.slots && c.alive) {
+      this.startService(r.waiting.shift()!, r);
+    }
+    this.ports.drained(r);
+    this.ports.dispatch();
+  }
+
+  /** In-flight requests on a killed container fail with `status` (503: retried by the router). */
+  failActive(r: Replica, status: number): void {
+    const reqs = activeRequests(r);
+    r.activeHead = null;
+    r.waiting = [];
+    r.running = 0;
+    r.inFlight = 0;
+    for (const req of reqs) {
+      this.sim.cancel(req.end);
+      req.end = null;
+      req.prev = req.next = null;
+      this.records.attemptFailedOn(r.id);
+      this.ports.attemptEnded(req, status);
+    }
+  }
+
+  /** A hung process: requests in its slots never finish and end at their deadline (504). */
+  hang(r: Replica, c: Container): void {
+    c.hung = true;
+    for (let req = r.activeHead; req; req = req.next) {
+      if (req.end === null) continue; // waiting for a slot: it will hang when it gets one
+      this.sim.cancel(req.end);
+      req.status = 504;
+      req.end = this.sim.at(Math.max(this.sim.now, req.deadline), this.onServiceEnd, req);
+    }
+  }
+}
