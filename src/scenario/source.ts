@@ -198,16 +198,22 @@ export function refusedNodes(doc: Document, text: string, noAliases = false): { 
 
 export const TAG_ALLOWED = 'plain YAML (tags change how a value is read; only the core tags !!str, !!int, !!float, !!bool, !!null, !!map, !!seq are accepted)';
 
+/** Syntax errors reported for one file. */
+export const MAX_SYNTAX_ERRORS = 20;
+
 export function parseSource(text: string): { source: Source; errors: SyntaxProblem[]; warnings: SyntaxProblem[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, merge: true });
+  // prettyErrors computes each error's position by rescanning the text: quadratic in the number of
+  // errors (a 300,000-character run of quotes took a minute). Positions come from the LineCounter.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   const problem = (e: { message: string; linePos?: [Position] | [Position, Position]; pos: [number, number] }): SyntaxProblem => {
     const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
     // prettyErrors appends " at line L, column C:" and a code excerpt; keep the first sentence.
     const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     return { line: pos.line, col: pos.col, message };
   };
-  return { source: { doc, lines }, errors: doc.errors.map(problem), warnings: doc.warnings.map(problem) };
+  // A garbled file can have errors by the hundred thousand: the first ones say what is wrong.
+  return { source: { doc, lines }, errors: doc.errors.slice(0, MAX_SYNTAX_ERRORS).map(problem), warnings: doc.warnings.slice(0, MAX_SYNTAX_ERRORS).map(problem) };
 }
 
 function deref(doc: Document, node: unknown): unknown {
@@ -394,7 +400,7 @@ export function applyOverride(source: Source, keys: (string | number)[], value: 
 export function parseOverrideValue(text: string): { node: Node } | { message: string } {
   const deep = tooDeep(text);
   if (deep) return { message: `found a value nested deeper than ${MAX_DEPTH} levels, allowed at most ${MAX_DEPTH} levels of mappings and lists` };
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     const why = doc.errors[0]!.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     return { message: `found a malformed value ${clipText(JSON.stringify(text))} (${why}), allowed a YAML scalar or flow collection` };
