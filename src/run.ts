@@ -1,5 +1,6 @@
 import { stream } from './engine/random.js';
 import { Simulation } from './engine/simulation.js';
+import { buildChainWorld } from './chain-run.js';
 import type { Config } from './model/config.js';
 import { Service } from './model/service.js';
 import type { Sinks, Summary } from './model/summary.js';
@@ -30,7 +31,7 @@ export class RunInterrupted extends Error {
  */
 function* inSlices(config: Config, sinks: Sinks, slices: number): Generator<number, SimulateResult> {
   const sim = new Simulation();
-  const model = buildWorld(sim, config, sinks);
+  const model = config.chain ? buildChainWorld(sim, config, sinks) : buildWorld(sim, config, sinks);
   for (let i = 1; i <= slices; i++) {
     sim.run(i === slices ? config.duration : (config.duration * i) / slices);
     yield sim.now;

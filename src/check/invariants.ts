@@ -892,7 +892,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     checkInitialStart();
     const samples = run.samples;
     if (!samples || samples.length === 0) return;
-    const sum = (k: keyof TimelineRow): number => samples.reduce((a, r) => a + (r[k] ?? 0), 0);
+    const sum = (k: Exclude<keyof TimelineRow, 'chainlet'>): number => samples.reduce((a, r) => a + (r[k] ?? 0), 0);
     for (const [k, total] of [
       ['arrivals', q.arrived],
       ['succeeded', q.succeeded],

@@ -43,10 +43,16 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'preemption',
 ];
 
+/**
+ * Which 5xx the error rules count: `all` the 500s predict() returned; `own` only those the
+ * chainlet raised itself, not those propagated from a dependency that failed (SPEC §12).
+ */
+export type ErrorSource = 'all' | 'own';
+
 export type HealthRule =
-  | { rule: 'error_count'; threshold: number }
-  | { rule: 'error_window'; threshold: number; window: number }
-  | { rule: 'consecutive_errors'; threshold: number }
+  | { rule: 'error_count'; threshold: number; errors?: ErrorSource }
+  | { rule: 'error_window'; threshold: number; window: number; errors?: ErrorSource }
+  | { rule: 'consecutive_errors'; threshold: number; errors?: ErrorSource }
   | { rule: 'after_fault'; fault: FaultKind }
   | { rule: 'latency'; quantile: number; window: number; limit: number };
 
@@ -108,6 +114,8 @@ export interface Fault {
   /** crash_loop: a container crashes this long after it starts. */
   after: number;
   replica: FaultTarget;
+  /** In a chain: the chainlet whose replicas it targets (required there); null in a single deployment. */
+  chainlet?: string | null;
 }
 
 export interface RetryPolicy {
@@ -119,6 +127,8 @@ export interface RetryPolicy {
 }
 
 export interface Config {
+  /** A Chain of deployments (SPEC §12), or null for one deployment. With a chain, `deployment` is the entrypoint's. */
+  chain?: ChainConfig | null;
   name: string;
   description: string;
   seed: number;
@@ -259,4 +269,38 @@ export function defaultConfig(): Config {
     },
     output: { sample_interval: 10, requests: false },
   };
+}
+
+// --- Chains (SPEC §12) ---------------------------------------------------------------------
+
+/** One step of a chainlet's `run_remote`. */
+export type Step =
+  | { kind: 'compute'; time: Dist }
+  /** `count` calls to `callee`, all at once (`parallel`) or one after another. */
+  | { kind: 'call'; callee: string; count: number; parallel: boolean };
+
+/** `chains.depends(Cls, retries, timeout_sec, concurrency_limit)`, per dependency. */
+export interface Depends {
+  /** Total attempts (tenacity stop_after_attempt): 1 = no retry. */
+  retries: number;
+  /** Each attempt's limit from the caller's side (s). */
+  timeout_sec: number;
+  /** Attempts in flight from one caller container to this dependency; the rest wait in the caller. */
+  concurrency_limit: number;
+}
+
+export interface Chainlet {
+  name: string;
+  deployment: Config['deployment'];
+  /** null: `service_time` of work and no calls. */
+  steps: Step[] | null;
+  /** By callee name; a callee the steps call without an entry takes DEFAULT_DEPENDS. */
+  depends: Record<string, Depends>;
+}
+
+export interface ChainConfig {
+  /** The chainlet traffic enters. */
+  entrypoint: string;
+  /** In the file's order. */
+  chainlets: Chainlet[];
 }

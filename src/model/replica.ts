@@ -4,6 +4,7 @@ import { NO_BACKOFF } from './crash-loop-backoff.js';
 import type { Tokens } from './distributions.js';
 import type { HealthMemory } from './health-rules.js';
 import type { ProbeCounter } from './probe-counter.js';
+import type { CallAttempt, StepRunHandle, Work } from './chain/handles.js';
 
 /** Why a container was restarted (the `restart` event's cause). */
 export type RestartCause = 'liveness' | 'crash' | 'load_failure' | 'startup';
@@ -145,4 +146,12 @@ export interface Request {
   /** Intrusive list of a replica's dispatched requests: no allocation per request. */
   prev: Request | null;
   next: Request | null;
+  /** In a chain: the steps this request runs (drawn at the entrypoint's arrival); null when it calls nothing. */
+  work: Work | null;
+  /** In a chain: the caller's attempt waiting for this request's final answer; null for traffic. */
+  call: CallAttempt | null;
+  /** In a chain: the caller's request (`chainlet/id`), for requests.csv. */
+  parent: string | null;
+  /** The steps in progress on a replica. */
+  run: StepRunHandle | null;
 }

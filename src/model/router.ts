@@ -7,6 +7,7 @@ import { pickReplica, retryDelay } from './pick-replica.js';
 import type { ServiceReports } from './reports.js';
 import { activeRequests, type Container, type Replica, type Request } from './replica.js';
 import type { Serving } from './serving.js';
+import type { CallAttempt, Work } from './chain/handles.js';
 import { OverloadError } from './overload.js';
 
 const OK = 200;
@@ -36,6 +37,8 @@ export class Router {
   private retrying = new Set<Request>();
   private nextRequestId = 0;
   private readonly target: number;
+  /** A chain's entrypoint: draws the work of a request's whole call tree at its arrival. */
+  drawWork: ((tokens: Tokens | undefined) => Work | null) | null = null;
 
   constructor(
     private readonly sim: Simulation,
@@ -112,14 +115,15 @@ export class Router {
 
   // ───────────────────────── requests ─────────────────────────
 
-  /** A new request arrives. */
-  submit(tokens: Tokens | undefined): void {
+  /** A new request arrives (a chain's entrypoint draws its whole call tree's work now: CRN). */
+  submit(tokens: Tokens | undefined, work: Work | null = null, call: CallAttempt | null = null, parent: string | null = null): void {
     const now = this.sim.now;
     this.records.arrival();
+    const w = work ?? this.drawWork?.(tokens) ?? null;
     const req: Request = {
       id: this.nextRequestId++,
       arrival: now,
-      service: this.serviceTime(tokens),
+      service: w ? w.service : this.serviceTime(tokens),
       tokens,
       attempts: 1,
       queuedAt: now,
@@ -134,6 +138,10 @@ export class Router {
       cont: null,
       prev: null,
       next: null,
+      work: w && w.steps ? w : null,
+      call,
+      parent,
+      run: null,
     };
     this.enqueue(req);
   }
@@ -145,7 +153,7 @@ export class Router {
     // Shed only a request that would have to wait: with max_queue 0 an idle replica still takes it.
     // (A non-empty queue means no replica is free, so such an arrival would wait behind it.)
     if (maxQ !== null && queued >= maxQ && (queued > 0 || pickReplica(this.routable, this.target) === null)) {
-      this.records.finished(req, 429);
+      this.finish(req, 429);
       return;
     }
     req.queuedAt = now;
@@ -197,7 +205,13 @@ export class Router {
 
   private finishAttempt(req: Request, status: number): void {
     this.setInSystem(this.inSystem - 1);
+    this.finish(req, status);
+  }
+
+  /** The final answer: recorded, then handed at once to a waiting caller (a chain's call attempt). */
+  private finish(req: Request, status: number): void {
     this.records.finished(req, status);
+    req.call?.answer(status);
   }
 
   /** Requests still queued at their deadline fail with 500; the queue is in deadline order. */

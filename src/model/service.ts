@@ -1,4 +1,7 @@
 import type { Rng } from '../engine/random.js';
+import type { Callee, CallSlots } from './chain/calls.js';
+import type { CallAttempt, Work } from './chain/handles.js';
+import type { Depends } from './chain/chain-config.js';
 import type { Simulation } from '../engine/simulation.js';
 import { Autoscaler } from './autoscaling/autoscaler.js';
 import { InFlightWindow } from './autoscaling/in-flight-window.js';
@@ -34,7 +37,7 @@ export interface ServiceContext {
  * watch; the autoscaler adds and removes replicas; faults hit them; the meter bills them;
  * records fold what happens into the outputs. The world (run.ts) drives the loops.
  */
-export class Service implements FinalView, Activator {
+export class Service implements FinalView, Activator, Callee {
   private readonly records: Records;
   private readonly meter: Meter;
   private readonly window: InFlightWindow;
@@ -44,9 +47,12 @@ export class Service implements FinalView, Activator {
   private readonly autoscaler: Autoscaler;
   private readonly faults: Faults;
 
+  private readonly errors: Rng;
+
   constructor(private readonly ctx: ServiceContext) {
     const { sim, config: cfg } = ctx;
     const rng = { service: ctx.rng('service'), startup: ctx.rng('startup'), errors: ctx.rng('errors'), probes: ctx.rng('probes') };
+    this.errors = rng.errors;
     const st = cfg.deployment.startup;
     const a = cfg.deployment.autoscaling;
     this.records = new Records(sim, cfg, ctx.sinks);
@@ -92,6 +98,29 @@ export class Service implements FinalView, Activator {
   /** A request arrives. */
   submit(tokens: Tokens | undefined): void {
     this.router.submit(tokens);
+  }
+
+  /** A call attempt from a caller chainlet: one arrival at this router, with the work drawn for it (Callee). */
+  submitCall(tokens: Tokens | undefined, work: Work, attempt: CallAttempt, parent: string): void {
+    this.router.submit(tokens, work, attempt, parent);
+  }
+
+  /**
+   * Make this service a chainlet: its requests run steps that call `callee(name)` under
+   * `depends(name)`; the entrypoint also draws each arrival's whole call tree (`drawWork`).
+   */
+  joinChain(opts: { name: string; slots: CallSlots; callee(name: string): Callee; depends(name: string): Depends; drawWork?: (tokens: Tokens | undefined) => Work }): void {
+    this.serving.chain = {
+      sim: this.ctx.sim,
+      errors: this.errors,
+      errorLatency: this.ctx.config.assumptions.error_latency,
+      slots: opts.slots,
+      callee: opts.callee,
+      depends: opts.depends,
+      name: opts.name,
+      ended: (req, status, own) => this.serving.stepsEnded(req, status, own),
+    };
+    if (opts.drawWork) this.router.drawWork = opts.drawWork;
   }
 
   /** One autoscaler decision (the world's tick). */

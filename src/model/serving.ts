@@ -3,6 +3,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { Config } from './config.js';
 import { recordResponse } from './health-rules.js';
 import type { ServiceReports } from './reports.js';
+import { StepRun, type StepHost } from './chain/steps.js';
 import { activeRequests, addActive, removeActive, type Container, type Replica, type Request } from './replica.js';
 
 const OK = 200;
@@ -24,6 +25,8 @@ export interface ServingPorts {
  */
 export class Serving {
   private readonly slots: number;
+  /** In a chain, for a chainlet that calls others: what its step runs need. */
+  chain: StepHost | null = null;
 
   constructor(
     private readonly sim: Simulation,
@@ -56,6 +59,15 @@ export class Serving {
     const c = r.container!;
     r.running++;
     req.startedAt = now;
+    if (req.work !== null) {
+      // A chainlet that calls others: its steps decide how the attempt ends.
+      req.rep = r;
+      req.cont = c;
+      req.end = null;
+      req.run = new StepRun(this.chain!, req, req.work.steps!, c);
+      req.run.start();
+      return;
+    }
     let status = OK;
     let dur: number;
     if (c.hung) {
@@ -77,7 +89,14 @@ export class Serving {
     }
   }
 
-  private serviceEnded(req: Request): void {
+  /** A chain step run ended: `own` false for a 500 propagated from a dependency (SPEC §12). */
+  stepsEnded(req: Request, status: number, own: boolean): void {
+    req.run = null;
+    req.status = status;
+    this.serviceEnded(req, own);
+  }
+
+  private serviceEnded(req: Request, own = true): void {
     const now = this.sim.now;
     const r = req.rep!;
     const c = req.cont!;
@@ -86,7 +105,10 @@ export class Serving {
     removeActive(r, req);
     r.running--;
     r.inFlight--;
-    if (c.alive) recordResponse(c.health, this.cfg.deployment.is_healthy, now, status, now - req.dispatchedAt!);
+    // A router's 504 never reaches predict()'s bookkeeping; `errors: own` ignores a dependency's 500.
+    const rule = this.cfg.deployment.is_healthy;
+    const seen = own || !(rule && 'errors' in rule && rule.errors === 'own');
+    if (c.alive && seen) recordResponse(c.health, rule, now, status, now - req.dispatchedAt!);
     if (status >= 500) this.records.attemptFailedOn(r.id);
     this.ports.attemptEnded(req, status);
     // Next waiting request takes the slot; a drained replica may now be gone.
@@ -107,6 +129,8 @@ export class Serving {
     for (const req of reqs) {
       this.sim.cancel(req.end);
       req.end = null;
+      req.run?.stop(); // its calls are abandoned; the callees' work goes on
+      req.run = null;
       req.prev = req.next = null;
       this.records.attemptFailedOn(r.id);
       this.ports.attemptEnded(req, status);
@@ -117,6 +141,10 @@ export class Serving {
   hang(r: Replica, c: Container): void {
     c.hung = true;
     for (let req = r.activeHead; req; req = req.next) {
+      if (req.run) {
+        req.run.hang();
+        continue;
+      }
       if (req.end === null) continue; // waiting for a slot: it will hang when it gets one
       this.sim.cancel(req.end);
       req.status = 504;

@@ -75,7 +75,7 @@ export const TIMELINE_COLUMNS = [
   'failed_504',
 ] as const;
 
-export type TimelineRow = Record<(typeof TIMELINE_COLUMNS)[number], number | null>;
+export type TimelineRow = Record<(typeof TIMELINE_COLUMNS)[number], number | null> & { chainlet?: string };
 
 export const EVENT_COLUMNS = ['t', 'replica', 'event', 'from', 'to', 'detail'] as const;
 
@@ -97,6 +97,8 @@ export interface EventRow {
   from: string | number | null;
   to: string | number | null;
   detail: string;
+  /** In a chain: the chainlet (SPEC §12). */
+  chainlet?: string;
 }
 
 export const REQUEST_COLUMNS = ['id', 'arrival', 'dispatched', 'replica', 'finished', 'status', 'attempts', 'latency'] as const;
@@ -112,6 +114,26 @@ export interface RequestRow {
   status: number | null;
   attempts: number;
   latency: number | null;
+  /** In a chain: the chainlet, and for a call the caller's request (`chainlet/id`; '' for traffic). */
+  chainlet?: string;
+  parent?: string;
+}
+
+/** A chain's CSVs (SPEC §12): the same rows with the chainlet first, and requests' caller last. */
+export const CHAIN_TIMELINE_COLUMNS = ['chainlet', ...TIMELINE_COLUMNS] as const;
+export const CHAIN_EVENT_COLUMNS = ['chainlet', ...EVENT_COLUMNS] as const;
+export const CHAIN_REQUEST_COLUMNS = ['chainlet', ...REQUEST_COLUMNS, 'parent'] as const;
+
+/** A chain's summary.json: the entrypoint's view at the top (what a client sees), billing over every chainlet. */
+export interface ChainSummary extends Summary {
+  chain: {
+    entrypoint: string;
+    requests: Summary['requests'];
+    availability: number | null;
+    latency_s: Summary['latency_s'];
+    billing: Omit<Summary['billing'], 'price_per_minute'>;
+  };
+  chainlets: Record<string, Summary>;
 }
 
 /** Where a run's records go; the output layer implements it (CSV files), tests may collect in memory. */

@@ -144,5 +144,6 @@ function requestRow(req: Request, finished: number | null, status: number | null
     status,
     attempts: req.attempts,
     latency,
+    ...(req.parent !== null ? { parent: req.parent } : {}),
   };
 }

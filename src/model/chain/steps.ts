@@ -1,0 +1,138 @@
+/**
+ * One attempt of a request at a chainlet that calls others, on the replica that holds its
+ * predict slot: its steps in order (SPEC §12). A compute step takes its drawn time (× a
+ * slowdown); a `cuda_error` or `error_rate` in force at its start ends it after `error_latency`
+ * with the chainlet's own 500. A call step runs its calls (all at once when parallel) and ends
+ * when all succeed, or fails at the first that fails for good (the others are abandoned): the
+ * request answers 500, propagated. `request.timeout` counts here too: at the deadline the request
+ * answers 504 and its outstanding calls are abandoned. A hung container makes no progress.
+ */
+import type { EventHandle, Simulation } from '../../engine/simulation.js';
+import type { Rng } from '../../engine/random.js';
+import type { Container, Request } from '../replica.js';
+import { Call, type CallContext, type CallOwner, type CallSlots, type Callee } from './calls.js';
+import type { Depends } from './chain-config.js';
+import type { StepRunHandle, WorkStep } from './handles.js';
+
+const OK = 200;
+
+/** What a step run needs from its chainlet. */
+export interface StepHost {
+  sim: Simulation;
+  errors: Rng;
+  errorLatency: number;
+  slots: CallSlots;
+  callee(name: string): Callee;
+  depends(callee: string): Depends;
+  /** The chainlet's name, for the callees' `parent` column. */
+  name: string;
+  /** The attempt ended with this status; `own` false for a 500 propagated from a dependency. */
+  ended(req: Request, status: number, own: boolean): void;
+}
+
+export class StepRun implements CallOwner, StepRunHandle {
+  private index = -1;
+  private timer: EventHandle | null = null;
+  private deadline: EventHandle | null = null;
+  private calls: Call[] = [];
+  private pending = 0;
+  private over = false;
+  hung = false;
+
+  constructor(
+    private readonly host: StepHost,
+    private readonly req: Request,
+    private readonly steps: readonly WorkStep[],
+    private readonly container: Container,
+  ) {}
+
+  start(): void {
+    const { sim } = this.host;
+    if (Number.isFinite(this.req.deadline)) this.deadline = sim.at(Math.max(sim.now, this.req.deadline), () => this.finish(504, true));
+    if (this.container.hung) this.hang();
+    else this.next();
+  }
+
+  private next(): void {
+    this.index++;
+    if (this.index >= this.steps.length) {
+      this.finish(OK, true);
+      return;
+    }
+    const step = this.steps[this.index]!;
+    const { sim } = this.host;
+    if ('compute' in step) {
+      const c = this.container;
+      const now = sim.now;
+      if (c.cudaError || (c.errorRate && now < c.errorRate.until && this.host.errors() < c.errorRate.probability)) {
+        this.timer = sim.after(this.host.errorLatency, () => this.finish(500, true));
+        return;
+      }
+      const dur = c.slowdown && now < c.slowdown.until ? step.compute * c.slowdown.factor : step.compute;
+      this.timer = sim.after(dur, () => {
+        this.timer = null;
+        this.next();
+      });
+      return;
+    }
+    const depends = this.host.depends(step.callee);
+    const ctx: CallContext = {
+      sim,
+      slots: this.host.slots,
+      callee: (n) => this.host.callee(n),
+      parent: `${this.host.name}/${this.req.id}`,
+      tokens: this.req.tokens,
+      container: this.container,
+    };
+    this.calls = step.calls.map((w) => new Call(ctx, step.callee, depends, w, this));
+    this.pending = this.calls.length;
+    if (step.parallel) for (const call of this.calls) call.start();
+    else this.calls[0]!.start();
+  }
+
+  callEnded(call: Call, ok: boolean): void {
+    if (this.over) return;
+    if (!ok) {
+      this.finish(500, false);
+      return;
+    }
+    this.pending--;
+    if (this.pending === 0) {
+      this.calls = [];
+      this.next();
+      return;
+    }
+    const step = this.steps[this.index] as Extract<WorkStep, { callee: string }>;
+    if (!step.parallel) this.calls[this.calls.indexOf(call) + 1]!.start();
+  }
+
+  /** The container hung: no step ends; the deadline still answers 504 (the router's). */
+  hang(): void {
+    this.hung = true;
+    this.host.sim.cancel(this.timer);
+    this.timer = null;
+  }
+
+  /** The container died or the request was otherwise ended from outside: abandon everything, answer nothing. */
+  stop(): void {
+    this.over = true;
+    this.release();
+  }
+
+  private release(): void {
+    const { sim } = this.host;
+    sim.cancel(this.timer);
+    sim.cancel(this.deadline);
+    this.timer = this.deadline = null;
+    for (const c of this.calls) if (!c.done) c.abandon();
+    this.calls = [];
+  }
+
+  private finish(status: number, own: boolean): void {
+    if (this.over) return;
+    if (this.hung && status !== 504) return; // a hung process answers nothing but the router's timeout
+    this.over = true;
+    this.release();
+    this.host.ended(this.req, status, own);
+  }
+}
