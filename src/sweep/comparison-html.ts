@@ -32,7 +32,7 @@ function escapeHtml(s: string): string {
 }
 
 /** [lo, hi] covering every value and interval bound, padded; a single value gets a unit-wide domain. */
-function extent(ests: readonly Estimate[]): [number, number] | null {
+export function extentOf(ests: readonly Estimate[]): [number, number] | null {
   const xs: number[] = [];
   for (const e of ests) for (const v of [e.mean, e.low, e.high]) if (v !== null) xs.push(v);
   if (xs.length === 0) return null;
@@ -141,6 +141,14 @@ export function robustDomain(values: readonly number[]): { lo: number; hi: numbe
   return { lo: lo - pad, hi: hi + pad, clippedLow, clippedHigh };
 }
 
+/** A metric's axis: means and CI bounds, robust to outliers, not below 0 when no value is. */
+function chartDomain(cmp: Comparison, metric: MetricName): { lo: number; hi: number } | null {
+  const vals = cmp.variants.flatMap((s) => [s.metrics[metric].est.mean, s.metrics[metric].est.low, s.metrics[metric].est.high]).filter((v): v is number => v !== null);
+  const d = robustDomain(vals);
+  if (!d) return null;
+  return { lo: vals.every((v) => v >= 0) ? Math.max(0, d.lo) : d.lo, hi: d.hi };
+}
+
 interface Ctx {
   doc: Document;
   cmp: Comparison;
@@ -167,7 +175,7 @@ function mainChart(ctx: Ctx): string {
   const { doc, cmp } = ctx;
   const W = 760;
   const H = 460;
-  const m = { top: 24, right: 40, bottom: 50, left: 70 };
+  const m = { top: 40, right: 40, bottom: 50, left: 70 };
   const svg = newSvg(doc, W, H, 'chart main-chart');
   const pts = cmp.variants.filter((s) => s.metrics.cost.est.mean !== null && s.metrics.failed_requests.est.mean !== null);
   const xd = robustDomain(pts.map((s) => s.metrics.cost.est.mean!));
@@ -193,8 +201,9 @@ function mainChart(ctx: Ctx): string {
     .attr('transform', `translate(16,${(m.top + H - m.bottom) / 2}) rotate(-90)`)
     .attr('text-anchor', 'middle')
     .text('failed requests per run (mean, 95 % CI)');
+  svg.append('text').attr('class', 'axis-name').attr('x', m.left).attr('y', 14).text(`labelled: the front, the recommended point and outliers, by ${keyNames(ctx).join(', ')}`);
   if (yd.clippedHigh || xd.clippedHigh) {
-    svg.append('text').attr('class', 'clip-note').attr('x', W - m.right).attr('y', 14).attr('text-anchor', 'end').text('▲ beyond the axis: drawn on its edge, value in the label');
+    svg.append('text').attr('class', 'clip-note').attr('x', 4).attr('y', H - 10).text('▲ beyond the axis: on its edge, value in the label');
   }
 
   const front = pts.filter((s) => s.pareto).sort((a, b) => a.metrics.cost.est.mean! - b.metrics.cost.est.mean! || a.metrics.failed_requests.est.mean! - b.metrics.failed_requests.est.mean!);
@@ -229,7 +238,7 @@ function mainChart(ctx: Ctx): string {
     // Only the front, the recommended point and outliers are labelled here (30 labels would stack); every variant is named in the table.
     if (isBest(cmp, s) || s.pareto || out) {
       const value = out ? ` (${fmtValue('failed_requests', f.mean)} failed, ${fmtValue('cost', c.mean)})` : '';
-      labels.push({ x: px, y: py, text: `${isBest(cmp, s) ? '★ ' : ''}${s.variant.label}${value}` });
+      labels.push({ x: px, y: py, text: `${isBest(cmp, s) ? '★ ' : ''}${s.variant.values.join(', ')}${value}` });
     }
   }
   for (const l of pointLabels(labels)) {
@@ -287,8 +296,8 @@ function heatmap(ctx: Ctx, metric: MetricName): string {
   const cellW = Math.max(54, Math.min(90, 7 * Math.max(...colsV.map((c) => c.length), 6)));
   const cellH = 26;
   const left = Math.max(60, 7 * Math.max(...rowsV.map((r) => r.length))) + 14;
-  const top = 44;
-  const panelW = left + cellW * colsV.length + 16;
+  const top = axes >= 3 ? 66 : 50;
+  const panelW = Math.max(left + cellW * colsV.length + 16, 7 * (keys[0]!.length + 8));
   const W = panelW * panelsV.length;
   const H = top + cellH * rowsV.length + 10;
   const svg = newSvg(doc, W, H, 'chart metric-chart heatmap');
@@ -299,9 +308,9 @@ function heatmap(ctx: Ctx, metric: MetricName): string {
   panelsV.forEach((pv, pi) => {
     const ox = pi * panelW;
     const panel = svg.append('g').attr('class', 'panel').attr('transform', `translate(${ox},0)`);
-    if (axes >= 3) panel.append('text').attr('class', 'panel-title').attr('x', left).attr('y', 12).text(`${keys[2]}=${pv}`);
-    panel.append('text').attr('class', 'axis-name').attr('x', left).attr('y', top - 20).text(`${keys[1]} →`);
-    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 6).text(`${keys[0]} ↓`);
+    if (axes >= 3) panel.append('text').attr('class', 'panel-title').attr('x', 4).attr('y', 12).text(`${keys[2]}=${pv}`);
+    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 36).text(`rows: ${keys[0]} ↓`);
+    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 22).text(`columns: ${keys[1]} →`);
     colsV.forEach((c, j) => panel.append('text').attr('class', 'col-label').attr('x', left + cellW * j + cellW / 2).attr('y', top - 6).attr('text-anchor', 'middle').text(c));
     rowsV.forEach((rv, i) => panel.append('text').attr('class', 'row-label').attr('x', left - 6).attr('y', top + cellH * i + cellH / 2 + 4).attr('text-anchor', 'end').text(rv));
     for (const s of cmp.variants) {
@@ -317,7 +326,7 @@ function heatmap(ctx: Ctx, metric: MetricName): string {
       const g = panel.append('g').attr('class', cls).attr('data-variant', s.variant.index);
       g.append('rect').attr('x', x).attr('y', y).attr('width', cellW - 2).attr('height', cellH - 2).attr('fill', fill);
       if (failsOn(ctx, s, metric)) g.append('rect').attr('class', 'hatched').attr('x', x).attr('y', y).attr('width', cellW - 2).attr('height', cellH - 2).attr('fill', 'url(#hatch)');
-      g.append('text').attr('class', 'cell-value').attr('x', x + (cellW - 2) / 2).attr('y', y + cellH / 2 + 3).attr('text-anchor', 'middle').attr('fill', textColour(fill)).text(`${isBest(cmp, s) ? '★ ' : ''}${fmtValue(metric, mean)}`);
+      g.append('text').attr('class', 'cell-value').attr('x', x + (cellW - 2) / 2).attr('y', y + cellH / 2 + 3).attr('text-anchor', 'middle').style('fill', textColour(fill)).text(`${isBest(cmp, s) ? '★ ' : ''}${fmtValue(metric, mean)}`);
       if (s.warnings.seeds > 0) g.append('text').attr('class', 'warn-mark').attr('x', x + cellW - 5).attr('y', y + 10).attr('text-anchor', 'end').text('⚠');
       if (isBest(cmp, s)) g.append('rect').attr('class', 'best-outline').attr('x', x - 1).attr('y', y - 1).attr('width', cellW).attr('height', cellH);
       g.append('title').text(tooltip(ctx, s, metric));
@@ -337,8 +346,7 @@ function lineChart(ctx: Ctx, metric: MetricName): string {
   const order = axisOrder(cmp.variants.map((s) => s.variant.values[0]!));
   const byValue = new Map(cmp.variants.map((s) => [s.variant.values[0]!, s]));
   const x = d3.scalePoint().domain(order).range([m.left, W - m.right]).padding(0.4);
-  const vals = cmp.variants.flatMap((s) => [s.metrics[metric].est.mean]).filter((v): v is number => v !== null);
-  const dom = robustDomain(vals);
+  const dom = chartDomain(cmp, metric);
   if (!dom) {
     svg.append('text').attr('x', 10).attr('y', 20).text('no values');
     return svg.node()!.outerHTML;
@@ -384,8 +392,7 @@ function dotChart(ctx: Ctx, metric: MetricName): string {
   const H = m.top + m.bottom + rowH * cmp.variants.length;
   const svg = newSvg(doc, W, H, 'chart metric-chart dot-chart');
   svg.attr('data-metric', metric);
-  const vals = cmp.variants.map((s) => s.metrics[metric].est.mean).filter((v): v is number => v !== null);
-  const dom = robustDomain(vals);
+  const dom = chartDomain(cmp, metric);
   if (!dom) {
     svg.append('text').attr('x', 10).attr('y', 20).text('no values');
     return svg.node()!.outerHTML;
@@ -426,7 +433,7 @@ function keyNames(ctx: Ctx): string[] {
 const CSS = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #222; max-width: 1500px; }
 h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
-.legend span { margin-right: 18px; white-space: nowrap; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 18px; } .legend span { white-space: nowrap; }
 .small-multiples { display: flex; flex-wrap: wrap; gap: 18px 24px; align-items: flex-start; }
 .small-multiples figure { margin: 0; } figcaption { font-weight: 600; font-size: 13px; max-width: 560px; }
 figcaption .note { font-weight: 400; color: #555; }
@@ -451,7 +458,8 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 .hatch-line { stroke: #7f0000; stroke-width: 1.6; opacity: 0.55; }
 .warn-mark { font-size: 10px; fill: #8a4b00; }
 table { border-collapse: collapse; margin-top: 8px; } td, th { border-bottom: 1px solid #ddd; padding: 3px 10px; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.variants { font-size: 13px; }
 tr.recommended td { background: #e6f4ea; font-weight: 600; }
 td.bad { color: #b71c1c; } td.warn { color: #8a4b00; }
 .recommendation { font-weight: 600; margin: 12px 0; padding: 8px 12px; border-left: 5px solid #1b7f3b; background: #eef7f0; }
@@ -472,18 +480,17 @@ function metricOrder(cmp: Comparison): MetricName[] {
 function warningsBox(cmp: Comparison): string {
   const warned = cmp.variants.filter((s) => s.warnings.seeds > 0);
   if (warned.length === 0) return '';
-  const items = warned
-    .map((s) => {
-      const w = s.warnings;
-      const missed =
-        w.missedSeeds > 0
-          ? ` A fault hit nothing in ${w.missedSeeds} of ${s.seedsRun} seeds (its replica was gone or had no container): those runs did not test this setting, and their failed requests pull its mean down.`
-          : '';
-      const ex = w.examples.map((e) => `<br><code>${escapeHtml(e.text)}</code> (seed${e.seeds.length > 1 ? 's' : ''} ${e.seeds.slice(0, 8).join(', ')}${e.seeds.length > 8 ? ', …' : ''})`).join('');
-      return `<li><b>${escapeHtml(s.variant.label)}</b>: ${escapeHtml(warningFlag(s))}.${escapeHtml(missed)}${ex}</li>`;
-    })
-    .join('\n');
-  return `<div class="warnings"><b>⚠ Runs with warnings in ${warned.length} of ${cmp.variants.length} variants</b> (every text is in runs.jsonl; the count per run in results.csv):<ul>\n${items}\n</ul></div>`;
+  const missed = warned.filter((s) => s.warnings.missedSeeds > 0);
+  const intro =
+    missed.length > 0
+      ? `<p><b>A fault hit nothing in some seeds of ${missed.length} variant${missed.length > 1 ? 's' : ''}</b> (its replica was gone, or had no container, when it fired): those runs did not test the setting, and their failed requests pull its mean down. ${cmp.defaults.some((d) => d.metric === 'faults_missed') ? 'They are not recommended.' : ''}</p>`
+      : '';
+  // The same texts repeat across variants: each distinct text once, with the variants it came from.
+  const texts = new Map<string, string[]>();
+  for (const s of warned) for (const e of s.warnings.examples) texts.set(e.text, [...(texts.get(e.text) ?? []), s.variant.label]);
+  const items = warned.map((s) => `<li><b>${escapeHtml(s.variant.label)}</b>: ${escapeHtml(warningFlag(s))}</li>`).join('\n');
+  const examples = [...texts.keys()].slice(0, 4).map((t) => `<code>${escapeHtml(t)}</code>`).join('<br>');
+  return `<div class="warnings"><b>⚠ Run warnings in ${warned.length} of ${cmp.variants.length} variants</b> (every text is in runs.jsonl; the count per run in results.csv)${intro}<ul class="warned">\n${items}\n</ul>${examples ? `<p>e.g. ${examples}</p>` : ''}</div>`;
 }
 
 function variantTable(ctx: Ctx, args: SweepArgs): string {
@@ -557,15 +564,15 @@ export function renderComparisonHtml(args: SweepArgs, cmp: Comparison): string {
 ${rec ? `<p class="recommendation${cmp.best === null ? ' none' : ''}">${escapeHtml(rec)}</p>` : ''}
 ${warningsBox(cmp)}
 ${notes}
-<h2>Every variant, best first</h2>
-${table}
-<h2>Failed requests vs cost</h2>
-${main}
 <h2>Every metric</h2>
 <p>${how}</p>
 <div class="small-multiples">
 ${charts}
 </div>
+<h2>Failed requests vs cost</h2>
+${main}
+<h2>Every variant, best first</h2>
+${table}
 </body>
 </html>
 `;
