@@ -177,7 +177,7 @@ describe('sweep outputs', () => {
     expect(await runSweep(opts({ out }), io, deps())).toBe(0);
     const rows = read(out, 'results.csv').trim().split('\n');
     expect(rows[0]).toBe(
-      'variant,deployment.runtime.health_checks.stop_traffic_threshold_seconds,seed,arrived,failed_requests,availability,latency_p50_s,latency_p99_s,queue_wait_mean_s,restarts,traffic_stops,fault_to_stop_s,cold_starts,billed_minutes,cost,minutes_not_serving',
+      'variant,deployment.runtime.health_checks.stop_traffic_threshold_seconds,seed,arrived,failed_requests,availability,latency_p50_s,latency_p99_s,queue_wait_mean_s,restarts,traffic_stops,fault_to_stop_s,cold_starts,billed_minutes,cost,minutes_not_serving,latency_all_p99_s,mid_load_kills,restart_streak_max,faults_missed,warnings',
     );
     expect(rows.slice(1).map((r) => r.split(',').slice(0, 3).join(','))).toEqual(
       ['0,60', '1,30', '2,300'].flatMap((v) => [1, 2, 3, 4].map((s) => `${v},${s}`)),

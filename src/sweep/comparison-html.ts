@@ -1,15 +1,25 @@
 /**
  * comparison.html: a self-contained page (inline SVG drawn with d3 on a jsdom document, inline
- * CSS, no script, no network). Main chart: mean failed requests vs mean cost per variant with
- * 95 % CI bars and the Pareto front; then one small chart per metric (mean and CI per variant,
- * the baseline's mean as a dashed line). Coordinates are rounded to 0.01 px so the bytes depend
- * only on the numbers.
+ * CSS, no script, no network). What it shows depends on the grid:
+ *
+ * - one varied key: every metric as a line over that key's values (mean, 95 % CI whiskers);
+ * - two keys: every metric as a heatmap (rows: the first key, columns: the second), the recommended
+ *   cell outlined, cells failing a requirement hatched;
+ * - three keys: the same heatmaps, one per value of the third key side by side (small multiples);
+ * - more keys, and `compare`: a dot chart per metric with one row per variant.
+ *
+ * Above them: the recommendation and its reason, the runs' warnings in words (a fault that hit
+ * nothing), failed requests vs cost with the Pareto front, and a table of every variant sorted
+ * best first. Variants are named by their settings everywhere; the recommended one is marked
+ * everywhere (★, a dark outline); red means bad (more red = worse; a failed requirement). Outliers
+ * never flatten an axis: the axis stops at a robust bound and points beyond it sit on the edge,
+ * marked ▲ with their value. Coordinates are rounded to 0.01 px so the bytes depend only on the numbers.
  */
 import * as d3 from 'd3';
 import { JSDOM } from 'jsdom';
 import type { Comparison, VariantStats } from './comparison.js';
-import { pm, recommendation } from './comparison.js';
-import { LOWER_IS_BETTER, METRICS, type MetricName } from './metrics.js';
+import { pm, recommendation, warningFlag } from './comparison.js';
+import { LOWER_IS_BETTER, METRIC_NOTES, METRICS, type MetricName } from './metrics.js';
 import type { SweepArgs } from './plan.js';
 import type { Estimate } from './stats.js';
 
@@ -22,7 +32,7 @@ function escapeHtml(s: string): string {
 }
 
 /** [lo, hi] covering every value and interval bound, padded; a single value gets a unit-wide domain. */
-function extent(ests: readonly Estimate[]): [number, number] | null {
+export function extentOf(ests: readonly Estimate[]): [number, number] | null {
   const xs: number[] = [];
   for (const e of ests) for (const v of [e.mean, e.low, e.high]) if (v !== null) xs.push(v);
   if (xs.length === 0) return null;
@@ -76,33 +86,126 @@ function newSvg(doc: Document, width: number, height: number, cls: string): Sel 
     .attr('viewBox', `0 0 ${width} ${height}`) as Sel;
 }
 
-function mainChart(doc: Document, cmp: Comparison): string {
-  const W = 680;
-  const H = 440;
-  const m = { top: 20, right: 30, bottom: 50, left: 70 };
+/** Hatch pattern for cells failing a requirement (one per svg: ids are per document, the pattern is identical). */
+function addHatch(svg: Sel): void {
+  const p = svg.append('defs').append('pattern').attr('id', 'hatch').attr('patternUnits', 'userSpaceOnUse').attr('width', 6).attr('height', 6).attr('patternTransform', 'rotate(45)');
+  p.append('rect').attr('width', 6).attr('height', 6).attr('fill', 'none');
+  p.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 6).attr('class', 'hatch-line');
+}
+
+/** Values for humans: availability as a percentage, cost in dollars, others to 3 significant digits. */
+export function fmtValue(metric: MetricName, v: number | null): string {
+  if (v === null) return '–';
+  if (metric === 'availability') return `${(v * 100).toFixed(v >= 0.999 ? 3 : 2)} %`;
+  if (metric === 'cost') return `$${v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3)}`;
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 1000) return Math.round(v).toLocaleString('en-US');
+  if (a >= 1) return String(Number(v.toPrecision(3)));
+  return String(Number(v.toPrecision(2)));
+}
+
+/**
+ * A domain that outliers cannot flatten: [min, max] of the values, but the upper (lower) bound
+ * stops at Q3 + 3·IQR (Q1 − 3·IQR) when a value lies beyond it. `clippedHigh`/`clippedLow` say
+ * whether it did: points beyond are drawn on the edge and marked.
+ */
+export function robustDomain(values: readonly number[]): { lo: number; hi: number; clippedLow: boolean; clippedHigh: boolean } | null {
+  const xs = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (xs.length === 0) return null;
+  let lo = xs[0]!;
+  let hi = xs[xs.length - 1]!;
+  let clippedLow = false;
+  let clippedHigh = false;
+  if (xs.length >= 5) {
+    const q1 = d3.quantileSorted(xs, 0.25)!;
+    const q3 = d3.quantileSorted(xs, 0.75)!;
+    const iqr = q3 - q1;
+    const span = iqr > 0 ? iqr : (hi - lo) / 10;
+    if (span > 0) {
+      if (hi > q3 + 3 * span) {
+        hi = Math.max(...xs.filter((x) => x <= q3 + 3 * span));
+        clippedHigh = true;
+      }
+      if (lo < q1 - 3 * span) {
+        lo = Math.min(...xs.filter((x) => x >= q1 - 3 * span));
+        clippedLow = true;
+      }
+    }
+  }
+  if (lo === hi) {
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    return { lo: lo - pad, hi: hi + pad, clippedLow, clippedHigh };
+  }
+  const pad = (hi - lo) * 0.08;
+  return { lo: lo - pad, hi: hi + pad, clippedLow, clippedHigh };
+}
+
+/** A metric's axis: means and CI bounds, robust to outliers, not below 0 when no value is. */
+function chartDomain(cmp: Comparison, metric: MetricName): { lo: number; hi: number } | null {
+  const vals = cmp.variants.flatMap((s) => [s.metrics[metric].est.mean, s.metrics[metric].est.low, s.metrics[metric].est.high]).filter((v): v is number => v !== null);
+  const d = robustDomain(vals);
+  if (!d) return null;
+  return { lo: vals.every((v) => v >= 0) ? Math.max(0, d.lo) : d.lo, hi: d.hi };
+}
+
+interface Ctx {
+  doc: Document;
+  cmp: Comparison;
+  /** Requirement texts per metric (user's and default), for captions. */
+  reqsOf: (m: MetricName) => string[];
+}
+
+const isBest = (cmp: Comparison, s: VariantStats) => cmp.best === s.variant.index;
+/** Fails one of the requirements that are on this metric. */
+const failsOn = (ctx: Ctx, s: VariantStats, m: MetricName) => ctx.reqsOf(m).some((t) => s.failing.includes(t));
+
+function tooltip(ctx: Ctx, s: VariantStats, metric: MetricName | null): string {
+  const lines = [`#${s.variant.index} ${s.variant.label}${isBest(ctx.cmp, s) ? ' ★ recommended' : ''}`];
+  if (metric) lines.push(`${metric} ${pm(s.metrics[metric].est)}`, `Δ vs #0 ${pm(s.metrics[metric].diff)}`);
+  else lines.push(`cost ${pm(s.metrics.cost.est)}`, `failed requests ${pm(s.metrics.failed_requests.est)}`);
+  if (s.failing.length > 0) lines.push(`fails ${s.failing.join(', ')}`);
+  const flag = warningFlag(s);
+  if (flag) lines.push(`⚠ ${flag}`);
+  return lines.join('\n');
+}
+
+/** Failed requests vs cost: CI bars, the Pareto front (blue), the recommended point (★), outliers on the edge (▲). */
+function mainChart(ctx: Ctx): string {
+  const { doc, cmp } = ctx;
+  const W = 760;
+  const H = 460;
+  const m = { top: 40, right: 40, bottom: 50, left: 70 };
   const svg = newSvg(doc, W, H, 'chart main-chart');
   const pts = cmp.variants.filter((s) => s.metrics.cost.est.mean !== null && s.metrics.failed_requests.est.mean !== null);
-  const xd = extent(pts.map((s) => s.metrics.cost.est));
-  const yd = extent(pts.map((s) => s.metrics.failed_requests.est));
+  const xd = robustDomain(pts.map((s) => s.metrics.cost.est.mean!));
+  const yd = robustDomain(pts.map((s) => s.metrics.failed_requests.est.mean!));
   if (!xd || !yd) {
     svg.append('text').attr('x', 20).attr('y', 40).text('no variant has both a cost and a failed-request count');
     return svg.node()!.outerHTML;
   }
-  const x = d3.scaleLinear().domain(xd).range([m.left, W - m.right]).nice();
-  const y = d3.scaleLinear().domain([Math.max(0, yd[0]), yd[1]]).range([H - m.bottom, m.top]).nice();
-  const X = (v: number) => r2(x(v));
-  const Y = (v: number) => r2(y(v));
+  const x = d3.scaleLinear().domain([xd.lo, xd.hi]).range([m.left, W - m.right]).nice();
+  const y = d3.scaleLinear().domain([Math.max(0, yd.lo), yd.hi]).range([H - m.bottom, m.top]).nice();
+  const [x0, x1] = x.domain() as [number, number];
+  const [y0, y1] = y.domain() as [number, number];
+  const clampX = (v: number) => Math.min(x1, Math.max(x0, v));
+  const clampY = (v: number) => Math.min(y1, Math.max(y0, v));
+  const X = (v: number) => r2(x(clampX(v)));
+  const Y = (v: number) => r2(y(clampY(v)));
   svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - m.bottom})`).call(d3.axisBottom(x).ticks(7));
   svg.append('g').attr('class', 'axis y').attr('transform', `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(7));
-  svg.append('text').attr('class', 'axis-label').attr('x', (m.left + W - m.right) / 2).attr('y', H - 10).attr('text-anchor', 'middle').text('cost per run (mean, 95 % CI)');
+  svg.append('text').attr('class', 'axis-label').attr('x', (m.left + W - m.right) / 2).attr('y', H - 10).attr('text-anchor', 'middle').text('cost per run, $ (mean, 95 % CI)');
   svg
     .append('text')
     .attr('class', 'axis-label')
     .attr('transform', `translate(16,${(m.top + H - m.bottom) / 2}) rotate(-90)`)
     .attr('text-anchor', 'middle')
     .text('failed requests per run (mean, 95 % CI)');
+  svg.append('text').attr('class', 'axis-name').attr('x', m.left).attr('y', 14).text(`labelled: the front, the recommended point and outliers, by ${keyNames(ctx).join(', ')}`);
+  if (yd.clippedHigh || xd.clippedHigh) {
+    svg.append('text').attr('class', 'clip-note').attr('x', 4).attr('y', H - 10).text('▲ beyond the axis: on its edge, value in the label');
+  }
 
-  // The front, as a staircase from the cheapest point: every point up-left of it is dominated.
   const front = pts.filter((s) => s.pareto).sort((a, b) => a.metrics.cost.est.mean! - b.metrics.cost.est.mean! || a.metrics.failed_requests.est.mean! - b.metrics.failed_requests.est.mean!);
   if (front.length > 0) {
     let d = '';
@@ -114,90 +217,338 @@ function mainChart(doc: Document, cmp: Comparison): string {
     svg.append('path').attr('class', 'pareto-front').attr('d', d);
   }
 
-  // Front points last, so a red point is never hidden under a dominated one at the same spot.
-  const drawOrder = [...pts].sort((a, b) => Number(a.pareto) - Number(b.pareto) || a.variant.index - b.variant.index);
+  // Front points and the recommended one last, so they are never hidden under others at the same spot.
+  const rank = (s: VariantStats) => (isBest(cmp, s) ? 2 : s.pareto ? 1 : 0);
+  const drawOrder = [...pts].sort((a, b) => rank(a) - rank(b) || a.variant.index - b.variant.index);
+  const labels: { x: number; y: number; text: string }[] = [];
   for (const s of drawOrder) {
     const c = s.metrics.cost.est;
     const f = s.metrics.failed_requests.est;
-    const g = svg.append('g').attr('class', `variant${s.pareto ? ' on-front' : ''}${s.variant.index === 0 ? ' baseline' : ''}`);
+    const out = c.mean! > x1 || f.mean! > y1 || c.mean! < x0 || f.mean! < y0;
+    const cls = ['variant', s.pareto ? 'on-front' : '', isBest(cmp, s) ? 'recommended' : '', s.meets === false ? 'fails' : '', out ? 'outlier' : ''].filter(Boolean).join(' ');
+    const g = svg.append('g').attr('class', cls);
     if (c.low !== null && c.high !== null) g.append('line').attr('class', 'ci').attr('x1', X(c.low)).attr('x2', X(c.high)).attr('y1', Y(f.mean!)).attr('y2', Y(f.mean!));
     if (f.low !== null && f.high !== null) g.append('line').attr('class', 'ci').attr('x1', X(c.mean!)).attr('x2', X(c.mean!)).attr('y1', Y(f.low)).attr('y2', Y(f.high));
-    g.append('circle').attr('cx', X(c.mean!)).attr('cy', Y(f.mean!)).attr('r', 5);
-    g.append('title').text(`#${s.variant.index} ${s.variant.label}\ncost ${pm(c)}\nfailed requests ${pm(f)}`);
+    const px = X(c.mean!);
+    const py = Y(f.mean!);
+    if (out) g.append('path').attr('class', 'mark').attr('d', `M${px},${r2(py - 7)}L${r2(px + 6)},${r2(py + 4)}L${r2(px - 6)},${r2(py + 4)}Z`);
+    else g.append('circle').attr('class', 'mark').attr('cx', px).attr('cy', py).attr('r', isBest(cmp, s) ? 7 : 5);
+    if (isBest(cmp, s)) g.append('circle').attr('class', 'best-ring').attr('cx', px).attr('cy', py).attr('r', 12);
+    g.append('title').text(tooltip(ctx, s, null));
+    // Only the front, the recommended point and outliers are labelled here (30 labels would stack); every variant is named in the table.
+    if (isBest(cmp, s) || s.pareto || out) {
+      const value = out ? ` (${fmtValue('failed_requests', f.mean)} failed, ${fmtValue('cost', c.mean)})` : '';
+      labels.push({ x: px, y: py, text: `${isBest(cmp, s) ? '★ ' : ''}${s.variant.values.join(', ')}${value}` });
+    }
   }
-  for (const l of pointLabels(pts.map((s) => ({ x: X(s.metrics.cost.est.mean!), y: Y(s.metrics.failed_requests.est.mean!), text: `#${s.variant.index}` })))) {
-    svg.append('text').attr('class', 'point-label').attr('x', l.x).attr('y', l.y).text(l.text);
+  for (const l of pointLabels(labels)) {
+    const tooWide = l.x + l.text.length * 6.5 > W;
+    svg
+      .append('text')
+      .attr('class', 'point-label')
+      .attr('x', tooWide ? r2(l.x - 14) : l.x)
+      .attr('y', l.y)
+      .attr('text-anchor', tooWide ? 'end' : 'start')
+      .text(l.text);
   }
   return svg.node()!.outerHTML;
 }
 
-function metricChart(doc: Document, cmp: Comparison, metric: MetricName): string {
-  const rowH = 20;
-  const W = 330;
-  const m = { top: 8, right: 16, bottom: 28, left: 40 };
-  const H = m.top + m.bottom + rowH * cmp.variants.length;
-  const svg = newSvg(doc, W, H, 'chart metric-chart');
+/** Axis values in display order: numerically when every value is a number, else as listed. */
+function axisOrder(values: readonly string[]): string[] {
+  const uniq = [...new Set(values)];
+  return uniq.every((v) => v.trim() !== '' && Number.isFinite(Number(v))) ? uniq.sort((a, b) => Number(a) - Number(b)) : uniq;
+}
+
+/**
+ * Colour of a metric value: white (best) to dark red (worst) for metrics with a direction, a neutral
+ * blue ramp for the others; the domain is robust (outliers saturate, they do not wash the rest out).
+ */
+function colourScale(metric: MetricName, values: readonly number[]): ((v: number) => string) | null {
+  const d = robustDomain(values);
+  if (!d) return null;
+  const lower = LOWER_IS_BETTER[metric];
+  const lo = Math.min(...values.filter((v) => v >= d.lo)) ?? d.lo;
+  const hi = Math.max(...values.filter((v) => v <= d.hi)) ?? d.hi;
+  const t = (v: number) => (hi === lo ? 0 : Math.min(1, Math.max(0, (v - lo) / (hi - lo))));
+  if (lower === null) return (v) => d3.interpolateBlues(0.05 + 0.5 * t(v));
+  return (v) => d3.interpolateReds(0.03 + 0.8 * (lower ? t(v) : 1 - t(v)));
+}
+
+/** Dark text on light cells, white on dark. */
+function textColour(fill: string): string {
+  const c = d3.hsl(fill);
+  return c.l < 0.55 ? '#fff' : '#111';
+}
+
+/**
+ * Heatmaps of one metric: rows = axis 0, columns = axis 1, one panel per value of axis 2 (if any),
+ * side by side. Cell = mean (text), colour by the metric (red = worse), the recommended cell
+ * outlined and starred, a cell failing a requirement on this metric hatched, ⚠ where a seed warned.
+ */
+function heatmap(ctx: Ctx, metric: MetricName): string {
+  const { doc, cmp } = ctx;
+  const axes = ctx.cmp.variants[0]!.variant.values.length;
+  const rowsV = axisOrder(cmp.variants.map((s) => s.variant.values[0]!));
+  const colsV = axisOrder(cmp.variants.map((s) => s.variant.values[1]!));
+  const panelsV = axes >= 3 ? axisOrder(cmp.variants.map((s) => s.variant.values[2]!)) : [''];
+  const keys = keyNames(ctx);
+  const cellW = Math.max(54, Math.min(90, 7 * Math.max(...colsV.map((c) => c.length), 6)));
+  const cellH = 26;
+  const left = Math.max(60, 7 * Math.max(...rowsV.map((r) => r.length))) + 14;
+  const top = axes >= 3 ? 66 : 50;
+  const panelW = Math.max(left + cellW * colsV.length + 16, 7 * (keys[0]!.length + 8));
+  const W = panelW * panelsV.length;
+  const H = top + cellH * rowsV.length + 10;
+  const svg = newSvg(doc, W, H, 'chart metric-chart heatmap');
   svg.attr('data-metric', metric);
-  const ests = cmp.variants.map((s) => s.metrics[metric].est);
-  const xd = extent(ests);
-  if (!xd) {
-    svg.append('text').attr('x', 10).attr('y', 20).text('no values');
-    return svg.node()!.outerHTML;
-  }
-  const x = d3.scaleLinear().domain(xd).range([m.left, W - m.right]).nice();
-  const X = (v: number) => r2(x(v));
-  const rowY = (i: number) => m.top + rowH * i + rowH / 2;
-  svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - m.bottom})`).call(d3.axisBottom(x).ticks(4));
-  const base = ests[0]!.mean;
-  if (base !== null) svg.append('line').attr('class', 'baseline-mean').attr('x1', X(base)).attr('x2', X(base)).attr('y1', m.top).attr('y2', H - m.bottom);
-  cmp.variants.forEach((s: VariantStats, i) => {
-    const e = s.metrics[metric].est;
-    svg.append('text').attr('class', 'row-label').attr('x', m.left - 6).attr('y', rowY(i) + 4).attr('text-anchor', 'end').text(`#${s.variant.index}`);
-    if (e.mean === null) return;
-    const g = svg.append('g').attr('class', `variant${s.pareto ? ' on-front' : ''}`);
-    if (e.low !== null && e.high !== null) g.append('line').attr('class', 'ci').attr('x1', X(e.low)).attr('x2', X(e.high)).attr('y1', rowY(i)).attr('y2', rowY(i));
-    g.append('circle').attr('cx', X(e.mean)).attr('cy', rowY(i)).attr('r', 4);
-    const d = s.metrics[metric].diff;
-    g.append('title').text(`#${s.variant.index} ${s.variant.label}\n${metric} ${pm(e)}\nΔ vs #0 ${pm(d)}`);
+  addHatch(svg);
+  const ests = cmp.variants.map((s) => s.metrics[metric].est.mean).filter((v): v is number => v !== null);
+  const colour = colourScale(metric, ests);
+  panelsV.forEach((pv, pi) => {
+    const ox = pi * panelW;
+    const panel = svg.append('g').attr('class', 'panel').attr('transform', `translate(${ox},0)`);
+    if (axes >= 3) panel.append('text').attr('class', 'panel-title').attr('x', 4).attr('y', 12).text(`${keys[2]}=${pv}`);
+    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 36).text(`rows: ${keys[0]} ↓`);
+    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 22).text(`columns: ${keys[1]} →`);
+    colsV.forEach((c, j) => panel.append('text').attr('class', 'col-label').attr('x', left + cellW * j + cellW / 2).attr('y', top - 6).attr('text-anchor', 'middle').text(c));
+    rowsV.forEach((rv, i) => panel.append('text').attr('class', 'row-label').attr('x', left - 6).attr('y', top + cellH * i + cellH / 2 + 4).attr('text-anchor', 'end').text(rv));
+    for (const s of cmp.variants) {
+      const v = s.variant.values;
+      if (axes >= 3 && v[2] !== pv) continue;
+      const i = rowsV.indexOf(v[0]!);
+      const j = colsV.indexOf(v[1]!);
+      const x = left + cellW * j;
+      const y = top + cellH * i;
+      const mean = s.metrics[metric].est.mean;
+      const fill = mean === null || !colour ? '#eee' : colour(mean);
+      const cls = ['cell', isBest(cmp, s) ? 'recommended' : '', failsOn(ctx, s, metric) ? 'fails' : '', s.warnings.seeds > 0 ? 'warned' : ''].filter(Boolean).join(' ');
+      const g = panel.append('g').attr('class', cls).attr('data-variant', s.variant.index);
+      g.append('rect').attr('x', x).attr('y', y).attr('width', cellW - 2).attr('height', cellH - 2).attr('fill', fill);
+      if (failsOn(ctx, s, metric)) g.append('rect').attr('class', 'hatched').attr('x', x).attr('y', y).attr('width', cellW - 2).attr('height', cellH - 2).attr('fill', 'url(#hatch)');
+      g.append('text').attr('class', 'cell-value').attr('x', x + (cellW - 2) / 2).attr('y', y + cellH / 2 + 3).attr('text-anchor', 'middle').style('fill', textColour(fill)).text(`${isBest(cmp, s) ? '★ ' : ''}${fmtValue(metric, mean)}`);
+      if (s.warnings.seeds > 0) g.append('text').attr('class', 'warn-mark').attr('x', x + cellW - 5).attr('y', y + 10).attr('text-anchor', 'end').text('⚠');
+      if (isBest(cmp, s)) g.append('rect').attr('class', 'best-outline').attr('x', x - 1).attr('y', y - 1).attr('width', cellW).attr('height', cellH);
+      g.append('title').text(tooltip(ctx, s, metric));
+    }
   });
   return svg.node()!.outerHTML;
 }
 
+/** One varied key: the metric as a line over the key's values, 95 % CI whiskers, the recommended point ★. */
+function lineChart(ctx: Ctx, metric: MetricName): string {
+  const { doc, cmp } = ctx;
+  const W = 360;
+  const H = 220;
+  const m = { top: 18, right: 16, bottom: 40, left: 56 };
+  const svg = newSvg(doc, W, H, 'chart metric-chart line-chart');
+  svg.attr('data-metric', metric);
+  const order = axisOrder(cmp.variants.map((s) => s.variant.values[0]!));
+  const byValue = new Map(cmp.variants.map((s) => [s.variant.values[0]!, s]));
+  const x = d3.scalePoint().domain(order).range([m.left, W - m.right]).padding(0.4);
+  const dom = chartDomain(cmp, metric);
+  if (!dom) {
+    svg.append('text').attr('x', 10).attr('y', 20).text('no values');
+    return svg.node()!.outerHTML;
+  }
+  // Whiskers may reach past the robust domain: clamp them (the value is in the tooltip).
+  const y = d3.scaleLinear().domain([dom.lo, dom.hi]).range([H - m.bottom, m.top]).nice();
+  const [y0, y1] = y.domain() as [number, number];
+  const Y = (v: number) => r2(y(Math.min(y1, Math.max(y0, v))));
+  svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - m.bottom})`).call(d3.axisBottom(x));
+  svg.append('g').attr('class', 'axis y').attr('transform', `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(5));
+  svg.append('text').attr('class', 'axis-name').attr('x', (m.left + W - m.right) / 2).attr('y', H - 6).attr('text-anchor', 'middle').text(keyNames(ctx)[0]!);
+  const line = order.map((v) => byValue.get(v)!).filter((s) => s.metrics[metric].est.mean !== null);
+  svg.append('path').attr('class', 'series').attr('d', line.map((s, i) => `${i === 0 ? 'M' : 'L'}${r2(x(s.variant.values[0]!)!)},${Y(s.metrics[metric].est.mean!)}`).join(''));
+  for (const s of line) {
+    const e = s.metrics[metric].est;
+    const px = r2(x(s.variant.values[0]!)!);
+    const out = e.mean! > y1 || e.mean! < y0;
+    const cls = ['variant', isBest(cmp, s) ? 'recommended' : '', failsOn(ctx, s, metric) ? 'fails' : '', out ? 'outlier' : ''].filter(Boolean).join(' ');
+    const g = svg.append('g').attr('class', cls);
+    if (e.low !== null && e.high !== null) g.append('line').attr('class', 'ci').attr('x1', px).attr('x2', px).attr('y1', Y(e.low)).attr('y2', Y(e.high));
+    if (out) {
+      const py = Y(e.mean!);
+      g.append('path').attr('class', 'mark').attr('d', `M${px},${r2(py - 7)}L${r2(px + 6)},${r2(py + 4)}L${r2(px - 6)},${r2(py + 4)}Z`);
+      g.append('text').attr('class', 'point-label').attr('x', r2(px + 8)).attr('y', r2(py + 4)).text(fmtValue(metric, e.mean));
+    } else g.append('circle').attr('class', 'mark').attr('cx', px).attr('cy', Y(e.mean!)).attr('r', isBest(cmp, s) ? 6 : 4);
+    if (isBest(cmp, s)) {
+      g.append('circle').attr('class', 'best-ring').attr('cx', px).attr('cy', Y(e.mean!)).attr('r', 10);
+      g.append('text').attr('class', 'best-label').attr('x', px).attr('y', m.top - 4).attr('text-anchor', 'middle').text('★ recommended');
+    }
+    if (s.warnings.seeds > 0) g.append('text').attr('class', 'warn-mark').attr('x', r2(px + 6)).attr('y', r2(Y(e.mean!) - 6)).text('⚠');
+    g.append('title').text(tooltip(ctx, s, metric));
+  }
+  return svg.node()!.outerHTML;
+}
+
+/** More keys, or compare: one row per variant named by its settings, mean and CI, the baseline's mean dashed. */
+function dotChart(ctx: Ctx, metric: MetricName): string {
+  const { doc, cmp } = ctx;
+  const rowH = 20;
+  const labelW = Math.min(380, 6.2 * Math.max(...cmp.variants.map((s) => s.variant.label.length + 2)));
+  const W = labelW + 260;
+  const m = { top: 8, right: 16, bottom: 28, left: labelW + 10 };
+  const H = m.top + m.bottom + rowH * cmp.variants.length;
+  const svg = newSvg(doc, W, H, 'chart metric-chart dot-chart');
+  svg.attr('data-metric', metric);
+  const dom = chartDomain(cmp, metric);
+  if (!dom) {
+    svg.append('text').attr('x', 10).attr('y', 20).text('no values');
+    return svg.node()!.outerHTML;
+  }
+  const x = d3.scaleLinear().domain([dom.lo, dom.hi]).range([m.left, W - m.right]).nice();
+  const [x0, x1] = x.domain() as [number, number];
+  const X = (v: number) => r2(x(Math.min(x1, Math.max(x0, v))));
+  const rowY = (i: number) => m.top + rowH * i + rowH / 2;
+  svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - m.bottom})`).call(d3.axisBottom(x).ticks(4));
+  const base = cmp.variants[0]!.metrics[metric].est.mean;
+  if (base !== null) svg.append('line').attr('class', 'baseline-mean').attr('x1', X(base)).attr('x2', X(base)).attr('y1', m.top).attr('y2', H - m.bottom);
+  cmp.variants.forEach((s, i) => {
+    const e = s.metrics[metric].est;
+    const label = s.variant.label.length > 60 ? s.variant.label.slice(0, 59) + '…' : s.variant.label;
+    svg
+      .append('text')
+      .attr('class', `row-label${isBest(cmp, s) ? ' recommended' : ''}`)
+      .attr('x', m.left - 6)
+      .attr('y', rowY(i) + 4)
+      .attr('text-anchor', 'end')
+      .text(`${isBest(cmp, s) ? '★ ' : ''}${s.warnings.seeds > 0 ? '⚠ ' : ''}${label}`);
+    if (e.mean === null) return;
+    const out = e.mean > x1 || e.mean < x0;
+    const g = svg.append('g').attr('class', ['variant', isBest(cmp, s) ? 'recommended' : '', failsOn(ctx, s, metric) ? 'fails' : '', out ? 'outlier' : ''].filter(Boolean).join(' '));
+    if (e.low !== null && e.high !== null) g.append('line').attr('class', 'ci').attr('x1', X(e.low)).attr('x2', X(e.high)).attr('y1', rowY(i)).attr('y2', rowY(i));
+    g.append('circle').attr('class', 'mark').attr('cx', X(e.mean)).attr('cy', rowY(i)).attr('r', isBest(cmp, s) ? 5 : 4);
+    if (out) g.append('text').attr('class', 'point-label').attr('x', X(e.mean) - 8).attr('y', rowY(i) + 4).attr('text-anchor', 'end').text(`▲ ${fmtValue(metric, e.mean)}`);
+    g.append('title').text(tooltip(ctx, s, metric));
+  });
+  return svg.node()!.outerHTML;
+}
+
+/** The varied keys' short names (sweep), or `scenario` (compare). */
+function keyNames(ctx: Ctx): string[] {
+  return ctx.cmp.variants[0]!.variant.label.split(', ').map((p) => p.split('=')[0]!);
+}
+
 const CSS = `
-body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #222; max-width: 1500px; }
 h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
-.small-multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 12px; }
-.small-multiples figure { margin: 0; } figcaption { font-weight: 600; font-size: 13px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 18px; } .legend span { white-space: nowrap; }
+.small-multiples { display: flex; flex-wrap: wrap; gap: 18px 24px; align-items: flex-start; }
+.small-multiples figure { margin: 0; } figcaption { font-weight: 600; font-size: 13px; max-width: 560px; }
+figcaption .note { font-weight: 400; color: #555; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; }
-.axis-label { font-size: 12px; }
-.ci { stroke: #555; stroke-width: 1.5; }
-.variant circle { fill: #fff; stroke: #1f77b4; stroke-width: 2; }
-.variant.on-front circle { fill: #d62728; stroke: #d62728; }
-.pareto-front { fill: none; stroke: #d62728; stroke-width: 1.5; stroke-dasharray: 5 3; }
+.axis-label, .axis-name { font-size: 12px; fill: #444; }
+.panel-title { font-weight: 600; font-size: 12px; }
+.clip-note { fill: #555; font-size: 11px; }
+.ci { stroke: #666; stroke-width: 1.5; }
+.variant .mark { fill: #fff; stroke: #4a6fa5; stroke-width: 2; }
+.variant.on-front .mark { fill: #1f5fa8; stroke: #1f5fa8; }
+.variant.fails .mark { stroke: #c62828; }
+.variant.fails:not(.on-front) .mark { fill: #fde0dc; }
+.variant.recommended .mark { fill: #1b7f3b; stroke: #0d3d1c; }
+.best-ring { fill: none; stroke: #0d3d1c; stroke-width: 2.5; }
+.best-label, .row-label.recommended { font-weight: 700; fill: #0d3d1c; }
+.point-label { fill: #222; }
+.pareto-front { fill: none; stroke: #1f5fa8; stroke-width: 1.5; stroke-dasharray: 5 3; }
+.series { fill: none; stroke: #4a6fa5; stroke-width: 1.5; }
 .baseline-mean { stroke: #999; stroke-dasharray: 3 3; }
-table { border-collapse: collapse; margin-top: 8px; } td, th { border-bottom: 1px solid #ddd; padding: 3px 10px; text-align: left; }
-.recommendation { font-weight: 600; margin: 12px 0; }
+.cell-value { font-size: 11px; }
+.best-outline { fill: none; stroke: #0a2a14; stroke-width: 3; }
+.hatch-line { stroke: #7f0000; stroke-width: 1.6; opacity: 0.55; }
+.warn-mark { font-size: 10px; fill: #8a4b00; }
+table { border-collapse: collapse; margin-top: 8px; } td, th { border-bottom: 1px solid #ddd; padding: 3px 10px; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.variants { font-size: 13px; }
+tr.recommended td { background: #e6f4ea; font-weight: 600; }
+td.bad { color: #b71c1c; } td.warn { color: #8a4b00; }
+.recommendation { font-weight: 600; margin: 12px 0; padding: 8px 12px; border-left: 5px solid #1b7f3b; background: #eef7f0; }
+.recommendation.none { border-left-color: #c62828; background: #fdecea; }
+.warnings { margin: 12px 0; padding: 8px 12px; border-left: 5px solid #c62828; background: #fff4f2; }
+.warnings ul { margin: 4px 0; padding-left: 20px; }
+.notes { color: #444; }
 `;
+
+/** Metrics in the order a reader needs them: the four that decide most tunings, the asked-for ones, then the rest. */
+function metricOrder(cmp: Comparison): MetricName[] {
+  const first: MetricName[] = ['failed_requests', 'cost', 'availability', 'mid_load_kills'];
+  if (cmp.minimize) first.push(cmp.minimize);
+  for (const r of [...cmp.requirements, ...cmp.defaults]) first.push(r.metric);
+  return [...new Set([...first, ...METRICS])];
+}
+
+function warningsBox(cmp: Comparison): string {
+  const warned = cmp.variants.filter((s) => s.warnings.seeds > 0);
+  if (warned.length === 0) return '';
+  const missed = warned.filter((s) => s.warnings.missedSeeds > 0);
+  const intro =
+    missed.length > 0
+      ? `<p><b>A fault hit nothing in some seeds of ${missed.length} variant${missed.length > 1 ? 's' : ''}</b> (its replica was gone, or had no container, when it fired): those runs did not test the setting, and their failed requests pull its mean down. ${cmp.defaults.some((d) => d.metric === 'faults_missed') ? 'They are not recommended.' : ''}</p>`
+      : '';
+  // The same texts repeat across variants: each distinct text once, with the variants it came from.
+  const texts = new Map<string, string[]>();
+  for (const s of warned) for (const e of s.warnings.examples) texts.set(e.text, [...(texts.get(e.text) ?? []), s.variant.label]);
+  const items = warned.map((s) => `<li><b>${escapeHtml(s.variant.label)}</b>: ${escapeHtml(warningFlag(s))}</li>`).join('\n');
+  const examples = [...texts.keys()].slice(0, 4).map((t) => `<code>${escapeHtml(t)}</code>`).join('<br>');
+  return `<div class="warnings"><b>⚠ Run warnings in ${warned.length} of ${cmp.variants.length} variants</b> (every text is in runs.jsonl; the count per run in results.csv)${intro}<ul class="warned">\n${items}\n</ul>${examples ? `<p>e.g. ${examples}</p>` : ''}</div>`;
+}
+
+function variantTable(ctx: Ctx, args: SweepArgs): string {
+  const { cmp } = ctx;
+  const axisHeads = args.command === 'compare' ? ['settings that differ', 'file'] : args.vary.map((a) => a.key.split('.').pop()!);
+  const sortBy: MetricName = cmp.minimize ?? 'failed_requests';
+  const sorted = [...cmp.variants].sort(
+    (a, b) =>
+      Number(isBest(cmp, b)) - Number(isBest(cmp, a)) ||
+      Number(b.meets !== false) - Number(a.meets !== false) ||
+      (a.metrics[sortBy].est.mean ?? Infinity) - (b.metrics[sortBy].est.mean ?? Infinity) ||
+      a.variant.index - b.variant.index,
+  );
+  const cols: MetricName[] = [...new Set<MetricName>(['failed_requests', 'cost', 'availability', 'mid_load_kills', ...(cmp.minimize ? [cmp.minimize] : []), ...cmp.requirements.map((r) => r.metric)])];
+  const head = `<tr><th></th>${axisHeads.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}${cols.map((c) => `<th>${c}</th>`).join('')}<th>Pareto</th>${cmp.requirements.length + cmp.defaults.length > 0 ? '<th>requirements</th>' : ''}<th>warnings</th><th>#</th></tr>`;
+  const rows = sorted
+    .map((s) => {
+      const settings = args.command === 'compare' ? [s.variant.label, s.variant.values[0]!] : s.variant.values;
+      const cells = cols.map((c) => `<td class="num${failsOn(ctx, s, c) ? ' bad' : ''}">${escapeHtml(pm(s.metrics[c].est))}</td>`).join('');
+      const req = cmp.requirements.length + cmp.defaults.length > 0 ? `<td class="${s.meets ? '' : 'bad'}">${s.meets ? 'meets all' : escapeHtml(`fails ${s.failing.join(', ')}`)}</td>` : '';
+      return `<tr class="${isBest(cmp, s) ? 'recommended' : ''}"><td>${isBest(cmp, s) ? '★ recommended' : ''}</td>${settings.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}${cells}<td>${s.pareto ? 'yes' : ''}</td>${req}<td class="warn">${escapeHtml(warningFlag(s))}</td><td>${s.variant.index}</td></tr>`;
+    })
+    .join('\n');
+  return `<table class="variants">\n${head}\n${rows}\n</table>`;
+}
 
 export function renderComparisonHtml(args: SweepArgs, cmp: Comparison): string {
   const dom = new JSDOM('<!DOCTYPE html><html><body></body></html>');
   const doc = dom.window.document;
-  const title = `deploysim ${args.command}: ${args.scenarios.map((s) => s.path).join(' vs ')}`;
-  const main = mainChart(doc, cmp);
-  const smalls = METRICS.map((mname) => {
-    const better = LOWER_IS_BETTER[mname];
-    const hint = better === null ? '' : better ? ' (lower is better)' : ' (higher is better)';
-    return `<figure><figcaption>${mname}${hint}</figcaption>${metricChart(doc, cmp, mname)}</figure>`;
-  }).join('\n');
-  const rows = cmp.variants
-    .map(
-      (s) =>
-        `<tr><td>#${s.variant.index}</td><td>${escapeHtml(s.variant.label)}</td><td>${escapeHtml(pm(s.metrics.failed_requests.est))}</td><td>${escapeHtml(pm(s.metrics.cost.est))}</td><td>${s.pareto ? 'yes' : ''}</td>${
-          cmp.requirements.length > 0 ? `<td>${s.meets ? 'yes' : 'no'}</td>` : ''
-        }</tr>`,
-    )
+  const reqsOf = (m: MetricName) => [...cmp.requirements, ...cmp.defaults].filter((r) => r.metric === m).map((r) => r.text);
+  const ctx: Ctx = { doc, cmp, reqsOf };
+  const axes = args.command === 'compare' ? 0 : args.vary.length;
+  const kind = axes === 1 ? 'line' : axes === 2 || axes === 3 ? 'heatmap' : 'dots';
+  const title =
+    args.command === 'compare'
+      ? `deploysim compare: ${cmp.variants.map((s) => s.variant.label).join(' vs ')}`
+      : `deploysim sweep ${args.scenarios[0]!.path}: ${args.vary.map((a) => a.key.split('.').pop()).join(' × ')}`;
+  const main = mainChart(ctx);
+  const charts = metricOrder(cmp)
+    .map((mname) => {
+      const better = LOWER_IS_BETTER[mname];
+      const hint = better === null ? '' : better ? 'lower is better' : 'higher is better';
+      const reqs = reqsOf(mname);
+      const note = [METRIC_NOTES[mname], hint, reqs.length > 0 ? `required: ${reqs.join(', ')} (hatched/red: fails)` : ''].filter(Boolean).join('; ');
+      const svg = kind === 'line' ? lineChart(ctx, mname) : kind === 'heatmap' ? heatmap(ctx, mname) : dotChart(ctx, mname);
+      return `<figure><figcaption>${mname} <span class="note">(${escapeHtml(note)})</span></figcaption>${svg}</figure>`;
+    })
     .join('\n');
   const rec = recommendation(cmp);
+  const notes = cmp.notes.length > 0 ? `<ul class="notes">${cmp.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
+  const how =
+    kind === 'line'
+      ? `Each chart is one metric over ${escapeHtml(keyNames(ctx)[0]!)}: mean over seeds, bars the 95 % CI.`
+      : kind === 'heatmap'
+        ? `Each map is one metric: rows ${escapeHtml(keyNames(ctx)[0]!)}, columns ${escapeHtml(keyNames(ctx)[1]!)}${axes === 3 ? `, one panel per ${escapeHtml(keyNames(ctx)[2]!)}` : ''}; the cell is the mean over seeds, redder is worse (white/grey: no direction), hatched: fails a requirement on that metric, ⚠: a seed had a warning.`
+        : 'Each chart is one metric, one row per variant: mean over seeds, bars the 95 % CI, the dashed line the baseline\'s mean.';
+
+  const table = variantTable(ctx, args);
   dom.window.close();
   return `<!DOCTYPE html>
 <html lang="en">
@@ -208,18 +559,20 @@ export function renderComparisonHtml(args: SweepArgs, cmp: Comparison): string {
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p>${cmp.variants.length} variants, each run on the same ${cmp.seeds.length} seeds (${cmp.seeds[0]}–${cmp.seeds[cmp.seeds.length - 1]}). Points are means over seeds, bars 95 % confidence intervals (Student t). Red: on the Pareto front of cost and failed requests (both minimized). Variant #0 is the baseline.</p>
-${rec ? `<p class="recommendation">${escapeHtml(rec)}</p>` : ''}
+<p>${cmp.variants.length} variants, each run on the same ${cmp.seeds.length} seeds (${cmp.seeds[0]}–${cmp.seeds[cmp.seeds.length - 1]}). Variants are named by the settings their runs resolved to; the first one (#0) is the baseline of the paired differences.</p>
+<p class="legend"><span>★ / dark outline: recommended</span><span>red: worse, or fails a requirement</span><span>blue: on the Pareto front of cost and failed requests</span><span>▲: beyond the axis, drawn on its edge</span><span>⚠: some seed had a run warning</span></p>
+${rec ? `<p class="recommendation${cmp.best === null ? ' none' : ''}">${escapeHtml(rec)}</p>` : ''}
+${warningsBox(cmp)}
+${notes}
+<h2>Every metric</h2>
+<p>${how}</p>
+<div class="small-multiples">
+${charts}
+</div>
 <h2>Failed requests vs cost</h2>
 ${main}
-<table>
-<tr><th>#</th><th>variant</th><th>failed requests</th><th>cost</th><th>Pareto</th>${cmp.requirements.length > 0 ? '<th>meets requirements</th>' : ''}</tr>
-${rows}
-</table>
-<h2>Every metric</h2>
-<div class="small-multiples">
-${smalls}
-</div>
+<h2>Every variant, best first</h2>
+${table}
 </body>
 </html>
 `;

@@ -9,7 +9,8 @@ import type { Variant } from './grid.js';
 import type { RunRecord } from './journal.js';
 import { METRICS, type MetricName } from './metrics.js';
 import { paretoFront } from './pareto.js';
-import { meets, type Requirement } from './requirements.js';
+import { isMissedFault } from './health.js';
+import { meets, parseRequirement, type Requirement } from './requirements.js';
 import { meanCi, pairedDiff, type Estimate } from './stats.js';
 import { fmtNum } from './format.js';
 
@@ -19,28 +20,75 @@ export interface MetricStats {
   diff: Estimate;
 }
 
+/** The runs of a variant that reported warnings. */
+export interface VariantWarnings {
+  /** Seeds with at least one warning. */
+  seeds: number;
+  /** Seeds where some fault occurrence hit nothing (the setting under test was not exercised there). */
+  missedSeeds: number;
+  /** Distinct warning texts, first few, with the seeds they appeared in. */
+  examples: { text: string; seeds: number[] }[];
+}
+
 export interface VariantStats {
   variant: Variant;
   metrics: Record<MetricName, MetricStats>;
   pareto: boolean;
   /** Every requirement met with confidence; null when there are no requirements. */
   meets: boolean | null;
+  /** The requirements (user's and default) it does not meet with confidence. */
+  failing: string[];
+  /** Seeds that ran for this variant. */
+  seedsRun: number;
+  warnings: VariantWarnings;
 }
 
 export interface Comparison {
   seeds: number[];
   variants: VariantStats[];
+  /** The user's --require. */
   requirements: Requirement[];
+  /**
+   * Requirements applied by default when a recommendation is asked for (no mid-load kill, no
+   * missed fault in any seed), unless a --require names the same metric; only on measured metrics.
+   */
+  defaults: Requirement[];
   minimize: MetricName | null;
   /** Index of the recommended variant, or null (none meets the requirements, or nothing asked). */
   best: number | null;
+  /** Variants that would have been recommended but for a default requirement (better on --minimize, meeting the user's requirements). */
+  excludedByDefault: number[];
+  /** Notes on the labels (resolveVariants) and on the comparison. */
+  notes: string[];
 }
+
+/**
+ * The default requirements: a mid-load kill is harm no other metric shows (the start begins again,
+ * the capacity arrives later), and a seed whose fault hit nothing did not test the setting. Each is
+ * dropped when a --require names its metric (`--require 'mid_load_kills<=0.5'` allows some).
+ */
+export const DEFAULT_REQUIREMENTS = ['mid_load_kills<=0', 'faults_missed<=0'] as const;
 
 /** Values of one metric per seed, aligned with `seeds` (null where missing). */
 function series(records: readonly RunRecord[], variant: number, seeds: readonly number[], metric: MetricName): (number | null)[] {
   const bySeed = new Map<number, number | null>();
-  for (const r of records) if (r.variant === variant) bySeed.set(r.seed, r.metrics[metric]);
+  for (const r of records) if (r.variant === variant) bySeed.set(r.seed, r.metrics[metric] ?? null);
   return seeds.map((s) => bySeed.get(s) ?? null);
+}
+
+function warningsOf(records: readonly RunRecord[], variant: number): VariantWarnings {
+  const mine = records.filter((r) => r.variant === variant).sort((a, b) => a.seed - b.seed);
+  const texts = new Map<string, number[]>();
+  let seeds = 0;
+  let missedSeeds = 0;
+  for (const r of mine) {
+    const w = r.warnings ?? [];
+    if (w.length > 0) seeds++;
+    if (w.some(isMissedFault) || (r.metrics.faults_missed ?? 0) > 0) missedSeeds++;
+    for (const t of new Set(w)) texts.set(t, [...(texts.get(t) ?? []), r.seed]);
+  }
+  const examples = [...texts.entries()].slice(0, 3).map(([text, s]) => ({ text, seeds: s }));
+  return { seeds, missedSeeds, examples };
 }
 
 export function compareVariants(
@@ -49,6 +97,7 @@ export function compareVariants(
   records: readonly RunRecord[],
   requirements: readonly Requirement[] = [],
   minimize: MetricName | null = null,
+  notes: readonly string[] = [],
 ): Comparison {
   const stats: VariantStats[] = variants.map((variant) => {
     const metrics = {} as Record<MetricName, MetricStats>;
@@ -57,33 +106,69 @@ export function compareVariants(
       const mine = series(records, variant.index, seeds, m);
       metrics[m] = { est: meanCi(mine.filter((x): x is number => x !== null)), diff: pairedDiff(base, mine) };
     }
-    return { variant, metrics, pareto: false, meets: null };
+    const seedsRun = records.filter((r) => r.variant === variant.index).length;
+    return { variant, metrics, pareto: false, meets: null, failing: [], seedsRun, warnings: warningsOf(records, variant.index) };
   });
+  const asked = requirements.length > 0 || minimize !== null;
+  // A metric no run reported (an executor that does not fold the event stream) is not measured: no default on it.
+  const measured = (m: MetricName) => records.some((r) => r.metrics[m] !== undefined);
+  const defaults = asked
+    ? DEFAULT_REQUIREMENTS.map(parseRequirement).filter((d) => measured(d.metric) && !requirements.some((r) => r.metric === d.metric))
+    : [];
+  const all = [...requirements, ...defaults];
   const front = paretoFront(stats.map((s) => ({ x: s.metrics.cost.est.mean, y: s.metrics.failed_requests.est.mean })));
   stats.forEach((s, i) => {
     s.pareto = front[i]!;
-    if (requirements.length > 0) s.meets = requirements.every((r) => meets(r, s.metrics[r.metric].est));
+    if (all.length > 0) {
+      s.failing = all.filter((r) => !meets(r, s.metrics[r.metric].est)).map((r) => r.text);
+      s.meets = s.failing.length === 0;
+    }
   });
 
-  let best: number | null = null;
-  if (requirements.length > 0 || minimize !== null) {
+  const pick = (ok: (s: VariantStats) => boolean): number | null => {
+    let best: number | null = null;
     for (const s of stats) {
-      if (s.meets === false) continue;
-      if (minimize === null) {
-        best = s.variant.index; // requirements only: the first variant (grid order) that meets them
-        break;
-      }
+      if (!ok(s)) continue;
+      if (minimize === null) return s.variant.index; // requirements only: the first variant (grid order) that meets them
       const v = s.metrics[minimize].est.mean;
       if (v === null) continue;
       const cur = best === null ? null : stats[best]!.metrics[minimize].est.mean;
       if (cur === null || v < cur) best = s.variant.index; // ties keep the earlier variant
     }
+    return best;
+  };
+  let best: number | null = null;
+  const excludedByDefault: number[] = [];
+  if (asked) {
+    best = pick((s) => s.meets !== false);
+    const userOk = (s: VariantStats) => requirements.every((r) => meets(r, s.metrics[r.metric].est));
+    // What the user's requirements alone would pick, when the defaults ruled it out: named in the reason.
+    for (const s of stats) {
+      if (s.meets !== false || !userOk(s)) continue;
+      if (minimize === null) {
+        if (best === null || s.variant.index < best) excludedByDefault.push(s.variant.index);
+        continue;
+      }
+      const v = s.metrics[minimize].est.mean;
+      const b = best === null ? null : stats[best]!.metrics[minimize].est.mean;
+      if (v !== null && (b === null || v < b)) excludedByDefault.push(s.variant.index);
+    }
   }
-  return { seeds: [...seeds], variants: stats, requirements: [...requirements], minimize, best };
+  return { seeds: [...seeds], variants: stats, requirements: [...requirements], defaults, minimize, best, excludedByDefault, notes: [...notes] };
+}
+
+/** `fault missed in 3/20 seeds`, `warnings in 2/20 seeds`, or '' when no seed had a warning. */
+export function warningFlag(s: VariantStats): string {
+  const w = s.warnings;
+  if (w.seeds === 0) return '';
+  const parts: string[] = [];
+  if (w.missedSeeds > 0) parts.push(`fault missed in ${w.missedSeeds}/${s.seedsRun} seeds`);
+  if (w.seeds > w.missedSeeds) parts.push(`${w.missedSeeds > 0 ? 'other ' : ''}warnings in ${w.seeds}/${s.seedsRun} seeds`);
+  return parts.join(', ');
 }
 
 export function comparisonCsv(axisColumns: readonly string[], cmp: Comparison): string {
-  const header = ['variant', ...axisColumns, 'metric', 'n', 'mean', 'ci_low', 'ci_high', 'diff', 'diff_ci_low', 'diff_ci_high', 'pareto', 'meets_requirements'];
+  const header = ['variant', ...axisColumns, 'metric', 'n', 'mean', 'ci_low', 'ci_high', 'diff', 'diff_ci_low', 'diff_ci_high', 'pareto', 'meets_requirements', 'seeds_with_warnings', 'seeds_fault_missed'];
   const rows: string[][] = [];
   for (const s of cmp.variants) {
     for (const m of METRICS) {
@@ -101,6 +186,8 @@ export function comparisonCsv(axisColumns: readonly string[], cmp: Comparison): 
         fmtNum(diff.high),
         s.pareto ? 'yes' : 'no',
         s.meets === null ? '' : s.meets ? 'yes' : 'no',
+        String(s.warnings.seeds),
+        String(s.warnings.missedSeeds),
       ]);
     }
   }
@@ -121,20 +208,58 @@ function signed(est: Estimate, digits = 3): string {
   return est.mean > 0 ? `+${s}` : s;
 }
 
+/** What the default requirements ask, in words. */
+function defaultsText(cmp: Comparison): string {
+  const words = cmp.defaults.map((d) => (d.metric === 'mid_load_kills' ? 'no mid-load kill' : d.metric === 'faults_missed' ? 'no missed fault' : d.text));
+  return words.length === 0 ? '' : `${words.join(' and ')} in any seed (required by default; --require '${cmp.defaults[0]!.metric}<=x' allows some)`;
+}
+
 /** The recommendation, one line (or the reason there is none). */
 export function recommendation(cmp: Comparison): string | null {
   if (cmp.requirements.length === 0 && cmp.minimize === null) return null;
   const reqs = cmp.requirements.map((r) => r.text).join(', ');
+  const defaults = defaultsText(cmp);
+  const excluded =
+    cmp.excludedByDefault.length === 0
+      ? ''
+      : `; not ${cmp.excludedByDefault
+          .slice(0, 3)
+          .map((i) => {
+            const s = cmp.variants[i]!;
+            return `variant ${i} (${s.variant.label}: ${s.failing.filter((f) => cmp.defaults.some((d) => d.text === f)).map(defaultWhy(s)).join(', ')})`;
+          })
+          .join(', ')}${cmp.excludedByDefault.length > 3 ? ` or ${cmp.excludedByDefault.length - 3} more` : ''}, which ${cmp.minimize ? `have a lower ${cmp.minimize}` : 'come first'} but fail that`;
   if (cmp.best === null) {
-    return cmp.requirements.length > 0
-      ? `none of the ${cmp.variants.length} variants meets ${reqs} with 95 % confidence`
-      : `no variant has a value of ${cmp.minimize}`;
+    const base =
+      cmp.requirements.length > 0
+        ? `none of the ${cmp.variants.length} variants meets ${reqs} with 95 % confidence`
+        : defaults
+          ? `none of the ${cmp.variants.length} variants has ${defaults}`
+          : `no variant has a value of ${cmp.minimize}`;
+    return cmp.requirements.length > 0 && defaults ? `${base} together with ${defaults}` : base;
   }
   const s = cmp.variants[cmp.best]!;
   const parts = [`best: variant ${cmp.best} (${s.variant.label})`];
   if (cmp.minimize) parts.push(`lowest mean ${cmp.minimize} ${pm(s.metrics[cmp.minimize].est)}`);
   if (reqs) parts.push(`meets ${reqs} with 95 % confidence`);
+  if (defaults) parts.push(`${defaults}${excluded}`);
+  const flag = warningFlag(s);
+  if (flag) parts.push(`note: ${flag}`);
   return parts.join('; ');
+}
+
+/** Why a variant fails a default requirement, in words with counts. */
+function defaultWhy(s: VariantStats): (text: string) => string {
+  return (text) => {
+    if (text.startsWith('mid_load_kills')) return `${fmtNum(s.metrics.mid_load_kills.est.mean, 3)} mid-load kills per run`;
+    if (text.startsWith('faults_missed')) return `fault missed in ${s.warnings.missedSeeds}/${s.seedsRun} seeds`;
+    return text;
+  };
+}
+
+/** `1, 3, 5` or `1, 3, 5, … (12)`. */
+function seedList(seeds: readonly number[]): string {
+  return seeds.length <= 6 ? seeds.join(', ') : `${seeds.slice(0, 5).join(', ')}, … (${seeds.length})`;
 }
 
 /** Variants per block of the printed table, so a line stays under ~140 columns. */
@@ -151,7 +276,12 @@ export function comparisonTable(cmp: Comparison): string {
   ];
   const legendW = Math.max(...cmp.variants.map((s) => s.variant.label.length));
   for (const s of cmp.variants) {
-    const marks = [s.pareto ? 'Pareto front (cost, failed requests)' : '', s.meets === null ? '' : s.meets ? 'meets requirements' : 'fails requirements'].filter(Boolean);
+    const marks = [
+      cmp.best === s.variant.index ? 'RECOMMENDED' : '',
+      s.pareto ? 'Pareto front (cost, failed requests)' : '',
+      s.meets === null ? '' : s.meets ? 'meets requirements' : `fails ${s.failing.join(', ')}`,
+      warningFlag(s) ? `⚠ ${warningFlag(s)}` : '',
+    ].filter(Boolean);
     out.push(`  #${s.variant.index}  ${s.variant.label.padEnd(legendW)}  ${marks.join(', ')}`.trimEnd());
   }
   for (let b = 0; b < cmp.variants.length; b += TABLE_BLOCK) {
@@ -168,6 +298,18 @@ export function comparisonTable(cmp: Comparison): string {
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
     out.push('', line(header), ...rows.map(line));
   }
+  const warned = cmp.variants.filter((s) => s.warnings.seeds > 0);
+  if (warned.length > 0) {
+    out.push('', `Run warnings (${warned.length} of ${cmp.variants.length} variants; the texts are in runs.jsonl):`);
+    for (const s of warned) {
+      out.push(`  #${s.variant.index} ${s.variant.label}: ${warningFlag(s)}`);
+      if (s.warnings.missedSeeds > 0) {
+        out.push(`    a fault hit nothing in ${s.warnings.missedSeeds} of ${s.seedsRun} seeds: those runs did not test the setting, and their failed requests pull its mean down`);
+      }
+      for (const e of s.warnings.examples) out.push(`    seed${e.seeds.length > 1 ? 's' : ''} ${seedList(e.seeds)}: ${e.text}`);
+    }
+  }
+  for (const n of cmp.notes) out.push('', `note: ${n}`);
   const rec = recommendation(cmp);
   if (rec) out.push('', rec);
   return out.join('\n') + '\n';

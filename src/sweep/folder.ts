@@ -49,6 +49,7 @@ export function readSweepJson(path: string): SweepArgs {
     ['first_seed', int(o.first_seed)],
     ['require', Array.isArray(o.require) && o.require.every((r) => typeof r === 'string')],
     ['minimize', o.minimize === null || typeof o.minimize === 'string'],
+    ['labels', o.labels === undefined || (Array.isArray(o.labels) && o.labels.every((l) => typeof l === 'string'))],
     ['shard', o.shard === null || (typeof o.shard === 'object' && int((o.shard as { index?: unknown }).index) && int((o.shard as { count?: unknown }).count))],
   ];
   const wrong = checks.filter(([, ok]) => !ok).map(([k]) => k);

@@ -6,6 +6,7 @@
  * every --vary) is the baseline the others are compared with. The run list is every variant
  * on every seed, variant-major: run k = variant ⌊k / seeds⌋ on the (k mod seeds)-th seed.
  */
+import { parse as parseYaml } from 'yaml';
 
 export interface VaryAxis {
   /** Scenario key path, e.g. `deployment.autoscaling.scale_down_delay`. */
@@ -97,23 +98,91 @@ export function parseVary(specs: readonly string[]): VaryAxis[] {
     }
     axes.push({ key, values });
   }
+  errors.push(...overlaps(axes));
   if (errors.length > 0) throw new GridError(errors);
   return axes;
 }
 
-function shortKey(key: string): string {
-  const parts = key.split('.');
-  return parts[parts.length - 1]!;
+/**
+ * The leaves an axis value sets, as `--set` applies it (src/scenario/source.ts applyOverride): a
+ * non-empty mapping merges into the file's mapping leaf by leaf (nested mappings too), anything
+ * else sets the key itself. A value that is not valid YAML sets the key (the loader reports it).
+ */
+export function axisLeaves(key: string, valueText: string): string[] {
+  let value: unknown;
+  try {
+    value = parseYaml(valueText);
+  } catch {
+    return [key];
+  }
+  const out: string[] = [];
+  const walk = (path: string, v: unknown) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) {
+      for (const [k, sub] of Object.entries(v as Record<string, unknown>)) walk(`${path}.${k}`, sub);
+    } else out.push(path);
+  };
+  walk(key, value);
+  return out;
 }
 
-/** All combinations, first axis slowest. */
+/** `a.b` is `a.b` or inside it (`a.b.c`), segment-wise (`a.bc` is not inside `a.b`). */
+function within(path: string, outer: string): boolean {
+  return path === outer || path.startsWith(outer + '.');
+}
+
+/**
+ * Two axes that address the same leaf (`a.b=1` and `a={b: 2}`), or one inside the other's value
+ * (`a.b.c=1` and `a.b=5`): which value a variant runs would depend on the order they are applied, so
+ * the grid would label settings that did not run. Refused, naming both (as `--set` refuses two
+ * values for one key).
+ */
+function overlaps(axes: readonly VaryAxis[]): string[] {
+  const errors: string[] = [];
+  const leaves = axes.map((a) => [...new Set(a.values.flatMap((v) => axisLeaves(a.key, v)))]);
+  for (let i = 0; i < axes.length; i++) {
+    for (let j = i + 1; j < axes.length; j++) {
+      let clash: string | null = null;
+      for (const p of leaves[i]!) {
+        for (const q of leaves[j]!) {
+          if (within(p, q)) clash = p; // the inner leaf: the other axis replaces or sets it
+          else if (within(q, p)) clash = q;
+          if (clash) break;
+        }
+        if (clash) break;
+      }
+      if (clash === null) continue;
+      const a = axes[i]!.key;
+      const b = axes[j]!.key;
+      errors.push(`--vary ${a} and --vary ${b} both set ${clash}: allowed one --vary per key (a mapping value merges leaf by leaf, so vary ${clash} in one of them only)`);
+    }
+  }
+  return errors;
+}
+
+/**
+ * The shortest dotted suffix of each key that no other key ends with, for labels:
+ * `traffic.0.rate` and `faults.0.rate` → `traffic.0.rate`, `faults.0.rate`; a lone key → its last segment.
+ */
+export function shortKeys(keys: readonly string[]): string[] {
+  return keys.map((key) => {
+    const parts = key.split('.');
+    for (let n = 1; n <= parts.length; n++) {
+      const tail = parts.slice(-n).join('.');
+      if (!keys.some((k) => k !== key && (k === tail || k.endsWith('.' + tail)))) return tail;
+    }
+    return key;
+  });
+}
+
+/** All combinations, first axis slowest. Labels here are the values as written; the outputs relabel them from the configs that ran (labels.ts). */
 export function expandGrid(axes: readonly VaryAxis[], file: string): Variant[] {
   let combos: string[][] = [[]];
   for (const axis of axes) combos = combos.flatMap((c) => axis.values.map((v) => [...c, v]));
+  const short = shortKeys(axes.map((a) => a.key));
   return combos.map((values, index) => ({
     index,
     values,
-    label: values.map((v, i) => `${shortKey(axes[i]!.key)}=${v}`).join(', '),
+    label: values.map((v, i) => `${short[i]}=${v}`).join(', '),
     file,
     overrides: values.map((v, i) => `${axes[i]!.key}=${v}`),
   }));

@@ -14,6 +14,10 @@ export interface RunRecord {
   variant: number;
   seed: number;
   metrics: Metrics;
+  /** The run's warnings (absent: none reported). */
+  warnings?: string[];
+  /** The settings the run actually ran, read back from its config (see RunOutcome.settings). */
+  settings?: Record<string, string> | null;
 }
 
 export interface JournalContents {

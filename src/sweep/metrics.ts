@@ -18,11 +18,23 @@ export const METRICS = [
   'billed_minutes',
   'cost',
   'minutes_not_serving',
+  'latency_all_p99_s',
+  'mid_load_kills',
+  'restart_streak_max',
+  'faults_missed',
 ] as const;
 
 export type MetricName = (typeof METRICS)[number];
 
-export type Metrics = Record<MetricName, number | null>;
+/** The metrics folded from the event and request streams (src/sweep/health.ts). */
+export const HEALTH_METRICS = ['latency_all_p99_s', 'mid_load_kills', 'restart_streak_max', 'faults_missed'] as const;
+export type HealthMetricName = (typeof HEALTH_METRICS)[number];
+
+/**
+ * One run's numbers. The health metrics are optional: an executor that does not fold the streams
+ * (a test fake) leaves them out, and they read as not measured (never as 0).
+ */
+export type Metrics = Record<Exclude<MetricName, HealthMetricName>, number | null> & Partial<Record<HealthMetricName, number | null>>;
 
 /** Which way is better, for --require hints and the chart's captions. */
 export const LOWER_IS_BETTER: Readonly<Record<MetricName, boolean | null>> = {
@@ -39,6 +51,34 @@ export const LOWER_IS_BETTER: Readonly<Record<MetricName, boolean | null>> = {
   billed_minutes: true,
   cost: true,
   minutes_not_serving: true,
+  latency_all_p99_s: true,
+  mid_load_kills: true,
+  restart_streak_max: true,
+  faults_missed: true,
+};
+
+/**
+ * What each metric means, in one line (the page's captions and the docs). The last four are
+ * folded from the run's event and request streams in src/sweep/health.ts.
+ */
+export const METRIC_NOTES: Readonly<Record<MetricName, string>> = {
+  arrived: 'requests that arrived',
+  failed_requests: 'requests that failed',
+  availability: 'succeeded / finished',
+  latency_p50_s: 'median latency of succeeded requests (s)',
+  latency_p99_s: 'p99 latency of succeeded requests (s)',
+  queue_wait_mean_s: 'mean queue wait (s)',
+  restarts: 'container restarts',
+  traffic_stops: 'traffic stops',
+  fault_to_stop_s: 'fault to traffic stop (s)',
+  cold_starts: 'cold starts',
+  billed_minutes: 'billed minutes',
+  cost: 'cost ($)',
+  minutes_not_serving: 'billed minutes not serving',
+  latency_all_p99_s: 'p99 latency of every finished request, failed included (s)',
+  mid_load_kills: 'liveness or startup restarts of a container still loading',
+  restart_streak_max: 'longest run of restarts of one replica without it becoming routable',
+  faults_missed: 'fault occurrences that hit nothing (their replica was gone or had no container)',
 };
 
 export function isMetric(name: string): name is MetricName {
@@ -68,8 +108,11 @@ function tidy(x: number | null): number | null {
   return x === null || !Number.isFinite(x) || x === 0 ? x : Number(x.toPrecision(10));
 }
 
-export function metricsOf(summary: Summary): Metrics {
+export type HealthMetrics = Record<HealthMetricName, number | null>;
+
+export function metricsOf(summary: Summary, health: HealthMetrics): Metrics {
   const m: Metrics = {
+    ...health,
     arrived: summary.requests.arrived,
     failed_requests: summary.requests.failed,
     availability: summary.availability,
@@ -84,6 +127,6 @@ export function metricsOf(summary: Summary): Metrics {
     cost: summary.billing.cost,
     minutes_not_serving: summary.billing.minutes_not_serving,
   };
-  for (const k of METRICS) m[k] = tidy(m[k]);
+  for (const k of METRICS) m[k] = tidy(m[k] ?? null);
   return m;
 }

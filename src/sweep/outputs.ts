@@ -9,6 +9,7 @@ import { compareVariants, comparisonCsv, type Comparison } from './comparison.js
 import { seedList } from './grid.js';
 import type { RunRecord } from './journal.js';
 import { parseMinimize, parseRequirement } from './requirements.js';
+import { resolveVariants } from './labels.js';
 import { resultsCsv, sortRecords } from './results-csv.js';
 import { axisColumns, runKey, variantsOf, type SweepArgs } from './plan.js';
 
@@ -17,25 +18,27 @@ export function writeSweepJson(dir: string, args: SweepArgs): void {
 }
 
 export function comparisonOf(args: SweepArgs, records: readonly RunRecord[]): Comparison {
+  const { variants, notes } = resolveVariants(args, variantsOf(args), records);
   return compareVariants(
-    variantsOf(args),
+    variants,
     seedList(args.seeds, args.first_seed),
     records,
     args.require.map(parseRequirement),
     args.minimize === null ? null : parseMinimize(args.minimize),
+    notes,
   );
 }
 
 /** Shard folders get only their partial results.csv (the comparison needs every run). */
 export function writePartialOutputs(dir: string, args: SweepArgs, records: readonly RunRecord[]): void {
-  writeFileAtomic(join(dir, 'results.csv'), resultsCsv(axisColumns(args), variantsOf(args), records));
+  writeFileAtomic(join(dir, 'results.csv'), resultsCsv(axisColumns(args), resolveVariants(args, variantsOf(args), records).variants, records));
 }
 
 export async function writeOutputs(dir: string, args: SweepArgs, records: readonly RunRecord[]): Promise<Comparison> {
   // d3 + jsdom take ~2 s to import: only when a page is written (not in workers or shards).
   const { renderComparisonHtml } = await import('./comparison-html.js');
   const cmp = comparisonOf(args, records);
-  writeFileAtomic(join(dir, 'results.csv'), resultsCsv(axisColumns(args), variantsOf(args), records));
+  writeFileAtomic(join(dir, 'results.csv'), resultsCsv(axisColumns(args), cmp.variants.map((s) => s.variant), records));
   writeFileAtomic(join(dir, 'comparison.csv'), comparisonCsv(axisColumns(args), cmp));
   writeFileAtomic(join(dir, 'comparison.html'), renderComparisonHtml(args, cmp));
   return cmp;

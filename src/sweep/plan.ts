@@ -9,7 +9,11 @@ import { readFileSync } from 'node:fs';
 import { compareVariants, expandGrid, runList, seedList, type Run, type Variant, type VaryAxis } from './grid.js';
 import type { Shard } from './shard.js';
 
-export const SWEEP_FORMAT = 1;
+/**
+ * 2: run records carry the run's warnings and the settings read back from its config, and the
+ * health metrics (mid_load_kills, ...); a format-1 journal lacks them, so it is not resumed.
+ */
+export const SWEEP_FORMAT = 2;
 
 export interface SweepArgs {
   format: number;
@@ -30,6 +34,12 @@ export interface SweepArgs {
   require: string[];
   minimize: string | null;
   shard: Shard | null;
+  /**
+   * compare: each file's label, the settings in which its resolved config differs from the other's
+   * (computed when the files are validated; not part of the run key). Absent for a sweep, whose
+   * labels come from each run's resolved settings.
+   */
+  labels?: string[];
 }
 
 export function fileSha256(path: string): string {

@@ -1,6 +1,8 @@
 /**
  * results.csv: one row per (variant, seed), sorted by variant then seed, whatever order the runs
- * finished in, so the file is byte-identical for any --workers and for merged shards.
+ * finished in, so the file is byte-identical for any --workers and for merged shards. The varied
+ * columns hold the values the runs resolved (labels.ts); `warnings` counts the run's warnings (their
+ * texts are in runs.jsonl).
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Variant } from './grid.js';
@@ -13,12 +15,13 @@ export function sortRecords(records: readonly RunRecord[]): RunRecord[] {
 }
 
 export function resultsCsv(axisColumns: readonly string[], variants: readonly Variant[], records: readonly RunRecord[]): string {
-  const header = ['variant', ...axisColumns, 'seed', ...METRICS];
+  const header = ['variant', ...axisColumns, 'seed', ...METRICS, 'warnings'];
   const rows = sortRecords(records).map((r) => [
     String(r.variant),
     ...variants[r.variant]!.values,
     String(r.seed),
     ...METRICS.map((m) => fmtNum(r.metrics[m])),
+    String(r.warnings?.length ?? 0),
   ]);
   return stringify([header, ...rows]);
 }

@@ -6,10 +6,18 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Tinypool } from 'tinypool';
 import type { Metrics } from './metrics.js';
-import type { RunTask } from './simulator.js';
+import type { RunOutcome, RunTask } from './simulator.js';
+
+/** A run's result: the full outcome, or metrics alone (test fakes: no warnings, no settings read back). */
+export type RunResult = RunOutcome | Metrics;
+
+export function toOutcome(r: RunResult): RunOutcome {
+  if ('metrics' in r && typeof r.metrics === 'object' && r.metrics !== null) return r as RunOutcome;
+  return { metrics: r as Metrics, warnings: [], settings: null };
+}
 
 export interface Executor {
-  run(task: RunTask, signal: AbortSignal): Promise<Metrics>;
+  run(task: RunTask, signal: AbortSignal): Promise<RunResult>;
   close(): Promise<void>;
 }
 
@@ -28,13 +36,13 @@ export function workerFile(): string {
 export function poolExecutor(workers: number): Executor {
   const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   return {
-    run: (task, signal) => pool.run(task, { signal }) as Promise<Metrics>,
+    run: (task, signal) => pool.run(task, { signal }) as Promise<RunOutcome>,
     close: () => pool.destroy(),
   };
 }
 
 /** Runs in this thread, one at a time (tests, and fakes before the simulator exists). */
-export function inlineExecutor(fn: (task: RunTask) => Metrics | Promise<Metrics>): Executor {
+export function inlineExecutor(fn: (task: RunTask) => RunResult | Promise<RunResult>): Executor {
   let chain: Promise<unknown> = Promise.resolve();
   return {
     run(task, signal) {

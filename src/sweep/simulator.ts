@@ -5,6 +5,8 @@
 import { simulate } from '../run.js';
 import { loadScenario } from '../scenario/load.js';
 import type { Config } from '../model/config.js';
+import { axisLeaves } from './grid.js';
+import { HealthFold } from './health.js';
 import { metricsOf, type Metrics } from './metrics.js';
 
 export interface LoadOptions {
@@ -39,7 +41,62 @@ export function scenarioMessages(err: unknown): string[] | null {
 
 export const defaultLoader: LoadScenario = loadScenario;
 
-export async function runTask(load: LoadScenario, task: RunTask): Promise<Metrics> {
+/** What a run gives back: its metrics, its warnings, and the settings it actually ran. */
+export interface RunOutcome {
+  metrics: Metrics;
+  /** The summary's warnings (a fault that hit nothing, ...). */
+  warnings: string[];
+  /**
+   * Each leaf the overrides set, read back from the resolved config that ran (`key.path` → value
+   * as text); a leaf the config does not hold under that path (the scenario layer renamed or
+   * converted it) is absent. Null when the executor did not report them (test fakes).
+   */
+  settings: Record<string, string> | null;
+}
+
+/** Compact text of a config value: numbers to 10 significant digits, mappings and lists in YAML flow style. */
+export function valueText(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return Number.isFinite(v) && !Number.isSafeInteger(v) ? String(Number(v.toPrecision(10))) : String(v);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map(valueText).join(', ')}]`;
+  if (ArrayBuffer.isView(v)) return `(${(v as unknown as ArrayLike<number>).length} values)`;
+  return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${valueText(x)}`).join(', ')}}`;
+}
+
+/** The value at a dotted path in the config, or `undefined` when the path is not there. */
+export function configAt(config: unknown, path: string): unknown {
+  let node: unknown = config;
+  for (const seg of path.split('.')) {
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, seg)) return undefined;
+    node = (node as Record<string, unknown>)[seg];
+  }
+  return node;
+}
+
+/** The leaves `overrides` set (`key.path=value`, a mapping value leaf by leaf), read back from `config`. */
+export function resolvedSettings(config: Config, overrides: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of overrides) {
+    const eq = o.indexOf('=');
+    if (eq <= 0) continue;
+    for (const leaf of axisLeaves(o.slice(0, eq).trim(), o.slice(eq + 1))) {
+      const v = configAt(config, leaf);
+      if (v !== undefined) out[leaf] = valueText(v);
+    }
+  }
+  return out;
+}
+
+export async function runOutcome(load: LoadScenario, task: RunTask): Promise<RunOutcome> {
   const { config } = await load(task.file, { overrides: task.overrides, seed: task.seed });
-  return metricsOf(simulate(config));
+  const fold = new HealthFold();
+  const summary = simulate(config, fold.sinks);
+  return { metrics: metricsOf(summary, fold.metrics(summary.warnings)), warnings: [...summary.warnings], settings: resolvedSettings(config, task.overrides) };
+}
+
+/** The metrics only (tests that build records by hand). */
+export async function runTask(load: LoadScenario, task: RunTask): Promise<Metrics> {
+  return (await runOutcome(load, task)).metrics;
 }

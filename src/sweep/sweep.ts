@@ -16,9 +16,10 @@ import { writeOutputs, writePartialOutputs, writeSweepJson } from './outputs.js'
 import { fileSha256, runKey, runsOf, SWEEP_FORMAT, variantsOf, type SweepArgs } from './plan.js';
 import { createProgress } from './progress.js';
 import { parseMinimize, parseRequirement } from './requirements.js';
-import type { Executor } from './run-pool.js';
+import { toOutcome, type Executor } from './run-pool.js';
 import { inShard, parseShard, shardDirName, type Shard } from './shard.js';
 import { scenarioMessages, type LoadScenario } from './simulator.js';
+import { diffConfigs } from './labels.js';
 
 export interface Io {
   out(text: string): void;
@@ -130,23 +131,26 @@ export async function validateVariants(
   variants: readonly Variant[],
   load: LoadScenario,
   seed: number,
-): Promise<{ names: string[]; errors: string[]; warnings: string[]; reads: string[] }> {
+): Promise<{ names: string[]; errors: string[]; warnings: string[]; reads: string[]; configs: unknown[] }> {
   const errors: string[] = [];
   const warnings: string[] = [];
   const names: string[] = [];
+  const configs: unknown[] = [];
   const reads = new Set<string>();
   for (const v of variants) {
     try {
       const { config, warnings: w = [], reads: r = [] } = await load(resolve(v.file), { overrides: v.overrides, seed });
       names.push(config.name);
+      configs.push(config);
       for (const f of r) reads.add(resolve(f));
       for (const line of w) if (!warnings.includes(line)) warnings.push(line);
     } catch (err) {
       names.push('');
+      configs.push(null);
       for (const line of scenarioMessages(err) ?? [errorText(err)]) if (!errors.includes(line)) errors.push(line);
     }
   }
-  return { names, errors, warnings, reads: [...reads].sort() };
+  return { names, errors, warnings, reads: [...reads].sort(), configs };
 }
 
 /** The trace files' identity in sweep.json: relative to the working folder when inside it (as shards elsewhere see it). */
@@ -196,12 +200,18 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
     workers = cap;
   }
   const variants = variantsOf(args);
-  const { names, errors, warnings, reads } = await validateVariants(variants, deps.load, args.first_seed);
+  const { names, errors, warnings, reads, configs } = await validateVariants(variants, deps.load, args.first_seed);
   if (errors.length > 0) {
     for (const e of errors) io.err(e);
     return EXIT_BAD_INPUT;
   }
   for (const w of warnings) io.err(`warning: ${w}`);
+  if (args.command === 'compare') {
+    // Named by what differs between the two resolved configs, not by their paths.
+    const diff = diffConfigs(configs, args.scenarios.map((s) => s.path));
+    args.labels = diff.labels;
+    for (const n of diff.notes) io.err(`warning: ${n}`);
+  }
   // The traces are part of the key: an edited trace is never resumed as the old one.
   for (const f of reads) {
     try {
@@ -291,8 +301,8 @@ async function executeRuns(
       todo.map(async (run) => {
         const v = variants[run.variant]!;
         try {
-          const metrics = await executor.run({ file: resolve(v.file), overrides: v.overrides, seed: run.seed }, controller.signal);
-          const rec: RunRecord = { key, k: run.k, variant: run.variant, seed: run.seed, metrics };
+          const { metrics, warnings, settings } = toOutcome(await executor.run({ file: resolve(v.file), overrides: v.overrides, seed: run.seed }, controller.signal));
+          const rec: RunRecord = { key, k: run.k, variant: run.variant, seed: run.seed, metrics, warnings, settings };
           journal.append(rec);
           done.set(run.k, rec);
           progress.tick();
