@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Io } from './io.js';
 import { registerCheckCommand } from './check.js';
+import { registerInitCommand } from './init-command.js';
 import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run-command.js';
 import { registerSweepCommands } from './sweep.js';
@@ -19,6 +20,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   registerReportCommand(program, sub.exit, sub);
   registerSweepCommands(program, sub.exit);
   registerCheckCommand(program, sub);
+  registerInitCommand(program, sub);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -8,6 +8,49 @@ import { z } from 'zod';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { closest } from './suggest.js';
 
+/**
+ * What the scenario reference (docs/scenario.md) and the JSON Schema (schema/scenario.schema.json)
+ * say about a key, attached with zod's `.meta()`. The builders below fill in the structural part
+ * (`valueType`, `input`, `range`, `defaultValue` / `required`); schema.ts adds `description`,
+ * `unit` and `source` where each key is declared. Metadata never changes what is accepted:
+ * `src/scenario/reference.ts` reads it, nothing else does.
+ */
+export interface FieldMeta {
+  [k: string]: unknown;
+  /** What the key means, one or two sentences. */
+  description?: string;
+  /** How the value is written, for the reference's type column: `duration`, `integer`, `one of …`. */
+  valueType?: string;
+  /** The JSON Schema (draft-07) of what the YAML may hold here (the input, before any transform). */
+  input?: Record<string, unknown>;
+  /** The allowed range, as text (`≥ 0`, `10–3000`). */
+  range?: string;
+  /** The value when the key is absent; meaningful only when `required` is false. */
+  defaultValue?: unknown;
+  /** The key must be written. */
+  required?: boolean;
+  /** Unit of a number: durations are seconds (`s`) whatever unit they are written in. */
+  unit?: string;
+  /** Where the key, its default and range come from: a URL of the platform's documentation, or `deploysim` (this model's choice). */
+  source?: string;
+  /**
+   * A `kind:`/`dist:`/`rule:`-tagged mapping: its tag key, its variants, those refused here (tag →
+   * why), and the JSON Schema of a bare (non-mapping) value if one is allowed.
+   */
+  tagged?: { tag: string; variants: Record<string, z.ZodType>; refused?: Record<string, string>; bare?: Record<string, unknown> };
+  /** The input is that of another schema (a wrapper such as a distribution with a default). */
+  inputFrom?: z.ZodType;
+  /** `deployment.autoscaling`: also accepts the platform API's `autoscaling_settings` object (nulls, the wrapper). */
+  apiSettings?: boolean;
+  /** Documented once, in the reference section of this name, and linked from every key of this type. */
+  docSection?: string;
+}
+
+/** Attach `meta` to `schema` (a clone: zod's `.meta()`; metadata of the original is inherited). */
+export function described<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
+  return schema.meta(meta) as T;
+}
+
 /** What a leaf returns: the parsed value, or what would have been allowed. */
 export type Checked<T> = { value: T } | { allowed: string };
 
@@ -21,8 +64,8 @@ export const UNKNOWN_KEYS_PREFIX = 'allowed-keys:';
  * A leaf field: `check` turns a present value into the config value; absent (undefined) gives
  * `dflt`, or a "required" issue whose message is `required` (what is allowed).
  */
-export function field<T>(required: string, check: (v: unknown) => Checked<T>, dflt: Default<T> = REQUIRED) {
-  return z.any().optional().transform((v, ctx): T => {
+export function field<T>(required: string, check: (v: unknown) => Checked<T>, dflt: Default<T> = REQUIRED, meta: FieldMeta = {}) {
+  const schema = z.any().optional().transform((v, ctx): T => {
     if (v === undefined) {
       // Copy collection defaults so no two configs share (and could mutate) one array or object.
       if (dflt !== REQUIRED) return typeof dflt === 'object' && dflt !== null ? structuredClone(dflt) : dflt;
@@ -35,6 +78,12 @@ export function field<T>(required: string, check: (v: unknown) => Checked<T>, df
       return z.NEVER;
     }
     return r.value;
+  });
+  return described(schema, {
+    valueType: 'a value',
+    range: required,
+    ...(dflt === REQUIRED ? { required: true } : { required: false, defaultValue: dflt }),
+    ...meta,
   });
 }
 
@@ -92,8 +141,22 @@ export function checkNumber(o: NumberOpts) {
   };
 }
 
+/** JSON Schema bounds of a range. */
+function jsonBounds(r: Range): Record<string, number> {
+  return {
+    ...(r.min !== undefined ? { minimum: r.min } : {}),
+    ...(r.gt !== undefined ? { exclusiveMinimum: r.gt } : {}),
+    ...(r.max !== undefined ? { maximum: r.max } : {}),
+    ...(r.lt !== undefined ? { exclusiveMaximum: r.lt } : {}),
+  };
+}
+
 export function num(o: NumberOpts, dflt: Default<number> = REQUIRED) {
-  return field(describeNumber(o), checkNumber(o), dflt);
+  return field(describeNumber(o), checkNumber(o), dflt, {
+    valueType: o.int ? 'integer' : 'number',
+    range: `${rangeText(o)}${o.note ? ` ${o.note}` : ''}`,
+    input: { type: o.int ? 'integer' : 'number', ...jsonBounds(o) },
+  });
 }
 
 export function int(o: NumberOpts, dflt: Default<number> = REQUIRED) {
@@ -118,18 +181,39 @@ export function checkDuration(o: DurationOpts) {
   };
 }
 
+/**
+ * A duration as the YAML may hold it: the same grammar as `parseDuration` (duration.ts; a test
+ * compares the two on examples). Only a number's range can be checked by a JSON Schema.
+ */
+export const DURATION_PATTERN = '^\\s*[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?\\s*(?:ms|s|m|h|d)?\\s*$';
+
+export function durationInput(o: Range): Record<string, unknown> {
+  return {
+    anyOf: [
+      { type: 'number', ...jsonBounds(o) },
+      { type: 'string', pattern: DURATION_PATTERN, description: 'a number with a unit: 500ms, 90s, 15m, 2h, 1d' },
+    ],
+  };
+}
+
+function durationMeta(o: DurationOpts): FieldMeta {
+  return { valueType: 'duration', unit: 's', range: o.text ?? rangeText(o, 's'), input: durationInput(o) };
+}
+
 /** Seconds, written as a number or with a unit. */
 export function duration(o: DurationOpts, dflt: Default<number> = REQUIRED) {
-  return field(`${describeDuration(o)} (${DURATION_HINT})`, checkDuration(o), dflt);
+  return field(`${describeDuration(o)} (${DURATION_HINT})`, checkDuration(o), dflt, durationMeta(o));
 }
 
 /** Like `duration`, but `null` (or absent, by default) means "none". */
 export function optionalDuration(o: DurationOpts) {
   const check = checkDuration(o);
+  const m = durationMeta(o);
   return field(
     describeDuration(o),
     (v): Checked<number | null> => (v === null ? { value: null } : check(v)),
     null,
+    { ...m, valueType: 'duration or null', input: { anyOf: [...(m.input!.anyOf as object[]), { type: 'null' }] } },
   );
 }
 
@@ -147,15 +231,24 @@ export function oneOf<const T extends string>(values: readonly T[], dflt: Defaul
       return { allowed: `${oneOfText(values)}${near ? ` (did you mean \`${near}\`?)` : ''}` };
     },
     dflt,
+    { valueType: oneOfText(values), range: '', input: { enum: [...values] } },
   );
 }
 
 export function bool(dflt: Default<boolean> = REQUIRED) {
-  return field('true or false', (v): Checked<boolean> => (typeof v === 'boolean' ? { value: v } : { allowed: 'true or false' }), dflt);
+  return field('true or false', (v): Checked<boolean> => (typeof v === 'boolean' ? { value: v } : { allowed: 'true or false' }), dflt, {
+    valueType: 'boolean',
+    range: '',
+    input: { type: 'boolean' },
+  });
 }
 
 export function text(dflt: Default<string> = REQUIRED) {
-  return field('a string', (v): Checked<string> => (typeof v === 'string' ? { value: v } : { allowed: 'a string' }), dflt);
+  return field('a string', (v): Checked<string> => (typeof v === 'string' ? { value: v } : { allowed: 'a string' }), dflt, {
+    valueType: 'string',
+    range: '',
+    input: { type: 'string' },
+  });
 }
 
 /**
@@ -163,7 +256,11 @@ export function text(dflt: Default<string> = REQUIRED) {
  * why. Absent or `null` (the key's "not set") is accepted.
  */
 export function refused(because: string) {
-  return field<null>(because, (v) => (v === null ? { value: null } : { allowed: because }), null);
+  return field<null>(because, (v) => (v === null ? { value: null } : { allowed: because }), null, {
+    valueType: 'refused',
+    range: because,
+    input: { type: 'null' },
+  });
 }
 
 /**
@@ -202,10 +299,10 @@ function isMapping(v: unknown): v is Record<string, unknown> {
 export function tagged<V extends Record<string, z.ZodType>, B = never>(
   tag: string,
   variants: V,
-  opts: { what: string; refusedTags?: Record<string, string>; bare?: (v: unknown) => Checked<B> },
+  opts: { what: string; refusedTags?: Record<string, string>; bare?: (v: unknown) => Checked<B>; bareInput?: Record<string, unknown> },
 ) {
   const tags = Object.keys(variants);
-  return z.any().optional().transform((v, ctx): z.output<V[keyof V]> | B => {
+  const parser = z.any().optional().transform((v, ctx): z.output<V[keyof V]> | B => {
     if (!isMapping(v)) {
       if (opts.bare && v !== undefined) {
         const r = opts.bare(v);
@@ -230,5 +327,11 @@ export function tagged<V extends Record<string, z.ZodType>, B = never>(
     if (r.success) return r.data as z.output<V[keyof V]>;
     for (const issue of r.error.issues) ctx.addIssue(issue as never);
     return z.NEVER;
+  });
+  const allowed = tags.filter((k) => !opts.refusedTags?.[k]);
+  return described(parser, {
+    valueType: `${opts.what}: a mapping with \`${tag}:\` ${oneOfText(allowed)}`,
+    required: true,
+    tagged: { tag, variants, refused: opts.refusedTags ?? {}, ...(opts.bareInput ? { bare: opts.bareInput } : {}) },
   });
 }

@@ -33,6 +33,9 @@ import {
   tagged,
   text,
   checkDuration,
+  described,
+  durationInput,
+  type FieldMeta,
   checkNumber,
   type Checked,
 } from './fields.js';
@@ -45,6 +48,22 @@ export const Z99 = 2.3263478740408408;
 
 export const PLATFORMS = ['baseten-2025', 'baseten-2026'] as const satisfies readonly Platform[];
 export const ENVIRONMENTS = ['production', 'development'] as const satisfies readonly Environment[];
+/** Where a key comes from, for the reference (docs/scenario.md): the platform's documentation, or deploysim's own choice. */
+export const SOURCES = {
+  healthChecks: 'https://docs.baseten.co/development/model/health-checks',
+  healthChecks2025: 'https://docs.baseten.co/development/model/custom-health-checks',
+  autoscaling: 'https://docs.baseten.co/deploy/autoscaling',
+  scaling: 'https://docs.baseten.co/deployment/manage/scaling',
+  truss: 'truss config.yaml',
+  kubernetes: 'Kubernetes (kubelet probe defaults)',
+  deploysim: 'deploysim',
+} as const;
+
+/** Metadata for the reference and the JSON Schema; never read when validating. */
+function doc<T extends z.ZodType>(schema: T, description: string, more: FieldMeta = {}): T {
+  return described(schema, { description, source: SOURCES.deploysim, ...more });
+}
+
 export const DEV_HEALTH_CHECK_MESSAGE = 'Custom health checks are currently not supported in development deployments.';
 
 /** What the schema depends on, read from the raw document before validation. */
@@ -62,9 +81,13 @@ export interface SchemaContext {
 function dists(tokensRefusal: string | null) {
   const lognormal = obj({
     dist: z.literal('lognormal'),
-    median: duration({ gt: 0 }),
-    p99: optionalDuration({ gt: 0 }),
-    sigma: field<number | null>('a number > 0', (v) => (v === null ? { value: null } : checkNumber({ gt: 0 })(v)), null),
+    median: doc(duration({ gt: 0 }), 'The median (50th percentile).'),
+    p99: doc(optionalDuration({ gt: 0 }), 'The 99th percentile, > median; or give `sigma` instead.'),
+    sigma: doc(
+      field<number | null>('a number > 0', (v) => (v === null ? { value: null } : checkNumber({ gt: 0 })(v)), null),
+      'The standard deviation of the logarithm, instead of `p99` (p99 = median × exp(sigma × 2.326)).',
+      { valueType: 'number or null', range: '> 0', input: { anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'null' }] } },
+    ),
   }).superRefine((d, ctx) => {
     if (d.p99 === null && d.sigma === null) {
       ctx.addIssue({ code: 'custom', path: ['p99'], message: 'a duration > median, or `sigma:` instead' });
@@ -75,17 +98,21 @@ function dists(tokensRefusal: string | null) {
     }
   });
   const variants = {
-    constant: obj({ dist: z.literal('constant'), value: duration({ min: 0 }) }),
-    exponential: obj({ dist: z.literal('exponential'), mean: duration({ gt: 0 }) }),
-    uniform: obj({ dist: z.literal('uniform'), min: duration({ min: 0 }), max: duration({ min: 0 }) }).superRefine((d, ctx) => {
+    constant: obj({ dist: z.literal('constant'), value: doc(duration({ min: 0 }), 'Always this duration (the same as writing the bare duration).') }),
+    exponential: obj({ dist: z.literal('exponential'), mean: doc(duration({ gt: 0 }), 'The mean.') }),
+    uniform: obj({
+      dist: z.literal('uniform'),
+      min: doc(duration({ min: 0 }), 'The shortest duration.'),
+      max: doc(duration({ min: 0 }), 'The longest duration, ≥ min.'),
+    }).superRefine((d, ctx) => {
       if (d.max < d.min) ctx.addIssue({ code: 'custom', path: ['max'], message: `a duration ≥ min (${d.min} s)` });
     }),
     lognormal,
     tokens: obj({
       dist: z.literal('tokens'),
-      base: duration({ min: 0 }, 0),
-      per_input_token: duration({ min: 0 }, 0),
-      per_output_token: duration({ min: 0 }, 0),
+      base: doc(duration({ min: 0 }, 0), 'Fixed part of every request.'),
+      per_input_token: doc(duration({ min: 0 }, 0), 'Added per prompt token (the trace\'s ContextTokens).'),
+      per_output_token: doc(duration({ min: 0 }, 0), 'Added per generated token (the trace\'s GeneratedTokens).'),
     }),
   };
   const bare = (v: unknown): Checked<Dist> => {
@@ -100,8 +127,9 @@ function dists(tokensRefusal: string | null) {
   return tagged('dist', variants, {
     what: 'a duration (a constant) or a distribution',
     bare,
+    bareInput: durationInput({ min: 0 }),
     refusedTags: tokensRefusal ? { tokens: tokensRefusal } : {},
-  }).transform((d): Dist => {
+  }).meta({ docSection: 'distributions' }).transform((d): Dist => {
     if (d.dist === 'lognormal' && 'p99' in d) {
       const sigma = d.sigma ?? Math.log(d.p99! / d.median) / Z99;
       return { dist: 'lognormal', median: d.median, sigma };
@@ -113,12 +141,20 @@ function dists(tokensRefusal: string | null) {
 function dist(dflt: Dist | null, tokensRefusal: string | null) {
   const schema = dists(tokensRefusal);
   if (dflt === null) return schema;
-  return z.any().optional().transform((v, ctx): Dist => {
+  const withDefault = z.any().optional().transform((v, ctx): Dist => {
     if (v === undefined) return structuredClone(dflt);
     const r = schema.safeParse(v);
     if (r.success) return r.data;
     for (const issue of r.error.issues) ctx.addIssue(issue as never);
     return z.NEVER;
+  });
+  return described(withDefault, {
+    valueType: 'distribution',
+    range: tokensRefusal ? `a duration ≥ 0 s, or a distribution other than tokens` : 'a duration ≥ 0 s, or a distribution',
+    unit: 's',
+    required: false,
+    defaultValue: dflt.dist === 'constant' ? dflt.value : dflt,
+    inputFrom: schema,
   });
 }
 
@@ -141,11 +177,30 @@ function healthChecks(ctx: SchemaContext) {
     p === 'baseten-2025'
       ? refused('nothing under baseten-2025 (startup_threshold_seconds exists from baseten-2026: set `platform: baseten-2026`)')
       : duration({ min: 10, max: 3000, text: `10–3000${note}` }, p === 'baseten-2026' ? 1800 : null as never);
+  const src = { source: p === 'baseten-2025' ? SOURCES.healthChecks2025 : SOURCES.healthChecks };
+  // The reference prints a range without the error messages' platform note.
+  const plain = (r: readonly [number, number]) => ({ range: `${r[0]}–${r[1]} s` });
   return section({
-    stop_traffic_threshold_seconds: thresholdField,
-    restart_threshold_seconds: thresholdField,
-    restart_check_delay_seconds: duration({ min: delay[0], max: delay[1], text: `${delay[0]}–${delay[1]}${wider ? noteWith(`${wider.delay[0]}–${wider.delay[1]}`) : note}` }, 0),
-    startup_threshold_seconds: startup,
+    stop_traffic_threshold_seconds: doc(
+      thresholdField,
+      'How long the readiness check must fail before traffic stops going to the replica (it is not restarted). Failures are counted at each probe tick: ⌈threshold / probe_period⌉ failed checks in a row.',
+      { ...src, ...plain(threshold) },
+    ),
+    restart_threshold_seconds: doc(
+      thresholdField,
+      'How long the liveness check must fail before the container is restarted (load() runs again). Under baseten-2025, delay + restart threshold ≤ 1800 s; under baseten-2026, ≤ 3000 s.',
+      { ...src, ...plain(threshold) },
+    ),
+    restart_check_delay_seconds: doc(
+      duration({ min: delay[0], max: delay[1], text: `${delay[0]}–${delay[1]}${wider ? noteWith(`${wider.delay[0]}–${wider.delay[1]}`) : note}` }, 0),
+      'How long after a container starts its checks begin. Under baseten-2025, checks fail while the model loads, so a slow load needs this delay; deprecated under baseten-2026 (a warning), where it still delays the first startup check.',
+      { ...src, ...plain(delay) },
+    ),
+    startup_threshold_seconds: doc(
+      startup,
+      'baseten-2026: how long the startup probe waits for load() (and is_healthy) to succeed before the container is restarted; readiness and liveness checks begin only after it succeeds. Refused under baseten-2025 (null only).',
+      { ...src, ...(p === 'baseten-2025' ? { range: 'null only (the key exists from baseten-2026)' } : plain([10, 3000])) },
+    ),
   }).superRefine((h, c) => {
     const max = limits?.delayPlusRestartMax ?? 3000;
     const sum = h.restart_check_delay_seconds + h.restart_threshold_seconds;
@@ -162,28 +217,49 @@ function healthChecks(ctx: SchemaContext) {
 
 function autoscaling(ctx: SchemaContext) {
   const dev = ctx.environment === 'development';
+  const src = { source: SOURCES.autoscaling };
   return section({
-    min_replica: int({ min: 0 }, 0),
-    max_replica: dev
-      ? field('1', (v): Checked<number> => (v === 1 ? { value: 1 } : { allowed: '1 (development deployments run min 0 / max 1 replica)' }), 1)
-      : int({ min: 1 }, 1),
-    autoscaling_window: duration({ min: 10, max: 3600 }, 60),
-    scale_down_delay: duration({ min: 0, max: 3600 }, 900),
-    concurrency_target: int({ min: 1 }, 1),
-    target_utilization_percentage: num({ min: 1, max: 100 }, 70),
-    max_scale_down_rate: num({ min: 1, max: 50 }, 50),
+    min_replica: doc(int({ min: 0 }, 0), 'The fewest replicas; 0 lets the deployment scale to zero (the next request waits for a cold start).', { ...src, unit: 'replicas' }),
+    max_replica: doc(
+      dev
+        ? field('1', (v): Checked<number> => (v === 1 ? { value: 1 } : { allowed: '1 (development deployments run min 0 / max 1 replica)' }), 1, {
+            valueType: 'integer',
+            range: '1 (development)',
+            input: { const: 1 },
+          })
+        : int({ min: 1 }, 1),
+      'The most replicas, ≥ min_replica. A development deployment runs at most 1.',
+      { ...src, unit: 'replicas' },
+    ),
+    autoscaling_window: doc(duration({ min: 10, max: 3600 }, 60), 'The time over which in-flight requests are averaged for each decision.', src),
+    scale_down_delay: doc(duration({ min: 0, max: 3600 }, 900), 'How long the load must stay low before replicas are removed.', src),
+    concurrency_target: doc(int({ min: 1 }, 1), 'Requests in flight per replica the autoscaler aims for (with target_utilization_percentage).', { ...src, unit: 'requests' }),
+    target_utilization_percentage: doc(num({ min: 1, max: 100 }, 70), 'Scale up when the average in flight per replica exceeds concurrency_target × this percentage: the headroom.', { ...src, unit: '%' }),
+    max_scale_down_rate: doc(num({ min: 1, max: 50 }, 50), 'The largest share of replicas removed in one scale-down step.', { source: SOURCES.scaling, unit: '%' }),
     // The API's early-access field: accepted as returned; a value other than null is not simulated yet, and saying so beats ignoring it.
-    target_in_flight_tokens: field<null>(
-      'null (off)',
-      (v): Checked<null> =>
-        v === null ? { value: null } : { allowed: 'null (off): deploysim does not simulate token-based autoscaling yet; with a value the platform would scale on in-flight tokens, which this run could not show' },
-      null,
+    target_in_flight_tokens: doc(
+      field<null>(
+        'null (off)',
+        (v): Checked<null> =>
+          v === null ? { value: null } : { allowed: 'null (off): deploysim does not simulate token-based autoscaling yet; with a value the platform would scale on in-flight tokens, which this run could not show' },
+        null,
+        { valueType: 'null', range: 'null only (token-based autoscaling is not simulated yet)', input: { type: 'null' } },
+      ),
+      'The API\'s early-access token-based scaling: accepted as null (off) so an API object pastes unchanged; any other value is refused.',
+      src,
     ),
   }).superRefine((a, c) => {
     if (a.max_replica < a.min_replica) {
       c.addIssue({ code: 'custom', path: ['max_replica'], message: `an integer ≥ min_replica (${a.min_replica})` });
     }
-  }).transform(({ target_in_flight_tokens: _off, ...a }) => a);
+  })
+    .transform(({ target_in_flight_tokens: _off, ...a }) => a)
+    .meta({
+      description:
+        'The autoscaler. Also accepts the platform API\'s `autoscaling_settings` object as returned: bare or wrapped in `{autoscaling_settings: ...}`, with null for the platform default; inside the wrapper a field deploysim does not model is a warning.',
+      source: SOURCES.autoscaling,
+      apiSettings: true,
+    });
 }
 
 /**
@@ -191,13 +267,26 @@ function autoscaling(ctx: SchemaContext) {
  * `price_per_minute` for the whole instance. A type without a known price asks for the price.
  */
 const instance = obj({
-  type: field<string | null>(
-    'an instance type',
-    (v) => (typeof v === 'string' && v.trim() !== '' && v.length <= 100 ? { value: v } : { allowed: `an accelerator (${ACCELERATORS.join(', ')}) or an instance name` }),
-    null,
+  type: doc(
+    field<string | null>(
+      'an instance type',
+      (v) => (typeof v === 'string' && v.trim() !== '' && v.length <= 100 ? { value: v } : { allowed: `an accelerator (${ACCELERATORS.join(', ')}) or an instance name` }),
+      null,
+      { valueType: 'string', range: `an accelerator (${ACCELERATORS.join(', ')}) or any instance name with price_per_minute`, input: { type: 'string', minLength: 1, maxLength: 100 } },
+    ),
+    'The accelerator each replica runs on, priced from deploysim\'s table, or any instance name with `price_per_minute`. With `truss_config`, read from `resources.accelerator` (`H100:2`: type H100, count 2).',
+    { defaultValue: 'H100', source: SOURCES.truss },
   ),
-  count: int({ min: 1 }, 1),
-  price_per_minute: field<number | null>('a number ≥ 0', (v) => (v === null ? { value: null } : checkNumber({ min: 0 })(v)), null),
+  count: doc(int({ min: 1 }, 1), 'GPUs per replica; the price is the accelerator\'s × count.', { source: SOURCES.truss, unit: 'GPUs' }),
+  price_per_minute: doc(
+    field<number | null>('a number ≥ 0', (v) => (v === null ? { value: null } : checkNumber({ min: 0 })(v)), null, {
+      valueType: 'number or null',
+      range: '≥ 0',
+      input: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'null' }] },
+    }),
+    'The price of one replica (the whole instance) per minute; null = from the price table (type × count).',
+    { unit: '$/min' },
+  ),
 })
   .superRefine((i, c) => {
     if (i.price_per_minute !== null) return;
@@ -217,19 +306,19 @@ function isHealthy(ctx: SchemaContext) {
   if (ctx.environment === 'development') {
     return refused(`nothing in development deployments: "${DEV_HEALTH_CHECK_MESSAGE}"`);
   }
-  const threshold = int({ min: 1 });
+  const threshold = doc(int({ min: 1 }), 'Unhealthy from this many errors on.', { unit: 'errors' });
   return tagged(
     'rule',
     {
       error_count: obj({ rule: z.literal('error_count'), threshold }),
-      error_window: obj({ rule: z.literal('error_window'), threshold, window: duration({ gt: 0 }) }),
+      error_window: obj({ rule: z.literal('error_window'), threshold, window: doc(duration({ gt: 0 }), 'Only 5xx responses of the last `window` count.') }),
       consecutive_errors: obj({ rule: z.literal('consecutive_errors'), threshold }),
-      after_fault: obj({ rule: z.literal('after_fault'), fault: oneOf(FAULT_KINDS) }),
+      after_fault: obj({ rule: z.literal('after_fault'), fault: doc(oneOf(FAULT_KINDS), 'Unhealthy once the container has suffered this fault (sticky until it restarts).') }),
       latency: obj({
         rule: z.literal('latency'),
-        quantile: num({ gt: 0, lt: 1 }),
-        window: duration({ gt: 0 }),
-        limit: duration({ gt: 0 }),
+        quantile: doc(num({ gt: 0, lt: 1 }), 'Which latency quantile of the window is compared with `limit` (0.99 = p99).'),
+        window: doc(duration({ gt: 0 }), 'The responses of the last `window` count.'),
+        limit: doc(duration({ gt: 0 }), 'Unhealthy when the quantile exceeds this.'),
       }),
     },
     { what: 'a health rule' },
@@ -243,24 +332,53 @@ function deployment(ctx: SchemaContext) {
     ? `tokens needs every traffic entry to be a trace; traffic.${ctx.firstNonTrace.index} is ${ctx.firstNonTrace.kind}`
     : null;
   return section({
-    environment: oneOf(ENVIRONMENTS, 'production'),
-    instance: instance.prefault({ type: 'H100', count: 1, price_per_minute: null }),
-    truss_config: field<string | null>('a path to a truss config.yaml, relative to the scenario\'s folder', (v) => (typeof v === 'string' && v !== '' ? { value: v } : { allowed: 'a path to a truss config.yaml, relative to the scenario\'s folder' }), null),
-    initial_state: oneOf(['cold', 'warm'] as const, 'cold'),
-    initial_replicas: field<number | null>('an integer ≥ 0', (v) => (v === null ? { value: null } : checkNumber({ min: 0, int: true })(v)), null),
+    environment: doc(
+      oneOf(ENVIRONMENTS, 'production'),
+      'A development deployment runs min 0 / max 1 replica and refuses custom health checks (`is_healthy`).',
+      { source: SOURCES.healthChecks2025 },
+    ),
+    instance: doc(instance.prefault({ type: 'H100', count: 1, price_per_minute: null }), 'The instance each replica runs on, and its price.'),
+    truss_config: doc(
+      field<string | null>(
+        'a path to a truss config.yaml, relative to the scenario\'s folder',
+        (v) => (typeof v === 'string' && v !== '' ? { value: v } : { allowed: 'a path to a truss config.yaml, relative to the scenario\'s folder' }),
+        null,
+        { valueType: 'path', range: '', input: { type: 'string', minLength: 1 } },
+      ),
+      'Your truss config.yaml (relative to the scenario\'s folder): its health checks, predict_concurrency, resources.accelerator and model_name are read; a key written in the scenario wins, leaf by leaf.',
+    ),
+    initial_state: doc(oneOf(['cold', 'warm'] as const, 'cold'), 'cold: the initial replicas start by scheduling, pulling and loading; warm: they are routable at t = 0.'),
+    initial_replicas: doc(
+      field<number | null>('an integer ≥ 0', (v) => (v === null ? { value: null } : checkNumber({ min: 0, int: true })(v)), null, {
+        valueType: 'integer or null',
+        range: 'min_replica–max_replica',
+        input: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'null' }] },
+      }),
+      'Replicas at t = 0; null = max(1, min_replica).',
+      { unit: 'replicas' },
+    ),
     runtime: section({
-      predict_concurrency: int({ min: 1 }, 1),
-      health_checks: healthChecks(ctx),
+      predict_concurrency: doc(int({ min: 1 }, 1), 'Requests one replica serves at once; more wait inside it for a slot.', { source: SOURCES.truss, unit: 'requests' }),
+      health_checks: doc(healthChecks(ctx), 'The platform\'s health-check thresholds (truss `runtime.health_checks`). Probes tick every assumptions.probe_period.', {
+        source: ctx.platform === 'baseten-2025' ? SOURCES.healthChecks2025 : SOURCES.healthChecks,
+      }),
     }),
     autoscaling: autoscaling(ctx),
     startup: section({
-      schedule: dist(zero, 'tokens is for service_time'),
-      image_pull: dist(zero, 'tokens is for service_time'),
-      load: dist(zero, 'tokens is for service_time'),
-      load_failure_probability: num({ min: 0, max: 1 }, 0),
+      schedule: doc(dist(zero, 'tokens is for service_time'), 'Time to schedule a new replica on a node (not billed).'),
+      image_pull: doc(dist(zero, 'tokens is for service_time'), 'Time to pull the image (not billed).'),
+      load: doc(dist(zero, 'tokens is for service_time'), 'Time load() takes (billed); runs again after every restart.'),
+      load_failure_probability: doc(num({ min: 0, max: 1 }, 0), 'Probability that a load fails (the container restarts, with CrashLoopBackOff).'),
     }),
-    service_time: dist({ dist: 'constant', value: 1 }, tokensRefusal),
-    is_healthy: isHealthy(ctx),
+    service_time: doc(
+      dist({ dist: 'constant', value: 1 }, tokensRefusal),
+      'Time predict() takes per request, drawn at arrival and kept across retries. `dist: tokens` needs every traffic entry to be a trace.',
+    ),
+    is_healthy: doc(
+      isHealthy(ctx),
+      'What a custom is_healthy() reports, from what the container saw; null = healthy while it responds. Refused in development deployments.',
+      { defaultValue: null },
+    ),
   }).superRefine((d, c) => {
     const { min_replica: min, max_replica: max } = d.autoscaling;
     // With min > max the max_replica error says it all.
@@ -279,17 +397,26 @@ function deployment(ctx: SchemaContext) {
  * 1/rate. Schedule steps must have strictly increasing `at` (two steps at one time is ambiguous).
  */
 function traffic(ctx: SchemaContext) {
-  const window = { start: duration({ min: 0 }, 0), end: optionalDuration({ min: 0 }) };
-  const rate = num({ min: 0 });
+  const window = {
+    start: doc(duration({ min: 0 }, 0), 'When the process starts, from the start of the run.'),
+    end: doc(optionalDuration({ min: 0 }), 'When it stops (> start); null = at the end of the run.'),
+  };
+  const rate = doc(num({ min: 0 }), 'Mean arrivals per second.', { unit: 'requests/s' });
   const baseDir = dirname(resolve(ctx.file));
   const trace = obj({
     kind: z.literal('trace'),
     ...window,
-    file: field<string>('a path to a CSV trace, relative to the scenario\'s folder', (v) =>
-      typeof v === 'string' && v !== '' ? { value: v } : { allowed: 'a path to a CSV trace, relative to the scenario\'s folder' },
+    file: doc(
+      field<string>(
+        'a path to a CSV trace, relative to the scenario\'s folder',
+        (v) => (typeof v === 'string' && v !== '' ? { value: v } : { allowed: 'a path to a CSV trace, relative to the scenario\'s folder' }),
+        undefined,
+        { valueType: 'path', range: '', input: { type: 'string', minLength: 1 } },
+      ),
+      'A CSV trace (TIMESTAMP,ContextTokens,GeneratedTokens, as the Azure LLM inference traces), relative to the scenario\'s folder: one arrival per row.',
     ),
-    time_column: text('TIMESTAMP'),
-    speedup: num({ gt: 0 }, 1),
+    time_column: doc(text('TIMESTAMP'), 'The column holding each arrival\'s time.'),
+    speedup: doc(num({ gt: 0 }, 1), 'Replay this many times faster (2 = half the gaps).'),
   }).transform((t, c) => {
     const path = isAbsolute(t.file) ? t.file : resolve(baseDir, t.file);
     try {
@@ -306,14 +433,18 @@ function traffic(ctx: SchemaContext) {
       return z.NEVER;
     }
   });
-  const entry = tagged(
+  const entryTagged = tagged(
     'kind',
     {
       poisson: obj({ kind: z.literal('poisson'), ...window, rate }),
       schedule: obj({
         kind: z.literal('schedule'),
         ...window,
-        steps: list(obj({ at: duration({ min: 0 }), rate }), 'steps {at, rate}'),
+        steps: doc(
+          list(obj({ at: doc(duration({ min: 0 }), 'When this rate begins.'), rate }), 'steps {at, rate}'),
+          'Piecewise-constant Poisson rate: a non-empty list of {at, rate}, sorted by at; the rate before the first step is 0.',
+          { valueType: 'list of {at, rate}' },
+        ),
       }).superRefine((s, c) => {
         if (s.steps.length === 0) c.addIssue({ code: 'custom', path: ['steps'], message: 'a non-empty list of steps {at, rate}' });
         for (let i = 1; i < s.steps.length; i++) {
@@ -325,24 +456,37 @@ function traffic(ctx: SchemaContext) {
       diurnal: obj({
         kind: z.literal('diurnal'),
         ...window,
-        mean: num({ min: 0 }),
-        amplitude: num({ min: 0 }),
-        period: duration({ gt: 0 }, 86400),
-        peak_at: duration({ min: 0 }, 0),
+        mean: doc(num({ min: 0 }), 'Mean arrivals per second over a period.', { unit: 'requests/s' }),
+        amplitude: doc(num({ min: 0 }), 'Half the swing: the rate goes from mean − amplitude to mean + amplitude (≤ mean).', { unit: 'requests/s' }),
+        period: doc(duration({ gt: 0 }, 86400), 'Length of one cycle (a sinusoid).'),
+        peak_at: doc(duration({ min: 0 }, 0), 'When in the cycle the rate peaks.'),
       }).superRefine((d, c) => {
         if (d.amplitude > d.mean) c.addIssue({ code: 'custom', path: ['amplitude'], message: `a number 0–${d.mean} (≤ mean, so the rate never goes negative)` });
       }),
-      burst: obj({ kind: z.literal('burst'), ...window, at: duration({ min: 0 }), duration: duration({ gt: 0 }), rate }),
-      constant: obj({ kind: z.literal('constant'), ...window, rate: num({ gt: 0 }) }),
+      burst: obj({
+        kind: z.literal('burst'),
+        ...window,
+        at: doc(duration({ min: 0 }), 'When the burst begins.'),
+        duration: doc(duration({ gt: 0 }), 'How long it lasts.'),
+        rate,
+      }),
+      constant: obj({ kind: z.literal('constant'), ...window, rate: doc(num({ gt: 0 }), 'Arrivals per second, evenly spaced (1/rate apart).', { unit: 'requests/s' }) }),
       trace,
     },
     { what: 'a traffic process' },
-  ).superRefine((t, c) => {
-    if (t.end !== null && t.end <= t.start) c.addIssue({ code: 'custom', path: ['end'], message: `a duration > start (${t.start} s)` });
-  });
-  return list(entry, 'traffic processes').superRefine((l, c) => {
-    if (l.length === 0) c.addIssue({ code: 'custom', message: `a non-empty list of traffic processes (kind: poisson, schedule, diurnal, burst, constant, trace)` });
-  });
+  );
+  // A refinement is a new schema: the tagged union's metadata is carried over for the reference.
+  const entry = described(
+    entryTagged.superRefine((t, c) => {
+      if (t.end !== null && t.end <= t.start) c.addIssue({ code: 'custom', path: ['end'], message: `a duration > start (${t.start} s)` });
+    }),
+    { ...(entryTagged.meta() as FieldMeta), docSection: 'traffic' },
+  );
+  return list(entry, 'traffic processes')
+    .superRefine((l, c) => {
+      if (l.length === 0) c.addIssue({ code: 'custom', message: `a non-empty list of traffic processes (kind: poisson, schedule, diurnal, burst, constant, trace)` });
+    })
+    .meta({ minItems: 1 });
 }
 
 // --- faults (SPEC §7) -----------------------------------------------------------------------
@@ -361,6 +505,18 @@ const replicaTarget = field<FaultTarget>(
     return { allowed };
   },
   { kind: 'all' },
+  {
+    valueType: 'index, random, all, or {fraction}',
+    range: 'an integer ≥ 0, random, all, or {fraction: 0–1}',
+    defaultValue: 'all',
+    input: {
+      anyOf: [
+        { type: 'integer', minimum: 0 },
+        { enum: ['random', 'all'] },
+        { type: 'object', properties: { fraction: { type: 'number', minimum: 0, maximum: 1 } }, required: ['fraction'], additionalProperties: false },
+      ],
+    },
+  },
 );
 
 /**
@@ -371,21 +527,28 @@ const replicaTarget = field<FaultTarget>(
  * config they hold neutral values (probability 0, factor 1, after 0, duration null).
  */
 function faults() {
-  const common = { at: duration({ min: 0 }, 0), mtbf: optionalDuration({ gt: 0 }), replica: replicaTarget };
-  const lasting = { duration: optionalDuration({ gt: 0 }) };
+  const common = {
+    at: doc(duration({ min: 0 }, 0), 'When the fault strikes (the first time, with mtbf).'),
+    mtbf: doc(optionalDuration({ gt: 0 }), 'Mean time between failures: the fault recurs after exponential gaps of this mean; null = once.'),
+    replica: doc(
+      replicaTarget,
+      'Which replica: an index (in creation order), random (one, drawn at each occurrence), all, or {fraction: f} (that share of the replicas).',
+    ),
+  };
+  const lasting = { duration: doc(optionalDuration({ gt: 0 }), 'How long each occurrence lasts; null = until the container restarts (crash_loop: for ever).') };
   const entry = tagged(
     'kind',
     {
       cuda_error: obj({ kind: z.literal('cuda_error'), ...common }),
-      error_rate: obj({ kind: z.literal('error_rate'), ...common, ...lasting, probability: num({ min: 0, max: 1 }) }),
+      error_rate: obj({ kind: z.literal('error_rate'), ...common, ...lasting, probability: doc(num({ min: 0, max: 1 }), 'Probability that a request the container starts fails with 500.') }),
       hang: obj({ kind: z.literal('hang'), ...common }),
       crash: obj({ kind: z.literal('crash'), ...common }),
-      crash_loop: obj({ kind: z.literal('crash_loop'), ...common, ...lasting, after: duration({ gt: 0 }) }),
-      slowdown: obj({ kind: z.literal('slowdown'), ...common, ...lasting, factor: num({ gt: 1 }, 2) }),
+      crash_loop: obj({ kind: z.literal('crash_loop'), ...common, ...lasting, after: doc(duration({ gt: 0 }), 'Each container started while the fault is in force crashes this long after it starts.') }),
+      slowdown: obj({ kind: z.literal('slowdown'), ...common, ...lasting, factor: doc(num({ gt: 1 }, 2), 'Service time multiplier for requests that start during it.') }),
       preemption: obj({ kind: z.literal('preemption'), ...common }),
     },
     { what: 'a fault' },
-  ).transform((f) => ({
+  ).meta({ docSection: 'faults' }).transform((f) => ({
     kind: f.kind,
     at: f.at,
     mtbf: f.mtbf,
@@ -417,60 +580,102 @@ function isName(v: string): boolean {
 
 export function scenarioSchema(ctx: SchemaContext, defaultName: string) {
   return obj({
-    name: field<string>(NAME_ALLOWED, (v) => (typeof v === 'string' && isName(v) ? { value: v } : { allowed: NAME_ALLOWED }), defaultName),
-    description: text(''),
-    seed: int({ min: 0 }, 1),
-    duration: duration({ gt: 0, max: MAX_DURATION, text: 'a duration > 0 s and ≤ 366 d' }, 3600),
-    platform: oneOf(PLATFORMS, 'baseten-2026'),
-    deployment: deployment(ctx),
-    traffic: traffic(ctx),
+    name: doc(
+      field<string>(NAME_ALLOWED, (v) => (typeof v === 'string' && isName(v) ? { value: v } : { allowed: NAME_ALLOWED }), defaultName, {
+        valueType: 'name',
+        range: '1–100 letters, digits, `-`, `_`, `.`',
+        input: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,100}$', not: { enum: ['.', '..'] } },
+      }),
+      'Names the run and its output folder (reports/<name>/). Default: the truss file\'s model_name, else the file name without .yaml.',
+      { defaultValue: '(file name)' },
+    ),
+    description: doc(text(''), 'One line saying what the scenario shows; printed in the report.'),
+    seed: doc(int({ min: 0 }, 1), 'Seeds every random stream: the same file and seed give the same run. Written in decimal digits.'),
+    duration: doc(duration({ gt: 0, max: MAX_DURATION, text: 'a duration > 0 s and ≤ 366 d' }, 3600), 'Simulated time of the run.', { range: '> 0 s and ≤ 366 d' }),
+    platform: doc(
+      oneOf(PLATFORMS, 'baseten-2026'),
+      'The platform profile: baseten-2026 (health checks as documented today, with the startup probe) or baseten-2025 (the earlier health-check page: narrower ranges, checks fail while loading).',
+      { source: SOURCES.healthChecks },
+    ),
+    deployment: doc(deployment(ctx), 'The deployment: instance, runtime, autoscaling, startup and service times.'),
+    traffic: doc(traffic(ctx), 'The arrival processes, a non-empty list; their arrivals add up.', { valueType: 'list of traffic processes', docSection: 'traffic' }),
     request: section({
-      timeout: duration({ gt: 0 }, 600),
+      timeout: doc(duration({ gt: 0 }, 600), 'Per attempt, from when it enters the router queue: still queued → 500 (not retried); dispatched and not finished → 504 (retried).'),
       retry: section({
-        statuses: field<number[]>(
-          'a list of HTTP statuses 400–599',
-          (v) =>
-            Array.isArray(v) && v.every((s) => Number.isInteger(s) && s >= 400 && s <= 599)
-              ? { value: v as number[] }
-              : { allowed: 'a list of HTTP statuses 400–599' },
-          [502, 503, 504],
+        statuses: doc(
+          field<number[]>(
+            'a list of HTTP statuses 400–599',
+            (v) =>
+              Array.isArray(v) && v.every((s) => Number.isInteger(s) && s >= 400 && s <= 599)
+                ? { value: v as number[] }
+                : { allowed: 'a list of HTTP statuses 400–599' },
+            [502, 503, 504],
+            { valueType: 'list of integers', range: 'each 400–599', input: { type: 'array', items: { type: 'integer', minimum: 400, maximum: 599 } } },
+          ),
+          'Responses the router retries.',
         ),
         // A back-off shorter than 1 ms retries in a tight loop (5e-324 s never advances the clock).
-        initial: duration({ min: MS, text: 'a duration ≥ 1 ms' }, 0.5),
-        multiplier: num({ min: 1 }, 1.5),
-        max_interval: duration({ gt: 0 }, 60),
-        max_total: duration({ min: 0 }, 900),
+        initial: doc(duration({ min: MS, text: 'a duration ≥ 1 ms' }, 0.5), 'The first back-off before a retry.', { range: '≥ 1 ms' }),
+        multiplier: doc(num({ min: 1 }, 1.5), 'Each back-off is the previous × this.'),
+        max_interval: doc(duration({ gt: 0 }, 60), 'The longest back-off.'),
+        max_total: doc(duration({ min: 0 }, 900), 'No retry starts later than this after the first arrival.'),
       }),
-      max_queue: field<number | null>('an integer ≥ 0, or null (no limit)', (v) => (v === null ? { value: null } : checkNumber({ min: 0, int: true })(v)), null),
+      max_queue: doc(
+        field<number | null>('an integer ≥ 0, or null (no limit)', (v) => (v === null ? { value: null } : checkNumber({ min: 0, int: true })(v)), null, {
+          valueType: 'integer or null',
+          range: '≥ 0, or null (no limit)',
+          input: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'null' }] },
+        }),
+        'Longest router queue: an arrival that would have to wait beyond it is shed with 429.',
+        { unit: 'requests' },
+      ),
     }),
-    faults: faults(),
+    faults: doc(faults(), 'Faults injected into replicas; see the fault semantics below.', { valueType: 'list of faults', docSection: 'faults', defaultValue: [] }),
     assumptions: section({
       // kubelet's smallest periodSeconds is 1 s; below it no platform probes.
-      probe_period: duration({ min: 1, text: 'a duration ≥ 1 s (the smallest probe period Kubernetes allows)' }, 10),
-      probe_timeout: duration({ min: MS, text: 'a duration ≥ 1 ms' }, 1),
-      probe_phase: oneOf(['aligned', 'random'] as const, 'aligned'),
+      probe_period: doc(duration({ min: 1, text: 'a duration ≥ 1 s (the smallest probe period Kubernetes allows)' }, 10), 'Time between health checks (the platform runs them every 10 s).', {
+        source: SOURCES.healthChecks,
+        range: '≥ 1 s',
+      }),
+      probe_timeout: doc(duration({ min: MS, text: 'a duration ≥ 1 ms' }, 1), 'A check not answered within this fails (a hung process); < probe_period.', { source: SOURCES.kubernetes, range: '≥ 1 ms and < probe_period' }),
+      probe_phase: doc(oneOf(['aligned', 'random'] as const, 'aligned'), 'aligned: every container\'s checks tick at multiples of probe_period; random: each container gets its own offset.'),
       // Knative's autoscaler ticks every 2 s; 1 s leaves room for a faster one.
-      autoscaler_interval: duration({ min: 1, text: 'a duration ≥ 1 s (an autoscaler decides at most once a second)' }, 10),
+      autoscaler_interval: doc(duration({ min: 1, text: 'a duration ≥ 1 s (an autoscaler decides at most once a second)' }, 10), 'Time between autoscaler decisions.', { range: '≥ 1 s' }),
       // Timers resolve to 1 ms: a shorter error is an instant one, written 0.
-      error_latency: field<number>(
-        `0 or a duration ≥ 1 ms (${DURATION_HINT})`,
-        (v) => {
-          const r = checkDuration({ min: 0 })(v);
-          return 'value' in r && (r.value === 0 || r.value >= MS) ? r : { allowed: parseDuration(v) === null ? `0 or a duration ≥ 1 ms (${DURATION_HINT})` : '0 or a duration ≥ 1 ms' };
-        },
-        0.05,
+      error_latency: doc(
+        field<number>(
+          `0 or a duration ≥ 1 ms (${DURATION_HINT})`,
+          (v) => {
+            const r = checkDuration({ min: 0 })(v);
+            return 'value' in r && (r.value === 0 || r.value >= MS) ? r : { allowed: parseDuration(v) === null ? `0 or a duration ≥ 1 ms (${DURATION_HINT})` : '0 or a duration ≥ 1 ms' };
+          },
+          0.05,
+          { valueType: 'duration', unit: 's', range: '0, or ≥ 1 ms', input: durationInput({ min: 0 }) },
+        ),
+        'How long a failing request (cuda_error, error_rate) takes to answer 500.',
       ),
-      max_work: num({ min: 1 }, DEFAULT_MAX_WORK),
-      max_in_flight: int({ min: 1 }, DEFAULT_MAX_IN_FLIGHT),
+      max_work: doc(num({ min: 1 }, DEFAULT_MAX_WORK), 'Refuse, before running, a scenario whose estimated events (arrivals, samples, probe ticks, decisions, faults) exceed this.', { unit: 'events' }),
+      max_in_flight: doc(int({ min: 1 }, DEFAULT_MAX_IN_FLIGHT), 'Stop the run (overload) when more requests than this are in flight at once.', { unit: 'requests' }),
     }).superRefine((a, c) => {
       if (a.probe_timeout >= a.probe_period) {
         c.addIssue({ code: 'custom', path: ['probe_timeout'], message: `a duration ≥ 1 ms and < probe_period (${a.probe_period} s)` });
       }
     }),
     // Sampling finer than 100 ms gives rows no one reads; the work estimate counts them.
-    output: section({ sample_interval: duration({ min: 0.1, text: 'a duration ≥ 100 ms' }, 10), requests: bool(false) }),
-    explore: z.any().optional(),
-    expect: z.any().optional(),
+    output: section({
+      sample_interval: doc(duration({ min: 0.1, text: 'a duration ≥ 100 ms' }, 10), 'Time between rows of timeline.csv.', { range: '≥ 100 ms' }),
+      requests: doc(bool(false), 'Also write requests.csv, one row per request.'),
+    }),
+    explore: doc(z.any().optional(), 'For `deploysim check`: key paths → ranges or choices to explore (docs/check.md). Ignored by run.', {
+      valueType: 'mapping',
+      required: false,
+      input: { type: 'object' },
+    }),
+    expect: doc(z.any().optional(), 'For `deploysim check`: assertions on the run\'s summary (docs/check.md). Ignored by run.', {
+      valueType: 'list of strings',
+      required: false,
+      input: { type: 'array', items: { type: 'string' } },
+    }),
   });
 }
 
