@@ -70,7 +70,7 @@ const rows: Row[] = [
     name: "a file with only comments",
     file: 'test/fixtures/bad/comments-only.yaml',
     lines: [
-      `test/fixtures/bad/comments-only.yaml:1:1 (top level): found no content (only comments), allowed a mapping with the keys name, description, seed, duration, platform, deployment, traffic, request, faults, assumptions, output, explore, expect (traffic is required)`,
+      `test/fixtures/bad/comments-only.yaml:1:1 (top level): found no content (only comments), allowed a mapping with the keys name, description, seed, duration, platform, deployment, traffic, request, faults, assumptions, output, chain, explore, expect (traffic is required)`,
     ],
   },
   {
@@ -105,7 +105,7 @@ const rows: Row[] = [
     name: "an empty file",
     file: 'test/fixtures/bad/empty.yaml',
     lines: [
-      `test/fixtures/bad/empty.yaml:1:1 (top level): found an empty file, allowed a mapping with the keys name, description, seed, duration, platform, deployment, traffic, request, faults, assumptions, output, explore, expect (traffic is required)`,
+      `test/fixtures/bad/empty.yaml:1:1 (top level): found an empty file, allowed a mapping with the keys name, description, seed, duration, platform, deployment, traffic, request, faults, assumptions, output, chain, explore, expect (traffic is required)`,
     ],
   },
   {
@@ -140,7 +140,7 @@ const rows: Row[] = [
     name: "a file that is a list, not a mapping",
     file: 'test/fixtures/bad/not-mapping.yaml',
     lines: [
-      `test/fixtures/bad/not-mapping.yaml:1:1 (top level): found [ { kind: poisson, rate: 1 } ], allowed a mapping with the keys name, description, seed, duration, platform, deployment, traffic, request, faults, assumptions, output, explore, expect`,
+      `test/fixtures/bad/not-mapping.yaml:1:1 (top level): found [ { kind: poisson, rate: 1 } ], allowed a mapping with the keys name, description, seed, duration, platform, deployment, traffic, request, faults, assumptions, output, chain, explore, expect`,
     ],
   },
   {
@@ -200,7 +200,7 @@ const rows: Row[] = [
       `test/fixtures/bad/unknown-key.yaml:5:5 deployment.autoscaling.scale_down_dela: found an unknown key, allowed min_replica, max_replica, autoscaling_window, scale_down_delay, concurrency_target, target_utilization_percentage, max_scale_down_rate, target_in_flight_tokens (did you mean \`scale_down_delay\`?)`,
       `test/fixtures/bad/unknown-key.yaml:7:5 deployment.runtime.healthchecks: found an unknown key, allowed predict_concurrency, health_checks (did you mean \`health_checks\`?)`,
       `test/fixtures/bad/unknown-key.yaml:9:31 traffic.0.rat: found an unknown key, allowed kind, start, end, rate (did you mean \`rate\`?)`,
-      `test/fixtures/bad/unknown-key.yaml:11:29 faults.0.replicas: found an unknown key, allowed kind, at, mtbf, replica (did you mean \`replica\`?)`,
+      `test/fixtures/bad/unknown-key.yaml:11:29 faults.0.replicas: found an unknown key, allowed kind, at, mtbf, chainlet, replica (did you mean \`replica\`?)`,
     ],
   },
   {

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../model/config.js';
 import {
+  CHAIN_EVENT_COLUMNS,
+  CHAIN_REQUEST_COLUMNS,
+  CHAIN_TIMELINE_COLUMNS,
   EVENT_COLUMNS,
   REQUEST_COLUMNS,
   TIMELINE_COLUMNS,
@@ -63,11 +66,17 @@ export async function writeRun(config: Config, out: string | OutPlan, opts: Writ
 }
 
 async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions): Promise<Summary> {
-  const timeline = new CsvFile<TimelineRow>(path.join(tmp, 'timeline.csv'), TIMELINE_COLUMNS, (r) => TIMELINE_COLUMNS.map((c) => r[c]));
-  const events = new CsvFile<EventRow>(path.join(tmp, 'events.csv'), EVENT_COLUMNS, (r) => EVENT_COLUMNS.map((c) => r[c]));
-  const requests = config.output.requests
-    ? new CsvFile<RequestRow>(path.join(tmp, 'requests.csv'), REQUEST_COLUMNS, (r) => REQUEST_COLUMNS.map((c) => r[c]))
-    : null;
+  // A chain's rows carry their chainlet (and a call its caller): SPEC §12's columns; one deployment's stay as they were.
+  const chain = config.chain ?? null;
+  const tCols: readonly string[] = chain ? CHAIN_TIMELINE_COLUMNS : TIMELINE_COLUMNS;
+  const eCols: readonly string[] = chain ? CHAIN_EVENT_COLUMNS : EVENT_COLUMNS;
+  const rCols: readonly string[] = chain ? CHAIN_REQUEST_COLUMNS : REQUEST_COLUMNS;
+  const cells = (cols: readonly string[]) => (r: object) => cols.map((c) => (r as Record<string, unknown>)[c]);
+  const timeline = new CsvFile<TimelineRow>(path.join(tmp, 'timeline.csv'), tCols, cells(tCols));
+  const events = new CsvFile<EventRow>(path.join(tmp, 'events.csv'), eCols, cells(eCols));
+  const requests = config.output.requests ? new CsvFile<RequestRow>(path.join(tmp, 'requests.csv'), rCols, cells(rCols)) : null;
+  // The report draws one deployment: with a chain, the entrypoint's rows (the call graph view is yet to come).
+  const forReport = (r: { chainlet?: string }) => !chain || r.chainlet === chain.entrypoint;
   // The report needs the rows; timeline rows are few (one per sample interval) and events are changes, not requests.
   const timelineRows: TimelineRow[] = [];
   const eventRows: EventRow[] = [];
@@ -78,11 +87,11 @@ async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions
       {
         sample: (r) => {
           timeline.write(r);
-          timelineRows.push(r);
+          if (forReport(r)) timelineRows.push(r);
         },
         event: (r) => {
           events.write(r);
-          eventRows.push(r);
+          if (forReport(r)) eventRows.push(r);
         },
         request: requests ? (r) => requests.write(r) : undefined,
       },

@@ -11,9 +11,10 @@
  */
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { Node } from 'yaml';
-import type { Config, Environment, Platform, Traffic } from '../model/config.js';
+import type { ChainConfig, Config, Environment, Fault, Platform, Traffic } from '../model/config.js';
 import { normalizeAutoscaling } from './autoscaling-api.js';
 import { lints } from './lints.js';
+import { parseChain } from './chain.js';
 import { provenanceOf, trussOrigin, withTruss, type Provenance } from './truss-merge.js';
 import { estimateWork, formatCount } from './estimate.js';
 import { formatProblems, formatWarning, pathText, problemsFromZod, ScenarioError, type Problem } from './issues.js';
@@ -61,7 +62,7 @@ export interface LoadedScenario {
 }
 
 const TOP_KEYS =
-  'name, description, seed, duration, platform, deployment, traffic, request, faults, assumptions, output, explore, expect';
+  'name, description, seed, duration, platform, deployment, traffic, request, faults, assumptions, output, chain, explore, expect';
 
 /** Reads `file` (trace CSVs are resolved relative to its folder) and validates it. */
 export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
@@ -197,6 +198,7 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   if (overrideErrors.length > 0) throw new ScenarioError(overrideErrors);
 
   const parsed = result.data;
+  const chain = chainOf(own, data, parsed.faults, ctx, fmt);
   const later: Problem[] = [];
   // tokens service time reads the token columns: every trace must have them.
   if (parsed.deployment.service_time.dist === 'tokens') {
@@ -231,13 +233,9 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     seed: parsed.seed,
     duration: parsed.duration,
     platform: parsed.platform,
-    deployment: {
-      ...parsed.deployment,
-      runtime: {
-        predict_concurrency: parsed.deployment.runtime.predict_concurrency,
-        health_checks: { ...hc, startup_threshold_seconds: hc.startup_threshold_seconds ?? null },
-      },
-    },
+    // With a chain, `deployment` is the entrypoint's (what a client sees).
+    deployment: chain ? chain.chainlets.find((c) => c.name === chain.entrypoint)!.deployment : normalizeDeployment(parsed.deployment),
+    ...(chain ? { chain } : {}),
     traffic,
     request: parsed.request,
     faults: parsed.faults,
@@ -264,6 +262,14 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   }
   // What the tool can compute about the run before it starts (a certain crash loop, a fault that never fires).
   for (const lint of lints(config)) warnings.push(formatWarning(lint.path, () => lint.message, fmt));
+  for (const c of chain?.chainlets ?? []) {
+    if (c.name === chain!.entrypoint) continue; // linted above as the config's deployment
+    const view: Config = { ...config, deployment: c.deployment, faults: [] };
+    for (const lint of lints(view)) {
+      const path = lint.path[0] === 'deployment' ? ['chain', 'chainlets', c.name, ...lint.path.slice(1)] : lint.path;
+      warnings.push(formatWarning(path, () => `${c.name}: ${lint.message}`, fmt));
+    }
+  }
   return {
     file,
     config,
@@ -326,4 +332,38 @@ function startsWithPath(path: Path, prefix: Path): boolean {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The deployment as the model takes it (startup_threshold_seconds null under baseten-2025). */
+function normalizeDeployment(d: Config['deployment']): Config['deployment'] {
+  const hc = d.runtime.health_checks;
+  return { ...d, runtime: { predict_concurrency: d.runtime.predict_concurrency, health_checks: { ...hc, startup_threshold_seconds: hc.startup_threshold_seconds ?? null } } };
+}
+
+/**
+ * `chain:` validated (SPEC §12), or null without one. A scenario has `deployment:` or `chain:`;
+ * in a chain every fault names its chainlet, and outside one none does.
+ */
+function chainOf(own: unknown, data: unknown, faults: readonly Fault[], ctx: SchemaContext, fmt: Parameters<typeof formatProblems>[1]): ChainConfig | null {
+  const root = isRecord(data) ? data : {};
+  const problems: Problem[] = [];
+  if (root.chain === undefined) {
+    faults.forEach((f, i) => {
+      if (f.chainlet) problems.push({ path: ['faults', i, 'chainlet'], allowed: 'nothing outside a chain (the scenario has one deployment)' });
+    });
+    if (problems.length > 0) throw new ScenarioError(formatProblems(problems, fmt));
+    return null;
+  }
+  if (isRecord(own) && own.deployment !== undefined) {
+    problems.push({ path: ['deployment'], found: '`deployment:` beside `chain:`', allowed: 'either `deployment:` (one deployment) or `chain:` (chainlets), not both' });
+  }
+  const r = parseChain(root.chain, ctx);
+  problems.push(...r.problems);
+  const names = r.chain?.chainlets.map((c) => c.name) ?? [];
+  faults.forEach((f, i) => {
+    if (!f.chainlet) problems.push({ path: ['faults', i], found: 'a fault without `chainlet:`', allowed: `a fault with chainlet: one of ${names.join(', ') || 'the chainlets'} (required in a chain)` });
+    else if (r.chain && !names.includes(f.chainlet)) problems.push({ path: ['faults', i, 'chainlet'], allowed: `one of the chainlets: ${names.join(', ')}` });
+  });
+  if (problems.length > 0) throw new ScenarioError(formatProblems(problems, fmt));
+  return { entrypoint: r.chain!.entrypoint, chainlets: r.chain!.chainlets.map((c) => ({ ...c, deployment: normalizeDeployment(c.deployment) })) };
 }

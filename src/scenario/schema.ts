@@ -15,6 +15,7 @@ import {
   type Dist,
   type Environment,
   type FaultTarget,
+  type HealthRule,
   type Platform,
   type Traffic,
 } from '../model/config.js';
@@ -307,12 +308,16 @@ function isHealthy(ctx: SchemaContext) {
     return refused(`nothing in development deployments: "${DEV_HEALTH_CHECK_MESSAGE}"`);
   }
   const threshold = doc(int({ min: 1 }), 'Unhealthy from this many errors on.', { unit: 'errors' });
+  // In a chain (SPEC §12): `own` counts only the 500s the chainlet raised, not those its dependencies propagated.
+  const errors = doc(oneOf(['all', 'own'] as const, 'all'), 'Which 500s count: all that predict() returned, or only the chainlet\'s own (not those propagated from a dependency).', {
+    source: SOURCES.deploysim,
+  });
   return tagged(
     'rule',
     {
-      error_count: obj({ rule: z.literal('error_count'), threshold }),
-      error_window: obj({ rule: z.literal('error_window'), threshold, window: doc(duration({ gt: 0 }), 'Only 5xx responses of the last `window` count.') }),
-      consecutive_errors: obj({ rule: z.literal('consecutive_errors'), threshold }),
+      error_count: obj({ rule: z.literal('error_count'), threshold, errors }),
+      error_window: obj({ rule: z.literal('error_window'), threshold, errors, window: doc(duration({ gt: 0 }), 'Only 5xx responses of the last `window` count.') }),
+      consecutive_errors: obj({ rule: z.literal('consecutive_errors'), threshold, errors }),
       after_fault: obj({ rule: z.literal('after_fault'), fault: doc(oneOf(FAULT_KINDS), 'Unhealthy once the container has suffered this fault (sticky until it restarts).') }),
       latency: obj({
         rule: z.literal('latency'),
@@ -323,8 +328,14 @@ function isHealthy(ctx: SchemaContext) {
     },
     { what: 'a health rule' },
   )
+    .transform((r) => ('errors' in r && r.errors === 'all' ? (({ errors: _all, ...rest }) => rest)(r) : r) as HealthRule)
     .nullable()
     .default(null);
+}
+
+/** The keys of `deployment:` (also every chainlet's, SPEC §12). */
+export function deploymentSchema(ctx: SchemaContext) {
+  return deployment(ctx);
 }
 
 function deployment(ctx: SchemaContext) {
@@ -530,6 +541,15 @@ function faults() {
   const common = {
     at: doc(duration({ min: 0 }, 0), 'When the fault strikes (the first time, with mtbf).'),
     mtbf: doc(optionalDuration({ gt: 0 }), 'Mean time between failures: the fault recurs after exponential gaps of this mean; null = once.'),
+    chainlet: doc(
+      field<string | null>('a chainlet name', (v) => (typeof v === 'string' && v !== '' ? { value: v } : { allowed: 'a chainlet name' }), null, {
+        valueType: 'name',
+        range: '',
+        input: { type: 'string', minLength: 1 },
+      }),
+      'In a chain: the chainlet whose replicas the fault targets (required there).',
+      { source: SOURCES.deploysim },
+    ),
     replica: doc(
       replicaTarget,
       'Which replica: an index (in creation order), random (one, drawn at each occurrence), all, or {fraction: f} (that share of the replicas).',
@@ -557,6 +577,7 @@ function faults() {
     factor: 'factor' in f ? f.factor : 1,
     after: 'after' in f ? f.after : 0,
     replica: f.replica,
+    ...(f.chainlet !== null ? { chainlet: f.chainlet } : {}),
   }));
   return list(entry, 'faults').prefault([]);
 }
@@ -666,6 +687,11 @@ export function scenarioSchema(ctx: SchemaContext, defaultName: string) {
       sample_interval: doc(duration({ min: 0.1, text: 'a duration ≥ 100 ms' }, 10), 'Time between rows of timeline.csv.', { range: '≥ 100 ms' }),
       requests: doc(bool(false), 'Also write requests.csv, one row per request.'),
     }),
+    chain: doc(
+      z.any().optional().meta({ valueType: 'mapping', range: '', input: { type: 'object', required: ['entrypoint', 'chainlets'], properties: { entrypoint: { type: 'string' }, chainlets: { type: 'object', additionalProperties: { type: 'object' } } } } }),
+      'A Chain of chainlets instead of `deployment:`: `entrypoint` (where traffic enters) and `chainlets` (each takes every key of `deployment:`, plus `steps` and `depends`). See "Chains" below.',
+      { source: SOURCES.deploysim },
+    ),
     explore: doc(z.any().optional(), 'For `deploysim check`: key paths → ranges or choices to explore (docs/check.md). Ignored by run.', {
       valueType: 'mapping',
       required: false,
