@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioText, ScenarioError } from '../src/scenario/load.js';
 
 const TRAFFIC = 'traffic: [{ kind: poisson, rate: 1 }]\n';
-const load = (autoscaling: string) => loadScenarioText(`deployment:\n  autoscaling: ${autoscaling}\n${TRAFFIC}`, 's.yaml');
+// startup and service_time written, so the only warnings are the API's.
+const load = (autoscaling: string) => loadScenarioText(`deployment:\n  autoscaling: ${autoscaling}\n  startup: { load: 30s }\n  service_time: 500ms\n${TRAFFIC}`, 's.yaml');
 
 // What GET /v1/models/{id}/deployments/{id} returns under autoscaling_settings, pasted as JSON.
 const API = `{"autoscaling_settings": {"min_replica": 1, "max_replica": 6, "autoscaling_window": 120, "scale_down_delay": null,

@@ -85,3 +85,14 @@ describe('deploysim validate', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('the run summary explains a low availability in one line', () => {
+  it('a certain crash loop (4–6 min load, 60 s restart threshold, baseten-2025) says so', async () => {
+    const file = path.join(tmp, 'crash.yaml');
+    fs.writeFileSync(file, 'platform: baseten-2025\nduration: 1h\ndeployment:\n  runtime: { health_checks: { restart_threshold_seconds: 60 } }\n  startup: { load: { dist: uniform, min: 4m, max: 6m } }\n  service_time: 1s\ntraffic: [{ kind: poisson, rate: 1 }]\n');
+    const r = await cli('run', file, '--out', path.join(tmp, 'crash'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\n {2}diagnosis {5}availability 0\.0 %: a crash loop \(\d+ restarts of 1 replica\)/);
+    expect(r.err).toContain('a certain crash loop');
+  });
+});

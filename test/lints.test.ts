@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lateFaultLints, slowLoadLint, survival } from '../src/scenario/lints.js';
+import { defaultsLints, lateFaultLints, overloadLint, slowLoadLint, survival } from '../src/scenario/lints.js';
 import { config, runCollect } from './helpers/run-model.js';
 
 /** A cold 2025 deployment with a 60 s restart threshold and no delay: the restart check kills at 50 s (6 checks at 0, 10, ..., 50). */
@@ -75,5 +75,47 @@ describe('lint: a fault that can never fire', () => {
       ];
     });
     expect(lateFaultLints(c)).toEqual([{ path: ['faults', 1, 'at'], message: 'hang at 1h is at or after the end of the run (1h): it never fires' }]);
+  });
+});
+
+describe('lint: offered load above what max_replica can serve (Little\'s law)', () => {
+  const loaded = (rate: number, change: (c: ReturnType<typeof config>) => void = () => undefined) =>
+    config((c) => {
+      c.duration = 3600;
+      c.deployment.service_time = { dist: 'constant', value: 1 };
+      c.deployment.autoscaling = { ...c.deployment.autoscaling, max_replica: 2 };
+      c.traffic = [{ kind: 'poisson', rate, start: 0, end: null }];
+      change(c);
+    });
+
+  it('5 req/s of 1 s requests need 5 in service; 2 replicas of concurrency 1 serve 2: overloaded, raise max_replica to 5', () => {
+    expect(overloadLint(loaded(5))).toEqual({
+      path: ['deployment', 'autoscaling', 'max_replica'],
+      message:
+        'overloaded: the traffic averages 5 req/s, but max_replica 2 × predict_concurrency 1 serve at most 2 requests at once, about 2 req/s at the mean service time of 1 s; ' +
+        'the queue grows for the whole run. To serve it, raise deployment.autoscaling.max_replica to at least 5, or set request.max_queue to shed what cannot be served',
+    });
+  });
+
+  it('a burst above capacity is overloaded at the peak only; 1.5 req/s is not overloaded at all', () => {
+    const burst = loaded(1, (c) => c.traffic.push({ kind: 'burst', at: 600, duration: 60, rate: 4, start: 0, end: null }));
+    expect(overloadLint(burst)!.message).toMatch(/^overloaded at the peak: the traffic reaches 5 req\/s, but .* raise deployment\.autoscaling\.max_replica to at least 5,/);
+    expect(overloadLint(loaded(1.5))).toBeNull();
+  });
+});
+
+describe('lint: defaults a user probably did not mean', () => {
+  it('cold starts with startup unset, and service_time unset, are named; written keys are not', () => {
+    const c = config((x) => (x.deployment.initial_state = 'cold'));
+    expect(defaultsLints(c, () => false).map((l) => l.message.split(':')[0])).toEqual(['deployment.startup is not set', 'deployment.service_time is not set']);
+    expect(defaultsLints(c, () => true)).toEqual([]);
+  });
+
+  it('a warm deployment that never starts a container again needs no startup times', () => {
+    const c = config((x) => {
+      x.deployment.initial_state = 'warm';
+      x.deployment.autoscaling = { ...x.deployment.autoscaling, min_replica: 1, max_replica: 1 };
+    });
+    expect(defaultsLints(c, (p) => p.join('.') === 'deployment.service_time')).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ traffic:
   - kind: burst
     at: 30s
     duration: 10s
-    rate: 5
+    rate: 2 # peak 3 req/s × 0.6 s mean service < 2 replicas: not overloaded (no lint)
 request:
   timeout: 60s
 faults:

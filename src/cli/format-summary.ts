@@ -32,7 +32,31 @@ export function formatSummary(s: Summary, outDir: string): string {
     );
   }
   if (s.health.faults.length > 10) lines.push(`  …             ${s.health.faults.length - 10} more faults in summary.json`);
+  const why = diagnosis(s);
+  if (why) lines.push(`  diagnosis     ${why}`);
   for (const w of s.warnings) lines.push(`  warning       ${w}`);
   lines.push(`  wrote ${outDir}/`);
   return lines.join('\n');
+}
+
+/**
+ * One line saying why availability is low, from the summary's own figures: a crash loop (many
+ * restarts for few replicas), an overload (work left in flight at the end, or shed), or requests
+ * parked with no replica at all (scaled to zero, nothing ready). Null when availability is fine.
+ */
+export function diagnosis(s: Summary): string | null {
+  if (s.availability === null || s.availability >= 0.95) return null;
+  const r = s.requests;
+  const pct = `${(s.availability * 100).toFixed(1)} %`;
+  if (s.replicas.restarts >= 3 * Math.max(1, s.replicas.created)) {
+    return `availability ${pct}: a crash loop (${count(s.replicas.restarts)} restarts of ${s.replicas.created} replica${s.replicas.created === 1 ? '' : 's'}); check the restart causes in events.csv and the load time against the restart or startup threshold`;
+  }
+  const shed = r.by_status['429'] ?? 0;
+  if (r.in_flight_at_end > 0.05 * r.arrived || shed > 0.05 * r.arrived) {
+    return `availability ${pct}: overloaded (${count(r.in_flight_at_end)} in flight at the end, ${count(shed)} shed with 429); raise deployment.autoscaling.max_replica or shorten the service time`;
+  }
+  if (s.replicas.mean < 0.5) {
+    return `availability ${pct}: requests waited with no replica serving (mean ${s.replicas.mean.toFixed(2)} replicas); look at min_replica, scale_down_delay and the cold-start time`;
+  }
+  return null;
 }

@@ -3,7 +3,9 @@
  * would otherwise discover from a run gone wrong. Each is a warning with the keys to change.
  * Pure functions of the validated config; the loader adds their lines to its warnings.
  */
-import type { Config, Dist } from '../model/config.js';
+import type { Config, Dist, Traffic } from '../model/config.js';
+import { distMean } from '../model/distributions.js';
+import { expectedArrivals } from './estimate.js';
 import { checksFor } from '../model/probe-counter.js';
 import { duration } from '../text/human.js';
 
@@ -107,10 +109,85 @@ export function lateFaultLints(c: Config): Lint[] {
   return out;
 }
 
-export function lints(c: Config): Lint[] {
+/** The highest rate a traffic entry reaches within the run (req/s); null when it cannot be told (traces). */
+function peakRate(t: Traffic): number | null {
+  switch (t.kind) {
+    case 'poisson':
+    case 'constant':
+    case 'burst':
+      return t.rate;
+    case 'schedule':
+      return Math.max(...t.steps.map((s) => s.rate));
+    case 'diurnal':
+      return t.mean + t.amplitude;
+    case 'trace':
+      return null;
+  }
+}
+
+/**
+ * More load than max_replica replicas can serve: `max_replica × predict_concurrency` requests
+ * in service at once, at the mean service time. By Little's law a rate λ needs λ × mean service
+ * requests in service; above the capacity the queue grows without bound (on average), or for as
+ * long as the peak lasts. 100 req/s of 1 s requests on 10 replicas of concurrency 4 needs 100 in
+ * service against 40: overloaded.
+ */
+export function overloadLint(c: Config): Lint | null {
+  const d = c.deployment;
+  if (d.service_time.dist === 'tokens') return null; // its mean depends on the trace's tokens
+  const capacity = d.autoscaling.max_replica * d.runtime.predict_concurrency;
+  const service = distMean(d.service_time);
+  if (!(service > 0)) return null;
+  const mean = c.traffic.reduce((a, t) => a + expectedArrivals(t, c.duration), 0) / c.duration;
+  const peaks = c.traffic.map(peakRate);
+  const peak = peaks.every((p) => p !== null) ? (peaks as number[]).reduce((a, b) => a + b, 0) : null;
+  const needed = (rate: number) => rate * service;
+  const fix = `raise deployment.autoscaling.max_replica to at least ${Math.ceil(needed(peak ?? mean) / d.runtime.predict_concurrency)}, or set request.max_queue to shed what cannot be served`;
+  const what = `max_replica ${d.autoscaling.max_replica} × predict_concurrency ${d.runtime.predict_concurrency} serve at most ${capacity} requests at once, about ${round(capacity / service)} req/s at the mean service time of ${duration(service)}`;
+  if (needed(mean) > capacity) {
+    return { path: ['deployment', 'autoscaling', 'max_replica'], message: `overloaded: the traffic averages ${round(mean)} req/s, but ${what}; the queue grows for the whole run. To serve it, ${fix}` };
+  }
+  if (peak !== null && needed(peak) > capacity) {
+    return { path: ['deployment', 'autoscaling', 'max_replica'], message: `overloaded at the peak: the traffic reaches ${round(peak)} req/s, but ${what}; requests queue while it lasts. To serve the peak, ${fix}` };
+  }
+  return null;
+}
+
+function round(x: number): string {
+  return x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10);
+}
+
+/**
+ * Defaults a user probably did not mean: with cold starts or faults, startup times of 0 s make
+ * every start and restart instant, and a service time left at its default (1 s) is a guess.
+ * `written(path)` says whether the scenario (or --set) gives the key.
+ */
+export function defaultsLints(c: Config, written: (path: (string | number)[]) => boolean): Lint[] {
+  const out: Lint[] = [];
+  const d = c.deployment;
+  // A container starts again after a crash or node loss, or after a fault fails liveness long enough within the run.
+  const hc = d.runtime.health_checks;
+  const restarts = c.faults.some((f) => ['crash', 'crash_loop', 'preemption'].includes(f.kind) || (f.at ?? 0) + hc.restart_threshold_seconds < c.duration);
+  const starts = d.initial_state === 'cold' || restarts || d.autoscaling.max_replica > (d.initial_replicas ?? Math.max(1, d.autoscaling.min_replica));
+  if (starts && !written(['deployment', 'startup'])) {
+    out.push({
+      path: ['deployment'],
+      message: 'deployment.startup is not set: scheduling, image pull and load() take 0 s, so every cold start and restart is instant. Set deployment.startup.load (and schedule, image_pull) to what your model takes',
+    });
+  }
+  if (!written(['deployment', 'service_time']) && c.chain == null) {
+    out.push({ path: ['deployment'], message: 'deployment.service_time is not set: every request takes the default 1 s. Set it to what your predict() takes' });
+  }
+  return out;
+}
+
+export function lints(c: Config, written?: (path: (string | number)[]) => boolean): Lint[] {
   const out: Lint[] = [];
   const slow = slowLoadLint(c);
   if (slow) out.push(slow);
+  const overload = overloadLint(c);
+  if (overload) out.push(overload);
   out.push(...lateFaultLints(c));
+  if (written) out.push(...defaultsLints(c, written));
   return out;
 }

@@ -261,7 +261,8 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     );
   }
   // What the tool can compute about the run before it starts (a certain crash loop, a fault that never fires).
-  for (const lint of lints(config)) warnings.push(formatWarning(lint.path, () => lint.message, fmt));
+  const written = (path: (string | number)[]) => valueAtPath(own, path) !== undefined || (truss !== null && path[0] === 'deployment' && trussOrigin(truss, own, path) !== null);
+  for (const lint of lints(config, chain ? undefined : written)) warnings.push(formatWarning(lint.path, () => lint.message, fmt));
   for (const c of chain?.chainlets ?? []) {
     if (c.name === chain!.entrypoint) continue; // linted above as the config's deployment
     const view: Config = { ...config, deployment: c.deployment, faults: [] };
@@ -366,4 +367,13 @@ function chainOf(own: unknown, data: unknown, faults: readonly Fault[], ctx: Sch
   });
   if (problems.length > 0) throw new ScenarioError(formatProblems(problems, fmt));
   return { entrypoint: r.chain!.entrypoint, chainlets: r.chain!.chainlets.map((c) => ({ ...c, deployment: normalizeDeployment(c.deployment) })) };
+}
+
+function valueAtPath(data: unknown, path: (string | number)[]): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (!isRecord(v)) return undefined;
+    v = v[String(seg)];
+  }
+  return v;
 }
