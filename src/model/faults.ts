@@ -4,6 +4,7 @@ import type { Config, Fault, FaultKind, FaultTarget } from './config.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { ServiceReports } from './reports.js';
 import { isCurrent, type Container, type Replica } from './replica.js';
+import { PHASE_END } from './priorities.js';
 import type { Serving } from './serving.js';
 
 /** What a fault's effect may act on. */
@@ -79,10 +80,15 @@ export class Faults {
   private schedule(f: Fault, rng: Rng): void {
     const occur = (t: number): void => {
       if (!(t < this.cfg.duration)) return;
-      this.sim.at(t, () => {
-        this.occur(f, rng);
-        if (f.mtbf !== null) occur(this.sim.now + exponential(rng, f.mtbf));
-      });
+      this.sim.at(
+        t,
+        () => {
+          this.occur(f, rng);
+          if (f.mtbf !== null) occur(this.sim.now + exponential(rng, f.mtbf));
+        },
+        undefined,
+        PHASE_END,
+      );
     };
     occur(f.at);
   }

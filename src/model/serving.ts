@@ -2,6 +2,7 @@ import type { Rng } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { Config } from './config.js';
 import { recordResponse } from './health-rules.js';
+import { DEADLINE, PHASE_END } from './priorities.js';
 import type { ServiceReports } from './reports.js';
 import { activeRequests, addActive, removeActive, type Container, type Replica, type Request } from './replica.js';
 
@@ -70,10 +71,10 @@ export class Serving {
     req.cont = c;
     if (now + dur > req.deadline) {
       req.status = 504;
-      req.end = this.sim.at(Math.max(now, req.deadline), this.onServiceEnd, req);
+      req.end = this.sim.at(Math.max(now, req.deadline), this.onServiceEnd, req, DEADLINE);
     } else {
       req.status = status;
-      req.end = this.sim.after(dur, this.onServiceEnd, req);
+      req.end = this.sim.after(dur, this.onServiceEnd, req, PHASE_END);
     }
   }
 
@@ -120,7 +121,7 @@ export class Serving {
       if (req.end === null) continue; // waiting for a slot: it will hang when it gets one
       this.sim.cancel(req.end);
       req.status = 504;
-      req.end = this.sim.at(Math.max(this.sim.now, req.deadline), this.onServiceEnd, req);
+      req.end = this.sim.at(Math.max(this.sim.now, req.deadline), this.onServiceEnd, req, DEADLINE);
     }
   }
 }
