@@ -90,7 +90,8 @@ export class Faults {
         PHASE_END,
       );
     };
-    occur(f.at);
+    // SPEC §7: a recurring fault's first occurrence is `at` when written, else an exponential draw from 0.
+    occur(f.at ?? (f.mtbf !== null ? exponential(rng, f.mtbf) : 0));
   }
 
   private occur(f: Fault, rng: Rng): void {

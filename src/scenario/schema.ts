@@ -371,7 +371,7 @@ const replicaTarget = field<FaultTarget>(
  * config they hold neutral values (probability 0, factor 1, after 0, duration null).
  */
 function faults() {
-  const common = { at: duration({ min: 0 }, 0), mtbf: optionalDuration({ gt: 0 }), replica: replicaTarget };
+  const common = { at: optionalDuration({ min: 0 }), mtbf: optionalDuration({ gt: 0 }), replica: replicaTarget };
   const lasting = { duration: optionalDuration({ gt: 0 }) };
   const entry = tagged(
     'kind',
