@@ -219,7 +219,27 @@ describe('checkInvariants', () => {
     );
     // Replica 1's container started at 210 s: 230 s has passed, so it crashes at once (250 s).
     expect(vs).toEqual([
-      { invariant: 3, t: 250, message: "replica 1's container started at 210 s was still running at 250 s; under crash_loop (after 20 s) it crashes then" },
+      { invariant: 3, t: 250, message: "replica 1's container started at 210 s was still running at 250 s; under crash_loop (after 20 s; the smallest in force wins) it crashes then" },
+    ]);
+  });
+
+  it('two crash_loops in force: the smallest after wins (SPEC §7; invariant 3)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        const base = { mtbf: null, duration: null, probability: 0, factor: 1, replica: { kind: 'index' as const, index: 1 } };
+        r.config.faults = [
+          { ...base, kind: 'crash_loop', at: 240, after: 100 },
+          { ...base, kind: 'crash_loop', at: 250, after: 20 },
+        ];
+        insert(r.events, ev(240, 1, 'fault', 'kind=crash_loop'));
+        insert(r.events, ev(250, 1, 'fault', 'kind=crash_loop'));
+        for (const at of [240, 250]) r.summary.health.faults.push({ kind: 'crash_loop', replica: 1, at, traffic_stopped_at: null, restarted_at: null, routable_again_at: null, failed_requests_before_stop: 0 });
+      }),
+    );
+    // Container from 210: the loop at 240 (after 100) says crash by 310; the one at 250 (after 20)
+    // finds it 40 s old, so at once: 250 s, the earlier of the two.
+    expect(vs).toEqual([
+      { invariant: 3, t: 250, message: "replica 1's container started at 210 s was still running at 250 s; under crash_loop (after 20 s; the smallest in force wins) it crashes then" },
     ]);
   });
 

@@ -118,7 +118,11 @@ interface ReplicaTrack {
    */
   startupBy: number | null;
   /** crash_loop: containers started before this time crash `after` s after they start. */
-  crashLoopUntil: number | null;
+  crashLoops: { after: number; until: number }[];
+  /** A crash_loop row whose `after`/`duration` the scenario does not tell: crashes are not checked for this replica. */
+  crashLoopUnknown: boolean;
+  /** The `after` that set `crashBy` (for the message). */
+  crashAfter: number | null;
   /** The current container must have crashed (or otherwise ended) by then. */
   crashBy: number | null;
 }
@@ -160,9 +164,14 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   const rate = config.deployment.autoscaling.max_scale_down_rate;
   const interval = config.assumptions.autoscaler_interval;
 
-  // crash_loop semantics are checked when the scenario's crash_loop faults agree on `after` and `duration`.
+  // crash_loop (SPEC §7): a row is attributed to the scenario's crash_loop faults that may have made it
+  // (a single one at exactly its time, any recurring one); checked when they agree on `after` and `duration`.
   const loops = config.faults.filter((f) => f.kind === 'crash_loop');
-  const crashLoop = loops.length > 0 && loops.every((f) => f.after === loops[0]!.after && f.duration === loops[0]!.duration) ? { after: loops[0]!.after, duration: loops[0]!.duration } : null;
+  const loopOf = (t: number): { after: number; duration: number | null } | null => {
+    const cands = loops.filter((f) => f.mtbf !== null || Math.abs((f.at ?? 0) - t) <= tol);
+    if (cands.length === 0 || !cands.every((f) => f.after === cands[0]!.after && f.duration === cands[0]!.duration)) return null;
+    return { after: cands[0]!.after, duration: cands[0]!.duration };
+  };
   const replicas = new Map<number, ReplicaTrack>();
   let current = 0;
   let prevT = -Infinity;
@@ -305,7 +314,9 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           loop: { n: 0, lastAt: null },
           startDue: null,
           startupBy: null,
-          crashLoopUntil: null,
+          crashLoops: [],
+          crashLoopUnknown: false,
+          crashAfter: null,
           crashBy: null,
         };
         replicas.set(e.replica, r);
@@ -433,11 +444,21 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         break;
       }
       case 'fault':
-        if (crashLoop && detailWord(e.detail, 'kind') === 'crash_loop') {
-          r.crashLoopUntil = crashLoop.duration === null ? Infinity : t + crashLoop.duration;
-          // The running container (if any) crashes `after` s after its start, or at once if that has passed.
-          if (r.containerStart !== null && (r.state === 'loading' || r.state === 'ready') && r.crashBy === null) {
-            r.crashBy = Math.max(t, r.containerStart + crashLoop.after);
+        if (detailWord(e.detail, 'kind') === 'crash_loop') {
+          const loop = loopOf(t);
+          if (loop === null) {
+            r.crashLoopUnknown = true;
+            r.crashBy = null;
+          } else {
+            r.crashLoops.push({ after: loop.after, until: loop.duration === null ? Infinity : t + loop.duration });
+            // The running container (if any) crashes `after` s after its start, at once if older; the earliest crash wins.
+            if (!r.crashLoopUnknown && r.containerStart !== null && (r.state === 'loading' || r.state === 'ready')) {
+              const at = Math.max(t, r.containerStart + loop.after);
+              if (r.crashBy === null || at < r.crashBy) {
+                r.crashBy = at;
+                r.crashAfter = loop.after;
+              }
+            }
           }
         }
         faultRecs.push({ kind: detailWord(e.detail, 'kind') ?? '', replica: r.id, at: t, stop: null, restart: null, again: null, open: true });
@@ -494,7 +515,11 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   }
 
   function armCrash(r: ReplicaTrack, start: number): void {
-    r.crashBy = crashLoop && r.crashLoopUntil !== null && start < r.crashLoopUntil ? start + crashLoop.after : null;
+    // Loops in force at the start (start < until): the smallest `after` wins, even past its `until`.
+    let after: number | null = null;
+    for (const l of r.crashLoops) if (start < l.until - tol && (after === null || l.after < after)) after = l.after;
+    r.crashBy = after !== null && !r.crashLoopUnknown ? start + after : null;
+    r.crashAfter = after;
   }
 
   function checkDeadlines(now: number): void {
@@ -503,7 +528,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         add({
           invariant: 3,
           t: r.crashBy,
-          message: `replica ${r.id}'s container started at ${s(r.containerStart!)} was still running at ${s(r.crashBy)}; under crash_loop (after ${crashLoop!.after} s) it crashes then`,
+          message: `replica ${r.id}'s container started at ${s(r.containerStart!)} was still running at ${s(r.crashBy)}; under crash_loop (after ${r.crashAfter} s; the smallest in force wins) it crashes then`,
         });
         r.crashBy = null;
       }

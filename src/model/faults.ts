@@ -31,7 +31,7 @@ const EFFECTS: Readonly<Record<FaultKind, FaultEffect>> = {
   crash_loop: {
     needsContainer: false,
     apply: (s, r, c, f, until) => {
-      r.crashLoop = { after: f.after, until };
+      r.crashLoops.push({ after: f.after, until });
       if (c) s.lifecycle.crashAt(r, c, Math.max(s.now, c.startedAt + f.after));
     },
   },

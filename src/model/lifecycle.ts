@@ -99,9 +99,18 @@ export class Lifecycle implements ScaleTarget {
       everRoutable: warm,
       timers: this.sim.group(),
     };
-    const cl = r.crashLoop;
-    if (cl && this.sim.now < cl.until) c.timers.after(cl.after, () => this.kill(r, 'crash'), undefined, PHASE_END);
+    const after = this.crashLoopAfter(r);
+    if (after !== null) c.timers.after(after, () => this.kill(r, 'crash'), undefined, PHASE_END);
     return c;
+  }
+
+  /** SPEC §7: the smallest `after` of the crash loops in force now (ended ones are dropped), or null. */
+  private crashLoopAfter(r: Replica): number | null {
+    const now = this.sim.now;
+    r.crashLoops = r.crashLoops.filter((l) => now < l.until);
+    let after: number | null = null;
+    for (const l of r.crashLoops) if (after === null || l.after < after) after = l.after;
+    return after;
   }
 
   /** A new container runs load(): on first start after the pull, and after every restart. */
@@ -159,7 +168,10 @@ export class Lifecycle implements ScaleTarget {
     this.router.dispatch();
   }
 
-  /** A crash at `at` (crash_loop on a running container). */
+  /**
+   * A crash at `at` (crash_loop on a running container). Several may be pending: the earliest
+   * kills the container and cancels the others with its timers (the smallest `after` wins).
+   */
   crashAt(r: Replica, c: Container, at: number): void {
     c.timers.at(at, () => this.kill(r, 'crash'), undefined, PHASE_END);
   }
