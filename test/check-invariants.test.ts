@@ -426,7 +426,7 @@ describe('checkInvariants', () => {
         r.summary.billing.billed_minutes = 14;
       }),
     ).toContain(
-      'scale_down at 400 s removed replica 1 (routable, 0 restarts) but kept replica 0 (routable, 1 restart), which goes first (not ready, then not routable, then more restarts, then newest)',
+      'scale_down at 400 s removed replica 1 (routable, 0 restarts) but kept replica 0 (routable, 1 restart), which goes first (not yet ready, then traffic-stopped, then more restarts, then newest)',
     );
   });
 

@@ -180,7 +180,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   let belowMinSince: number | null = null;
   /** The replicas a scale_down row at t removes: the next `count` rows taking replicas to terminating at t. */
   let pendingRemoval: { t: number; count: number; removed: ReplicaTrack[] } | null = null;
-  let removalSnapshot = new Map<number, { state: string; routable: boolean }>();
+  let removalSnapshot = new Map<number, { state: string; routable: boolean; passed: boolean }>();
   /** summary.health.faults rebuilt from the rows: one per `fault` row, stamped with the first outcomes. */
   const faultRecs: { kind: string; replica: number; at: number; stop: number | null; restart: number | null; again: number | null; open: boolean }[] = [];
   const stamp = (replica: number, field: 'stop' | 'restart' | 'again', t: number): void => {
@@ -286,7 +286,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     if (e.event === 'scale_down') {
       checkScaleDown(e, t);
       pendingRemoval = { t, count: Number(e.from) - Number(e.to), removed: [] };
-      removalSnapshot = new Map([...replicas.values()].map((r) => [r.id, { state: r.state, routable: r.routable }]));
+      removalSnapshot = new Map([...replicas.values()].map((r) => [r.id, { state: r.state, routable: r.routable, passed: passedOnce(r) }]));
       lastScaleDown = t;
       return;
     }
@@ -701,30 +701,38 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     if (to <= from) add({ invariant: 5, t, message: `scale_up at ${s(t)} from ${from} to ${to} does not add replicas` });
   }
 
+  /** The current container has passed a readiness check (or started warm, routable without one). */
+  function passedOnce(r: ReplicaTrack): boolean {
+    return r.warm || r.firstPass !== null;
+  }
+
   /**
-   * Which replicas go (SPEC §6, Kubernetes ReplicaSet order): not yet ready (scheduling, pulling,
-   * loading, backoff) first, then ready but not routable (traffic-stopped, or not yet passed a
-   * check), then more restarts, then the newest.
+   * Which replicas go (SPEC §6, Kubernetes ReplicaSet order): not yet ready first (scheduling,
+   * pulling, loading, backoff, and loaded but its container not yet past its first readiness check),
+   * then traffic-stopped (ready, passed once, not routable), then more restarts, then the newest.
    */
   function checkRemovalOrder(removed: ReplicaTrack[], t: number): void {
     const NOT_READY = new Set(['scheduling', 'pulling', 'loading', 'backoff']);
+    type Snap = { state: string; routable: boolean; passed: boolean };
+    const notReady = (b: Snap): boolean => NOT_READY.has(b.state) || (b.state === 'ready' && !b.routable && !b.passed);
     // States as they were just before the removal (the removed replicas' rows have been applied).
-    const rank = (r: ReplicaTrack, state: string, routable: boolean): number => (NOT_READY.has(state) ? 0 : routable ? 2 : 1);
-    const label = (r: ReplicaTrack, state: string, routable: boolean): string =>
-      `replica ${r.id} (${NOT_READY.has(state) ? state : routable ? 'routable' : 'ready, not routable'}, ${r.restarts} restart${r.restarts === 1 ? '' : 's'})`;
-    const before = new Map(removed.map((r) => [r, removalSnapshot.get(r.id) ?? { state: r.state, routable: r.routable }]));
+    const rank = (b: Snap): number => (notReady(b) ? 0 : b.routable ? 2 : 1);
+    const label = (r: ReplicaTrack, b: Snap): string =>
+      `replica ${r.id} (${NOT_READY.has(b.state) ? b.state : notReady(b) ? 'loaded, readiness not yet passed' : b.routable ? 'routable' : 'traffic-stopped'}, ${r.restarts} restart${r.restarts === 1 ? '' : 's'})`;
+    const before = new Map(removed.map((r) => [r, removalSnapshot.get(r.id) ?? { state: r.state, routable: r.routable, passed: passedOnce(r) }]));
     const kept = [...replicas.values()].filter((k) => k.current && !removed.includes(k));
     for (const r of removed) {
       const b = before.get(r)!;
-      const kr = [rank(r, b.state, b.routable), -r.restarts, -r.id];
+      const kr = [rank(b), -r.restarts, -r.id];
       for (const k of kept) {
-        const kk = [rank(k, k.state, k.routable), -k.restarts, -k.id];
+        const kb = { state: k.state, routable: k.routable, passed: passedOnce(k) };
+        const kk = [rank(kb), -k.restarts, -k.id];
         const cmp = kr[0]! - kk[0]! || kr[1]! - kk[1]! || kr[2]! - kk[2]!;
         if (cmp > 0) {
           add({
             invariant: 5,
             t,
-            message: `scale_down at ${s(t)} removed ${label(r, b.state, b.routable)} but kept ${label(k, k.state, k.routable)}, which goes first (not ready, then not routable, then more restarts, then newest)`,
+            message: `scale_down at ${s(t)} removed ${label(r, b)} but kept ${label(k, kb)}, which goes first (not yet ready, then traffic-stopped, then more restarts, then newest)`,
           });
           return;
         }
