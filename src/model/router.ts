@@ -159,6 +159,7 @@ export class Router {
     req.deadline = now + this.cfg.request.timeout;
     this.queue.push(req);
     this.setInSystem(this.inSystem + 1);
+    // SPEC §6: an arrival or a retry that finds no current replica pokes the autoscaler, inline.
     if (this.activator.current === 0) this.activator.autoscaleNow(); // no waiting for the next tick
     // Arrivals and retries run at the dispatch priority (SPEC §1): dispatch inline.
     this.dispatchNow();
