@@ -84,7 +84,7 @@ function summary(): Summary {
     queue_wait_s: { mean: 0, p99: 0 },
     replicas: { created: 2, peak: 2, mean: 1.3, restarts: 1, cold_starts: 2, traffic_stops: 1 },
     health: {
-      faults: [{ kind: 'hang', replica: 0, at: 100, traffic_stopped_at: 130, restarted_at: 160, routable_again_at: 190, failed_requests_before_stop: 0 }],
+      faults: [{ kind: 'hang', replica: 0, at: 100, traffic_stopped_at: 130, restarted_at: 160, preempted_at: null, routable_again_at: 190, failed_requests_before_stop: 0 }],
     },
     // replica 0: 0–400 s = 6.67 → 7 min; replica 1: 210–600 s = 390 s → 7 min.
     billing: { billed_minutes: 14, cost: 1.5166, cost_per_1k_succeeded: 505.5, minutes_not_serving: 2, price_per_minute: 0.10833 },
@@ -214,7 +214,7 @@ describe('checkInvariants', () => {
       run((r) => {
         r.config.faults = [{ kind: 'crash_loop', at: 250, mtbf: null, duration: null, probability: 0, factor: 1, after: 20, replica: { kind: 'index', index: 1 } }];
         insert(r.events, ev(250, 1, 'fault', 'kind=crash_loop'));
-        r.summary.health.faults.push({ kind: 'crash_loop', replica: 1, at: 250, traffic_stopped_at: null, restarted_at: null, routable_again_at: null, failed_requests_before_stop: 0 });
+        r.summary.health.faults.push({ kind: 'crash_loop', replica: 1, at: 250, traffic_stopped_at: null, restarted_at: null, preempted_at: null, routable_again_at: null, failed_requests_before_stop: 0 });
       }),
     );
     // Replica 1's container started at 210 s: 230 s has passed, so it crashes at once (250 s).
@@ -233,7 +233,7 @@ describe('checkInvariants', () => {
         ];
         insert(r.events, ev(240, 1, 'fault', 'kind=crash_loop'));
         insert(r.events, ev(250, 1, 'fault', 'kind=crash_loop'));
-        for (const at of [240, 250]) r.summary.health.faults.push({ kind: 'crash_loop', replica: 1, at, traffic_stopped_at: null, restarted_at: null, routable_again_at: null, failed_requests_before_stop: 0 });
+        for (const at of [240, 250]) r.summary.health.faults.push({ kind: 'crash_loop', replica: 1, at, traffic_stopped_at: null, restarted_at: null, preempted_at: null, routable_again_at: null, failed_requests_before_stop: 0 });
       }),
     );
     // Container from 210: the loop at 240 (after 100) says crash by 310; the one at 250 (after 20)
@@ -452,7 +452,7 @@ describe('checkInvariants', () => {
         insert(r.events, ev(390, 0, 'routable'));
         r.summary.replicas.restarts = 3;
         r.summary.billing.minutes_not_serving = 200 / 60;
-        r.summary.health.faults.push({ kind: 'crash', replica: 0, at: 300, traffic_stopped_at: null, restarted_at: 300, routable_again_at: 340, failed_requests_before_stop: 0 });
+        r.summary.health.faults.push({ kind: 'crash', replica: 0, at: 300, traffic_stopped_at: null, restarted_at: 300, preempted_at: null, routable_again_at: 340, failed_requests_before_stop: 0 });
       }),
     );
     expect(loop.map((v) => v.message)).toEqual([

@@ -54,7 +54,7 @@ describe('SPEC §1: a fault at t = 0 is seen by the check at t = 0', () => {
     expect(eventTimes(events, 'restart', 0)).toEqual([50]);
     expect(events.find((e) => e.event === 'restart')!.detail).toBe('cause=liveness;backoff=0');
     expect(eventTimes(events, 'routable', 0)).toEqual([0, 80]);
-    expect(summary.health.faults[0]).toMatchObject({ at: 0, traffic_stopped_at: 20, restarted_at: 50, routable_again_at: 80 });
+    expect(summary.health.faults[0]).toMatchObject({ at: 0, traffic_stopped_at: 20, restarted_at: 50, preempted_at: null, routable_again_at: 80 });
   });
 });
 

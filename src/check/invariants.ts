@@ -182,11 +182,15 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   let pendingRemoval: { t: number; count: number; removed: ReplicaTrack[] } | null = null;
   let removalSnapshot = new Map<number, { state: string; routable: boolean; passed: boolean }>();
   /** summary.health.faults rebuilt from the rows: one per `fault` row, stamped with the first outcomes. */
-  const faultRecs: { kind: string; replica: number; at: number; stop: number | null; restart: number | null; again: number | null; open: boolean }[] = [];
-  const stamp = (replica: number, field: 'stop' | 'restart' | 'again', t: number): void => {
+  const faultRecs: { kind: string; replica: number; at: number; stop: number | null; restart: number | null; preempted: number | null; again: number | null; open: boolean }[] = [];
+  const stamp = (replica: number, field: 'stop' | 'restart' | 'preempted' | 'again', t: number): void => {
     for (const f of faultRecs) {
       if (!f.open || f.replica !== replica) continue;
-      if (field === 'again') {
+      if (field === 'preempted') {
+        // SPEC §9: the loss ends the episode; no restart, never routable again.
+        if (f.preempted === null) f.preempted = t;
+        f.open = false;
+      } else if (field === 'again') {
         if (f.stop === null && f.restart === null) continue;
         f.again = t;
         f.open = false;
@@ -360,8 +364,8 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         r.startDue = null;
         r.crashBy = null;
       }
-      // A replica lost at once (preemption), not drained by a scale-down: its faults count it as restarted.
-      if (to === 'terminated' && leaving !== 'terminating') stamp(r.id, 'restart', t);
+      // A replica lost at once (preemption), not drained by a scale-down: preempted_at on its open faults (SPEC §9).
+      if (to === 'terminated' && leaving !== 'terminating') stamp(r.id, 'preempted', t);
       r.state = to;
       if (leaving === 'ready' && to !== 'ready') closeRoutable(r, t, `entered state ${to} at ${s(t)}`);
       if (to !== 'ready') {
@@ -461,7 +465,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
             }
           }
         }
-        faultRecs.push({ kind: detailWord(e.detail, 'kind') ?? '', replica: r.id, at: t, stop: null, restart: null, again: null, open: true });
+        faultRecs.push({ kind: detailWord(e.detail, 'kind') ?? '', replica: r.id, at: t, stop: null, restart: null, preempted: null, again: null, open: true });
         noteFault(r, e, t);
         break;
       default:
@@ -897,6 +901,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       else {
         if (!same(g.traffic_stopped_at, w.stop)) diffs.push(`traffic_stopped_at ${g.traffic_stopped_at} (events: ${w.stop})`);
         if (!same(g.restarted_at, w.restart)) diffs.push(`restarted_at ${g.restarted_at} (events: ${w.restart})`);
+        if (!same(g.preempted_at ?? null, w.preempted)) diffs.push(`preempted_at ${g.preempted_at} (events: ${w.preempted})`);
         if (!same(g.routable_again_at, w.again)) diffs.push(`routable_again_at ${g.routable_again_at} (events: ${w.again})`);
       }
       if (diffs.length && shown++ < 5) add({ invariant: 0, t: w.at, message: `summary health.faults[${i}] (${w.kind} on replica ${w.replica} at ${s(w.at)}): ${diffs.join('; ')}` });
