@@ -744,7 +744,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     }
   }
 
-  /** CrashLoopBackOff [k8s] (SPEC §2): 0, then 10, 20, 40, ... 300 s; reset 600 s after the last restart. */
+  /** CrashLoopBackOff [k8s] (SPEC §2): 0, then 10, 20, 40, ... 300 s; reset when 600 s or more pass between two restarts (restart to restart). */
   function checkBackoff(r: ReplicaTrack, e: EventRow, t: number): void {
     const fresh = r.loop.lastAt === null || t - r.loop.lastAt >= 600 - tol;
     const n = fresh ? 0 : r.loop.n;
