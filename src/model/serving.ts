@@ -87,7 +87,9 @@ export class Serving {
     removeActive(r, req);
     r.running--;
     r.inFlight--;
-    if (c.alive) recordResponse(c.health, this.cfg.deployment.is_healthy, now, status, now - req.dispatchedAt!);
+    // SPEC §4: the error rules count what predict() returned (200, or a 500 it raised); the router's
+    // 504 after request.timeout never reaches predict()'s bookkeeping (nor do kills' 503s: failActive).
+    if (c.alive && (status === OK || status === 500)) recordResponse(c.health, this.cfg.deployment.is_healthy, now, status, now - req.dispatchedAt!);
     if (status >= 500) this.records.attemptFailedOn(r.id);
     this.ports.attemptEnded(req, status);
     // Next waiting request takes the slot; a drained replica may now be gone.
