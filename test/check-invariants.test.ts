@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'csv-stringify/sync';
 import { defaultConfig, type Config } from '../src/model/config.js';
+import { simulate } from '../src/run.js';
 import type { EventRow, RequestRow, Summary } from '../src/model/summary.js';
 import { EVENT_COLUMNS, REQUEST_COLUMNS } from '../src/model/summary.js';
 import { checkInvariants, checkCount, type RunOutputs } from '../src/check/invariants.js';
@@ -277,6 +278,12 @@ describe('checkInvariants', () => {
       }),
     );
     expect(vs.filter((v) => v.invariant === 2)).toEqual([
+      // The observed run (SPEC §3): checks at 40 and 50 since the pass at 30, 2 of the 3 the row claims.
+      {
+        invariant: 2,
+        t: 50,
+        message: "replica 0 stopped traffic at 50 s with failures=3, but the rows give a run of 0–2 failed checks (at most 2 checks since the last pass at 30 s)",
+      },
       {
         invariant: 2,
         t: 50,
@@ -301,6 +308,12 @@ describe('checkInvariants', () => {
     const notAgreement = (vs: ReturnType<typeof checkInvariants>) => vs.filter((v) => v.invariant === 2);
     expect(notAgreement(checkInvariants(warm(29.313)))).toEqual([]);
     expect(notAgreement(checkInvariants(warm(19.313)))).toEqual([
+      // Checks at 0 and 10 before 19.313: a run of at most 2.
+      {
+        invariant: 2,
+        t: 19.313,
+        message: "replica 0 stopped traffic at 19.313 s with failures=3, but the rows give a run of 0–2 failed checks (at most 2 checks since the container's first check at 0 s)",
+      },
       {
         invariant: 2,
         t: 19.313,
@@ -334,6 +347,12 @@ describe('checkInvariants', () => {
     );
     expect(late).toEqual([
       { invariant: 2, t: 131, message: 'replica 0 still took traffic at 131 s: after the hang at 100 s every check fails, so 3 failed checks (stop_traffic_threshold_seconds 30) stop it by then' },
+      // The observed run: the checks at 100 (the hang runs first, SPEC §1), 110, 120, 130 all timed out by 140.
+      {
+        invariant: 2,
+        t: 140,
+        message: 'replica 0 stopped traffic at 140 s with failures=3, but the rows give a run of 4–10 failed checks (at most 10 checks since the last pass at 30 s, at least 4 since the hang at 100 s (checks at 30 s + k × 10 s, known 1 s later))',
+      },
     ]);
     const noRestart = checkInvariants(
       run((r) => {
@@ -349,8 +368,34 @@ describe('checkInvariants', () => {
 
   it('catches a traffic stop whose failure count is not the threshold count (invariant 2)', () => {
     const vs = checkInvariants(run((r) => (r.events.find((e) => e.event === 'traffic_stopped')!.detail = 'failures=2')));
-    expect(vs.map((v) => v.invariant)).toEqual([2]);
+    expect(vs.map((v) => v.invariant)).toEqual([2, 2]);
     expect(vs[0]!.message).toContain('requires 3');
+    // ... nor the run the rows give: the hang at 100 s, checks at 100, 110, 120 (known 1 s later) before the stop at 130.
+    expect(vs[1]!.message).toContain('failures=2, but the rows give a run of 3–9 failed checks');
+  });
+
+  it('a stop whose failures= is the threshold but not the run the rows show (invariant 2)', () => {
+    // A warm replica with a cuda_error at 0 that after_fault watches: checks at 0, 10, 20 fail, the stop at
+    // 20 says failures=3. Rows that say the stop came at 30 with failures=3 contradict the run: 4 checks
+    // (0, 10, 20, 30) had failed by then.
+    const cfg = defaultConfig();
+    cfg.duration = 40;
+    cfg.deployment.initial_state = 'warm';
+    cfg.deployment.autoscaling = { ...cfg.deployment.autoscaling, min_replica: 1, max_replica: 1 };
+    cfg.deployment.runtime.health_checks.stop_traffic_threshold_seconds = 30;
+    cfg.deployment.runtime.health_checks.restart_threshold_seconds = 60;
+    cfg.deployment.is_healthy = { rule: 'after_fault', fault: 'cuda_error' };
+    cfg.faults = [{ kind: 'cuda_error', at: 0, mtbf: null, duration: null, probability: 0, factor: 1, after: 0, replica: { kind: 'index', index: 0 } }];
+    const events: EventRow[] = [];
+    const summary = simulate(cfg, { event: (e) => events.push(e) });
+    expect(checkInvariants({ config: cfg, summary, events, requests: null })).toEqual([]);
+    const moved = events.map((e) => (e.event === 'traffic_stopped' ? { ...e, t: 30 } : e)).sort((a, b) => a.t - b.t);
+    const s2 = structuredClone(summary);
+    s2.health.faults[0]!.traffic_stopped_at = 30;
+    const vs = checkInvariants({ config: cfg, summary: s2, events: moved, requests: null }).filter((v) => v.message.includes('rows give a run'));
+    expect(vs.map((v) => v.message)).toEqual([
+      "replica 0 stopped traffic at 30 s with failures=3, but the rows give a run of 4 failed checks (at most 4 checks since the container's first check at 0 s, at least 4 since the cuda_error at 0 s (checks at 0 s + k × 10 s))",
+    ]);
   });
 
   it('catches a liveness restart too early (invariant 3)', () => {

@@ -567,6 +567,34 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     }
   }
 
+  /**
+   * The run of failed checks that ended in a stop at `t`, rebuilt from the rows (SPEC §3): at most the
+   * check instants after the last pass row (a check instant; passes while routable leave no row),
+   * or from the container's first check; at least, after a fault that fails every check from its
+   * instant on (faults run before checks at one instant, SPEC §1), the instants from the fault to
+   * the stop, when the check grid is known (a pass row, or aligned probes). A hung check's failure
+   * is known probe_timeout after its instant.
+   */
+  function observedRun(r: ReplicaTrack, t: number): { lo: number; hi: number; why: string } | null {
+    if (r.containerStart === null) return null;
+    const eps = tol / period + 1e-9;
+    const hung = r.doomed?.kind === 'hang';
+    const te = hung ? t - config.assumptions.probe_timeout : t;
+    const first = r.containerStart + (is2026 ? 0 : delay);
+    const hi = r.lastPass !== null ? Math.floor((te - r.lastPass) / period + eps) : Math.floor((te - first) / period + eps) + 1;
+    const from = r.lastPass !== null ? `the last pass at ${s(r.lastPass)}` : `the container's first check at ${s(first)}`;
+    let lo = 0;
+    let why = `at most ${hi} check${hi === 1 ? '' : 's'} since ${from}`;
+    const grid = r.lastPass ?? (config.assumptions.probe_phase === 'aligned' && !is2026 ? first : null);
+    if (r.doomed && grid !== null) {
+      const k0 = Math.ceil((Math.max(r.doomed.at, grid) - grid) / period - eps);
+      const k1 = Math.floor((te - grid) / period + eps);
+      lo = Math.max(0, k1 - k0 + 1);
+      why += `, at least ${lo} since the ${r.doomed.kind} at ${s(r.doomed.at)} (checks at ${s(grid)} + k × ${period} s${hung ? `, known ${config.assumptions.probe_timeout} s later` : ''})`;
+    }
+    return { lo, hi, why };
+  }
+
   function checkStop(r: ReplicaTrack, e: EventRow, t: number): void {
     const failures = detailNumber(e.detail, 'failures');
     if (failures !== null && failures !== stopCount) {
@@ -574,6 +602,14 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         invariant: 2,
         t,
         message: `replica ${r.id} stopped traffic at ${s(t)} after failures=${failures}; stop_traffic_threshold_seconds ${hc.stop_traffic_threshold_seconds} / period ${period} requires ${stopCount}`,
+      });
+    }
+    const run = failures === null ? null : observedRun(r, t);
+    if (failures !== null && run && (failures < run.lo || failures > run.hi)) {
+      add({
+        invariant: 2,
+        t,
+        message: `replica ${r.id} stopped traffic at ${s(t)} with failures=${failures}, but the rows give a run of ${run.lo === run.hi ? run.lo : `${run.lo}–${run.hi}`} failed checks (${run.why})`,
       });
     }
     if (r.containerStart === null) {

@@ -83,7 +83,7 @@ export class Probes {
     c.readiness = rd.next;
     if (rd.changed) {
       if (rd.next.passing) this.router.admit(r, c);
-      else if (r.routable) this.router.stopTraffic(r, this.stopChecks);
+      else if (r.routable) this.router.stopTraffic(r, rd.next.run); // the observed run of failed checks
     } else if (ok && !r.routable && r.state === 'ready') {
       this.router.admit(r, c);
     }
