@@ -12,6 +12,7 @@ import { dependsOf, type Chainlet } from './model/chain/chain-config.js';
 import { WorkDrawer } from './model/chain/work.js';
 import type { Config } from './model/config.js';
 import { sampler, type Sampler } from './model/distributions.js';
+import { ARRIVAL, DECISION, SAMPLE } from './model/priorities.js';
 import { Service } from './model/service.js';
 import type { ChainSummary, Sinks, Summary } from './model/summary.js';
 import { arrivalProcess, type ArrivalProcess } from './model/traffic.js';
@@ -76,20 +77,20 @@ export function buildChainWorld(sim: Simulation, config: Config, sinks: Sinks): 
     const onArrival = (p: ArrivalProcess): void => {
       entry.submit(p.tokens());
       const t = p.next();
-      if (t !== null) sim.at(t, onArrival, p);
+      if (t !== null) sim.at(t, onArrival, p, ARRIVAL);
     };
     const t = proc.next();
-    if (t !== null) sim.at(t, onArrival, proc);
+    if (t !== null) sim.at(t, onArrival, proc, ARRIVAL);
   });
   for (const s of all) s.startFaults();
   const interval = config.assumptions.autoscaler_interval;
   sim.repeat(interval, interval, () => {
     for (const s of all) s.autoscale();
-  });
+  }, DECISION);
   const dt = config.output.sample_interval;
   sim.repeat(dt, dt, () => {
     for (const s of all) s.sample();
-  });
+  }, SAMPLE);
   return { finish: () => chainSummary(config, chain.entrypoint, services) };
 }
 

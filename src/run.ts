@@ -2,6 +2,7 @@ import { stream } from './engine/random.js';
 import { Simulation } from './engine/simulation.js';
 import { buildChainWorld } from './chain-run.js';
 import type { Config } from './model/config.js';
+import { ARRIVAL, DECISION, SAMPLE } from './model/priorities.js';
 import { Service } from './model/service.js';
 import type { Sinks, Summary } from './model/summary.js';
 import { arrivalProcess, type ArrivalProcess } from './model/traffic.js';
@@ -54,16 +55,16 @@ function buildWorld(sim: Simulation, config: Config, sinks: Sinks): Service {
     const onArrival = (p: ArrivalProcess): void => {
       service.submit(p.tokens());
       const t = p.next();
-      if (t !== null) sim.at(t, onArrival, p);
+      if (t !== null) sim.at(t, onArrival, p, ARRIVAL);
     };
     const t = proc.next();
-    if (t !== null) sim.at(t, onArrival, proc);
+    if (t !== null) sim.at(t, onArrival, proc, ARRIVAL);
   });
   service.startFaults();
   const interval = config.assumptions.autoscaler_interval;
-  sim.repeat(interval, interval, () => service.autoscale());
+  sim.repeat(interval, interval, () => service.autoscale(), DECISION);
   const dt = config.output.sample_interval;
-  sim.repeat(dt, dt, () => service.sample());
+  sim.repeat(dt, dt, () => service.sample(), SAMPLE);
   return service;
 }
 

@@ -16,9 +16,9 @@ function summary(): Summary {
     replicas: { created: 2, peak: 2, mean: 1.5, restarts: 1, cold_starts: 2, traffic_stops: 1 },
     health: {
       faults: [
-        { kind: 'cuda_error', replica: 0, at: 600, traffic_stopped_at: 630, restarted_at: 660, routable_again_at: 700, failed_requests_before_stop: 10 },
-        { kind: 'hang', replica: 1, at: 1200, traffic_stopped_at: 1290, restarted_at: null, routable_again_at: null, failed_requests_before_stop: 0 },
-        { kind: 'crash', replica: 1, at: 2000, traffic_stopped_at: null, restarted_at: 2000, routable_again_at: 2040, failed_requests_before_stop: 0 },
+        { kind: 'cuda_error', replica: 0, at: 600, traffic_stopped_at: 630, restarted_at: 660, preempted_at: null, routable_again_at: 700, failed_requests_before_stop: 10 },
+        { kind: 'hang', replica: 1, at: 1200, traffic_stopped_at: 1290, restarted_at: null, preempted_at: null, routable_again_at: null, failed_requests_before_stop: 0 },
+        { kind: 'crash', replica: 1, at: 2000, traffic_stopped_at: null, restarted_at: 2000, preempted_at: null, routable_again_at: 2040, failed_requests_before_stop: 0 },
       ],
     },
     billing: { billed_minutes: 100, cost: 10.83, cost_per_1k_succeeded: 10.9, minutes_not_serving: 3, price_per_minute: 0.10833 },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'csv-stringify/sync';
 import { defaultConfig, type Config } from '../src/model/config.js';
+import { simulate } from '../src/run.js';
 import type { EventRow, RequestRow, Summary } from '../src/model/summary.js';
 import { EVENT_COLUMNS, REQUEST_COLUMNS } from '../src/model/summary.js';
 import { checkInvariants, checkCount, type RunOutputs } from '../src/check/invariants.js';
@@ -84,7 +85,7 @@ function summary(): Summary {
     queue_wait_s: { mean: 0, p99: 0 },
     replicas: { created: 2, peak: 2, mean: 1.3, restarts: 1, cold_starts: 2, traffic_stops: 1 },
     health: {
-      faults: [{ kind: 'hang', replica: 0, at: 100, traffic_stopped_at: 130, restarted_at: 160, routable_again_at: 190, failed_requests_before_stop: 0 }],
+      faults: [{ kind: 'hang', replica: 0, at: 100, traffic_stopped_at: 130, restarted_at: 160, preempted_at: null, routable_again_at: 190, failed_requests_before_stop: 0 }],
     },
     // replica 0: 0–400 s = 6.67 → 7 min; replica 1: 210–600 s = 390 s → 7 min.
     billing: { billed_minutes: 14, cost: 1.5166, cost_per_1k_succeeded: 505.5, minutes_not_serving: 2, price_per_minute: 0.10833 },
@@ -214,12 +215,32 @@ describe('checkInvariants', () => {
       run((r) => {
         r.config.faults = [{ kind: 'crash_loop', at: 250, mtbf: null, duration: null, probability: 0, factor: 1, after: 20, replica: { kind: 'index', index: 1 } }];
         insert(r.events, ev(250, 1, 'fault', 'kind=crash_loop'));
-        r.summary.health.faults.push({ kind: 'crash_loop', replica: 1, at: 250, traffic_stopped_at: null, restarted_at: null, routable_again_at: null, failed_requests_before_stop: 0 });
+        r.summary.health.faults.push({ kind: 'crash_loop', replica: 1, at: 250, traffic_stopped_at: null, restarted_at: null, preempted_at: null, routable_again_at: null, failed_requests_before_stop: 0 });
       }),
     );
     // Replica 1's container started at 210 s: 230 s has passed, so it crashes at once (250 s).
     expect(vs).toEqual([
-      { invariant: 3, t: 250, message: "replica 1's container started at 210 s was still running at 250 s; under crash_loop (after 20 s) it crashes then" },
+      { invariant: 3, t: 250, message: "replica 1's container started at 210 s was still running at 250 s; under crash_loop (after 20 s; the smallest in force wins) it crashes then" },
+    ]);
+  });
+
+  it('two crash_loops in force: the smallest after wins (SPEC §7; invariant 3)', () => {
+    const vs = checkInvariants(
+      run((r) => {
+        const base = { mtbf: null, duration: null, probability: 0, factor: 1, replica: { kind: 'index' as const, index: 1 } };
+        r.config.faults = [
+          { ...base, kind: 'crash_loop', at: 240, after: 100 },
+          { ...base, kind: 'crash_loop', at: 250, after: 20 },
+        ];
+        insert(r.events, ev(240, 1, 'fault', 'kind=crash_loop'));
+        insert(r.events, ev(250, 1, 'fault', 'kind=crash_loop'));
+        for (const at of [240, 250]) r.summary.health.faults.push({ kind: 'crash_loop', replica: 1, at, traffic_stopped_at: null, restarted_at: null, preempted_at: null, routable_again_at: null, failed_requests_before_stop: 0 });
+      }),
+    );
+    // Container from 210: the loop at 240 (after 100) says crash by 310; the one at 250 (after 20)
+    // finds it 40 s old, so at once: 250 s, the earlier of the two.
+    expect(vs).toEqual([
+      { invariant: 3, t: 250, message: "replica 1's container started at 210 s was still running at 250 s; under crash_loop (after 20 s; the smallest in force wins) it crashes then" },
     ]);
   });
 
@@ -257,6 +278,12 @@ describe('checkInvariants', () => {
       }),
     );
     expect(vs.filter((v) => v.invariant === 2)).toEqual([
+      // The observed run (SPEC §3): checks at 40 and 50 since the pass at 30, 2 of the 3 the row claims.
+      {
+        invariant: 2,
+        t: 50,
+        message: "replica 0 stopped traffic at 50 s with failures=3, but the rows give a run of 0–2 failed checks (at most 2 checks since the last pass at 30 s)",
+      },
       {
         invariant: 2,
         t: 50,
@@ -281,6 +308,12 @@ describe('checkInvariants', () => {
     const notAgreement = (vs: ReturnType<typeof checkInvariants>) => vs.filter((v) => v.invariant === 2);
     expect(notAgreement(checkInvariants(warm(29.313)))).toEqual([]);
     expect(notAgreement(checkInvariants(warm(19.313)))).toEqual([
+      // Checks at 0 and 10 before 19.313: a run of at most 2.
+      {
+        invariant: 2,
+        t: 19.313,
+        message: "replica 0 stopped traffic at 19.313 s with failures=3, but the rows give a run of 0–2 failed checks (at most 2 checks since the container's first check at 0 s)",
+      },
       {
         invariant: 2,
         t: 19.313,
@@ -314,6 +347,12 @@ describe('checkInvariants', () => {
     );
     expect(late).toEqual([
       { invariant: 2, t: 131, message: 'replica 0 still took traffic at 131 s: after the hang at 100 s every check fails, so 3 failed checks (stop_traffic_threshold_seconds 30) stop it by then' },
+      // The observed run: the checks at 100 (the hang runs first, SPEC §1), 110, 120, 130 all timed out by 140.
+      {
+        invariant: 2,
+        t: 140,
+        message: 'replica 0 stopped traffic at 140 s with failures=3, but the rows give a run of 4–10 failed checks (at most 10 checks since the last pass at 30 s, at least 4 since the hang at 100 s (checks at 30 s + k × 10 s, known 1 s later))',
+      },
     ]);
     const noRestart = checkInvariants(
       run((r) => {
@@ -329,8 +368,34 @@ describe('checkInvariants', () => {
 
   it('catches a traffic stop whose failure count is not the threshold count (invariant 2)', () => {
     const vs = checkInvariants(run((r) => (r.events.find((e) => e.event === 'traffic_stopped')!.detail = 'failures=2')));
-    expect(vs.map((v) => v.invariant)).toEqual([2]);
+    expect(vs.map((v) => v.invariant)).toEqual([2, 2]);
     expect(vs[0]!.message).toContain('requires 3');
+    // ... nor the run the rows give: the hang at 100 s, checks at 100, 110, 120 (known 1 s later) before the stop at 130.
+    expect(vs[1]!.message).toContain('failures=2, but the rows give a run of 3–9 failed checks');
+  });
+
+  it('a stop whose failures= is the threshold but not the run the rows show (invariant 2)', () => {
+    // A warm replica with a cuda_error at 0 that after_fault watches: checks at 0, 10, 20 fail, the stop at
+    // 20 says failures=3. Rows that say the stop came at 30 with failures=3 contradict the run: 4 checks
+    // (0, 10, 20, 30) had failed by then.
+    const cfg = defaultConfig();
+    cfg.duration = 40;
+    cfg.deployment.initial_state = 'warm';
+    cfg.deployment.autoscaling = { ...cfg.deployment.autoscaling, min_replica: 1, max_replica: 1 };
+    cfg.deployment.runtime.health_checks.stop_traffic_threshold_seconds = 30;
+    cfg.deployment.runtime.health_checks.restart_threshold_seconds = 60;
+    cfg.deployment.is_healthy = { rule: 'after_fault', fault: 'cuda_error' };
+    cfg.faults = [{ kind: 'cuda_error', at: 0, mtbf: null, duration: null, probability: 0, factor: 1, after: 0, replica: { kind: 'index', index: 0 } }];
+    const events: EventRow[] = [];
+    const summary = simulate(cfg, { event: (e) => events.push(e) });
+    expect(checkInvariants({ config: cfg, summary, events, requests: null })).toEqual([]);
+    const moved = events.map((e) => (e.event === 'traffic_stopped' ? { ...e, t: 30 } : e)).sort((a, b) => a.t - b.t);
+    const s2 = structuredClone(summary);
+    s2.health.faults[0]!.traffic_stopped_at = 30;
+    const vs = checkInvariants({ config: cfg, summary: s2, events: moved, requests: null }).filter((v) => v.message.includes('rows give a run'));
+    expect(vs.map((v) => v.message)).toEqual([
+      "replica 0 stopped traffic at 30 s with failures=3, but the rows give a run of 4 failed checks (at most 4 checks since the container's first check at 0 s, at least 4 since the cuda_error at 0 s (checks at 0 s + k × 10 s))",
+    ]);
   });
 
   it('catches a liveness restart too early (invariant 3)', () => {
@@ -406,7 +471,7 @@ describe('checkInvariants', () => {
         r.summary.billing.billed_minutes = 14;
       }),
     ).toContain(
-      'scale_down at 400 s removed replica 1 (routable, 0 restarts) but kept replica 0 (routable, 1 restart), which goes first (not ready, then not routable, then more restarts, then newest)',
+      'scale_down at 400 s removed replica 1 (routable, 0 restarts) but kept replica 0 (routable, 1 restart), which goes first (not yet ready, then traffic-stopped, then more restarts, then newest)',
     );
   });
 
@@ -432,7 +497,7 @@ describe('checkInvariants', () => {
         insert(r.events, ev(390, 0, 'routable'));
         r.summary.replicas.restarts = 3;
         r.summary.billing.minutes_not_serving = 200 / 60;
-        r.summary.health.faults.push({ kind: 'crash', replica: 0, at: 300, traffic_stopped_at: null, restarted_at: 300, routable_again_at: 340, failed_requests_before_stop: 0 });
+        r.summary.health.faults.push({ kind: 'crash', replica: 0, at: 300, traffic_stopped_at: null, restarted_at: 300, preempted_at: null, routable_again_at: 340, failed_requests_before_stop: 0 });
       }),
     );
     expect(loop.map((v) => v.message)).toEqual([

@@ -116,6 +116,23 @@ describe('same-instant priorities', () => {
     sim.run(2);
     expect(seen).toEqual(['check', 'second check', 'dispatch (deferred)', 'sample']);
   });
+
+  it('pendingBefore: an event below the priority still queued at this instant', () => {
+    const sim = new Simulation();
+    const seen: [string, boolean][] = [];
+    sim.at(1, () => seen.push(['phase end', sim.pendingBefore(4)]), undefined, 0);
+    sim.at(1, () => seen.push(['check', sim.pendingBefore(4)]), undefined, 2);
+    sim.at(1, () => seen.push(['arrival', sim.pendingBefore(4)]), undefined, 4);
+    sim.at(2, () => seen.push(['later', sim.pendingBefore(4)]), undefined, 0);
+    sim.run(3);
+    // At the phase end the check (2 < 4) is still to come; at the check only the arrival (4, not below) is.
+    expect(seen).toEqual([
+      ['phase end', true],
+      ['check', false],
+      ['arrival', false],
+      ['later', false],
+    ]);
+  });
 });
 
 describe('every() and timer groups', () => {

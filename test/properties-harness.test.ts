@@ -68,6 +68,8 @@ describe('the property harness', () => {
     const events = run.events.map((e) => (e === stop ? { ...e, t: routable + 20 } : e)).sort((a, b) => a.t - b.t);
     const v2 = checkInvariants({ config: c, ...run, events });
     expect(v2.filter((v) => v.invariant === 2).map((v) => v.message)).toEqual([
+      // failures=3 cannot be the run either: only the checks at +10 and +20 came after the pass.
+      `replica 0 stopped traffic at ${routable + 20} s with failures=3, but the rows give a run of 0–2 failed checks (at most 2 checks since the last pass at ${routable} s)`,
       `replica 0 stopped traffic at ${routable + 20} s, 10 s too early: 3 failed checks need until ${routable + 30} s (last passing check at ${routable} s + 3 × 10 s)`,
     ]);
   });

@@ -35,6 +35,7 @@ export function summary(over: Partial<Summary> = {}): Summary {
           at: 200,
           traffic_stopped_at: 240,
           restarted_at: 270,
+          preempted_at: null,
           routable_again_at: 340,
           failed_requests_before_stop: 26,
         },
@@ -202,7 +203,7 @@ export function sevenDayRun(): ReportInput {
     duration_s: duration,
     platform: 'baseten-2026',
     replicas: { created: nextId, peak: 6, mean: 3.6, restarts: 289, cold_starts: nextId, traffic_stops: 1 },
-    health: { faults: [{ kind: 'hang', replica: 0, at: 5 * day, traffic_stopped_at: 5 * day + 30, restarted_at: 5 * day + 60, routable_again_at: 5 * day + 130, failed_requests_before_stop: 3 }] },
+    health: { faults: [{ kind: 'hang', replica: 0, at: 5 * day, traffic_stopped_at: 5 * day + 30, restarted_at: 5 * day + 60, preempted_at: null, routable_again_at: 5 * day + 130, failed_requests_before_stop: 3 }] },
     billing: { billed_minutes: Math.ceil(billed), cost: Math.ceil(billed) * 0.10833, cost_per_1k_succeeded: 0.4, minutes_not_serving: 700, price_per_minute: 0.10833 },
     warnings: [],
   });

@@ -205,7 +205,7 @@ describe('traffic and faults', () => {
     ]);
   });
 
-  it('faults: defaults (at 0, replica all, slowdown factor 2) and every replica form', () => {
+  it('faults: defaults (at not written: null, meaning 0 for a single fault; replica all, slowdown factor 2) and every replica form', () => {
     const r = load(
       [
         'faults:',
@@ -216,7 +216,7 @@ describe('traffic and faults', () => {
         POISSON,
       ].join('\n'),
     );
-    const base = { at: 0, mtbf: null, duration: null, probability: 0, factor: 1, after: 0, replica: { kind: 'all' } };
+    const base = { at: null, mtbf: null, duration: null, probability: 0, factor: 1, after: 0, replica: { kind: 'all' } };
     expect(r.config.faults).toEqual([
       { ...base, kind: 'cuda_error' },
       { ...base, kind: 'slowdown', at: 60, duration: 600, factor: 2, replica: { kind: 'index', index: 1 } },

@@ -73,7 +73,7 @@ const claims: Record<string, (s: Summary, events: EventRow[]) => void> = {
     expect(s.requests.by_status['500']).toBeGreaterThan(0);
   },
   'cuda-error.yaml': (s) => {
-    expect(s.health.faults[0]).toMatchObject({ at: 1200, traffic_stopped_at: 1220, restarted_at: 1250, routable_again_at: 1370 });
+    expect(s.health.faults[0]).toMatchObject({ at: 1200, traffic_stopped_at: 1220, restarted_at: 1250, preempted_at: null, routable_again_at: 1370 });
     expect(s.replicas.restarts).toBe(1);
   },
   'hang.yaml': (s, ev) => {

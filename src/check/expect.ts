@@ -55,6 +55,7 @@ const FAULT_SHAPE: Shape = {
   at: 'number',
   traffic_stopped_at: 'nullable',
   restarted_at: 'nullable',
+  preempted_at: 'nullable',
   routable_again_at: 'nullable',
   failed_requests_before_stop: 'number',
 };

@@ -118,7 +118,11 @@ interface ReplicaTrack {
    */
   startupBy: number | null;
   /** crash_loop: containers started before this time crash `after` s after they start. */
-  crashLoopUntil: number | null;
+  crashLoops: { after: number; until: number }[];
+  /** A crash_loop row whose `after`/`duration` the scenario does not tell: crashes are not checked for this replica. */
+  crashLoopUnknown: boolean;
+  /** The `after` that set `crashBy` (for the message). */
+  crashAfter: number | null;
   /** The current container must have crashed (or otherwise ended) by then. */
   crashBy: number | null;
 }
@@ -160,9 +164,14 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   const rate = config.deployment.autoscaling.max_scale_down_rate;
   const interval = config.assumptions.autoscaler_interval;
 
-  // crash_loop semantics are checked when the scenario's crash_loop faults agree on `after` and `duration`.
+  // crash_loop (SPEC §7): a row is attributed to the scenario's crash_loop faults that may have made it
+  // (a single one at exactly its time, any recurring one); checked when they agree on `after` and `duration`.
   const loops = config.faults.filter((f) => f.kind === 'crash_loop');
-  const crashLoop = loops.length > 0 && loops.every((f) => f.after === loops[0]!.after && f.duration === loops[0]!.duration) ? { after: loops[0]!.after, duration: loops[0]!.duration } : null;
+  const loopOf = (t: number): { after: number; duration: number | null } | null => {
+    const cands = loops.filter((f) => f.mtbf !== null || Math.abs((f.at ?? 0) - t) <= tol);
+    if (cands.length === 0 || !cands.every((f) => f.after === cands[0]!.after && f.duration === cands[0]!.duration)) return null;
+    return { after: cands[0]!.after, duration: cands[0]!.duration };
+  };
   const replicas = new Map<number, ReplicaTrack>();
   let current = 0;
   let prevT = -Infinity;
@@ -171,13 +180,17 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   let belowMinSince: number | null = null;
   /** The replicas a scale_down row at t removes: the next `count` rows taking replicas to terminating at t. */
   let pendingRemoval: { t: number; count: number; removed: ReplicaTrack[] } | null = null;
-  let removalSnapshot = new Map<number, { state: string; routable: boolean }>();
+  let removalSnapshot = new Map<number, { state: string; routable: boolean; passed: boolean }>();
   /** summary.health.faults rebuilt from the rows: one per `fault` row, stamped with the first outcomes. */
-  const faultRecs: { kind: string; replica: number; at: number; stop: number | null; restart: number | null; again: number | null; open: boolean }[] = [];
-  const stamp = (replica: number, field: 'stop' | 'restart' | 'again', t: number): void => {
+  const faultRecs: { kind: string; replica: number; at: number; stop: number | null; restart: number | null; preempted: number | null; again: number | null; open: boolean }[] = [];
+  const stamp = (replica: number, field: 'stop' | 'restart' | 'preempted' | 'again', t: number): void => {
     for (const f of faultRecs) {
       if (!f.open || f.replica !== replica) continue;
-      if (field === 'again') {
+      if (field === 'preempted') {
+        // SPEC §9: the loss ends the episode; no restart, never routable again.
+        if (f.preempted === null) f.preempted = t;
+        f.open = false;
+      } else if (field === 'again') {
         if (f.stop === null && f.restart === null) continue;
         f.again = t;
         f.open = false;
@@ -277,7 +290,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     if (e.event === 'scale_down') {
       checkScaleDown(e, t);
       pendingRemoval = { t, count: Number(e.from) - Number(e.to), removed: [] };
-      removalSnapshot = new Map([...replicas.values()].map((r) => [r.id, { state: r.state, routable: r.routable }]));
+      removalSnapshot = new Map([...replicas.values()].map((r) => [r.id, { state: r.state, routable: r.routable, passed: passedOnce(r) }]));
       lastScaleDown = t;
       return;
     }
@@ -305,7 +318,9 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
           loop: { n: 0, lastAt: null },
           startDue: null,
           startupBy: null,
-          crashLoopUntil: null,
+          crashLoops: [],
+          crashLoopUnknown: false,
+          crashAfter: null,
           crashBy: null,
         };
         replicas.set(e.replica, r);
@@ -349,8 +364,8 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         r.startDue = null;
         r.crashBy = null;
       }
-      // A replica lost at once (preemption), not drained by a scale-down: its faults count it as restarted.
-      if (to === 'terminated' && leaving !== 'terminating') stamp(r.id, 'restart', t);
+      // A replica lost at once (preemption), not drained by a scale-down: preempted_at on its open faults (SPEC §9).
+      if (to === 'terminated' && leaving !== 'terminating') stamp(r.id, 'preempted', t);
       r.state = to;
       if (leaving === 'ready' && to !== 'ready') closeRoutable(r, t, `entered state ${to} at ${s(t)}`);
       if (to !== 'ready') {
@@ -433,14 +448,24 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         break;
       }
       case 'fault':
-        if (crashLoop && detailWord(e.detail, 'kind') === 'crash_loop') {
-          r.crashLoopUntil = crashLoop.duration === null ? Infinity : t + crashLoop.duration;
-          // The running container (if any) crashes `after` s after its start, or at once if that has passed.
-          if (r.containerStart !== null && (r.state === 'loading' || r.state === 'ready') && r.crashBy === null) {
-            r.crashBy = Math.max(t, r.containerStart + crashLoop.after);
+        if (detailWord(e.detail, 'kind') === 'crash_loop') {
+          const loop = loopOf(t);
+          if (loop === null) {
+            r.crashLoopUnknown = true;
+            r.crashBy = null;
+          } else {
+            r.crashLoops.push({ after: loop.after, until: loop.duration === null ? Infinity : t + loop.duration });
+            // The running container (if any) crashes `after` s after its start, at once if older; the earliest crash wins.
+            if (!r.crashLoopUnknown && r.containerStart !== null && (r.state === 'loading' || r.state === 'ready')) {
+              const at = Math.max(t, r.containerStart + loop.after);
+              if (r.crashBy === null || at < r.crashBy) {
+                r.crashBy = at;
+                r.crashAfter = loop.after;
+              }
+            }
           }
         }
-        faultRecs.push({ kind: detailWord(e.detail, 'kind') ?? '', replica: r.id, at: t, stop: null, restart: null, again: null, open: true });
+        faultRecs.push({ kind: detailWord(e.detail, 'kind') ?? '', replica: r.id, at: t, stop: null, restart: null, preempted: null, again: null, open: true });
         noteFault(r, e, t);
         break;
       default:
@@ -494,7 +519,11 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
   }
 
   function armCrash(r: ReplicaTrack, start: number): void {
-    r.crashBy = crashLoop && r.crashLoopUntil !== null && start < r.crashLoopUntil ? start + crashLoop.after : null;
+    // Loops in force at the start (start < until): the smallest `after` wins, even past its `until`.
+    let after: number | null = null;
+    for (const l of r.crashLoops) if (start < l.until - tol && (after === null || l.after < after)) after = l.after;
+    r.crashBy = after !== null && !r.crashLoopUnknown ? start + after : null;
+    r.crashAfter = after;
   }
 
   function checkDeadlines(now: number): void {
@@ -503,7 +532,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         add({
           invariant: 3,
           t: r.crashBy,
-          message: `replica ${r.id}'s container started at ${s(r.containerStart!)} was still running at ${s(r.crashBy)}; under crash_loop (after ${crashLoop!.after} s) it crashes then`,
+          message: `replica ${r.id}'s container started at ${s(r.containerStart!)} was still running at ${s(r.crashBy)}; under crash_loop (after ${r.crashAfter} s; the smallest in force wins) it crashes then`,
         });
         r.crashBy = null;
       }
@@ -538,6 +567,34 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     }
   }
 
+  /**
+   * The run of failed checks that ended in a stop at `t`, rebuilt from the rows (SPEC §3): at most the
+   * check instants after the last pass row (a check instant; passes while routable leave no row),
+   * or from the container's first check; at least, after a fault that fails every check from its
+   * instant on (faults run before checks at one instant, SPEC §1), the instants from the fault to
+   * the stop, when the check grid is known (a pass row, or aligned probes). A hung check's failure
+   * is known probe_timeout after its instant.
+   */
+  function observedRun(r: ReplicaTrack, t: number): { lo: number; hi: number; why: string } | null {
+    if (r.containerStart === null) return null;
+    const eps = tol / period + 1e-9;
+    const hung = r.doomed?.kind === 'hang';
+    const te = hung ? t - config.assumptions.probe_timeout : t;
+    const first = r.containerStart + (is2026 ? 0 : delay);
+    const hi = r.lastPass !== null ? Math.floor((te - r.lastPass) / period + eps) : Math.floor((te - first) / period + eps) + 1;
+    const from = r.lastPass !== null ? `the last pass at ${s(r.lastPass)}` : `the container's first check at ${s(first)}`;
+    let lo = 0;
+    let why = `at most ${hi} check${hi === 1 ? '' : 's'} since ${from}`;
+    const grid = r.lastPass ?? (config.assumptions.probe_phase === 'aligned' && !is2026 ? first : null);
+    if (r.doomed && grid !== null) {
+      const k0 = Math.ceil((Math.max(r.doomed.at, grid) - grid) / period - eps);
+      const k1 = Math.floor((te - grid) / period + eps);
+      lo = Math.max(0, k1 - k0 + 1);
+      why += `, at least ${lo} since the ${r.doomed.kind} at ${s(r.doomed.at)} (checks at ${s(grid)} + k × ${period} s${hung ? `, known ${config.assumptions.probe_timeout} s later` : ''})`;
+    }
+    return { lo, hi, why };
+  }
+
   function checkStop(r: ReplicaTrack, e: EventRow, t: number): void {
     const failures = detailNumber(e.detail, 'failures');
     if (failures !== null && failures !== stopCount) {
@@ -545,6 +602,14 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
         invariant: 2,
         t,
         message: `replica ${r.id} stopped traffic at ${s(t)} after failures=${failures}; stop_traffic_threshold_seconds ${hc.stop_traffic_threshold_seconds} / period ${period} requires ${stopCount}`,
+      });
+    }
+    const run = failures === null ? null : observedRun(r, t);
+    if (failures !== null && run && (failures < run.lo || failures > run.hi)) {
+      add({
+        invariant: 2,
+        t,
+        message: `replica ${r.id} stopped traffic at ${s(t)} with failures=${failures}, but the rows give a run of ${run.lo === run.hi ? run.lo : `${run.lo}–${run.hi}`} failed checks (${run.why})`,
       });
     }
     if (r.containerStart === null) {
@@ -676,30 +741,38 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     if (to <= from) add({ invariant: 5, t, message: `scale_up at ${s(t)} from ${from} to ${to} does not add replicas` });
   }
 
+  /** The current container has passed a readiness check (or started warm, routable without one). */
+  function passedOnce(r: ReplicaTrack): boolean {
+    return r.warm || r.firstPass !== null;
+  }
+
   /**
-   * Which replicas go (SPEC §6, Kubernetes ReplicaSet order): not yet ready (scheduling, pulling,
-   * loading, backoff) first, then ready but not routable (traffic-stopped, or not yet passed a
-   * check), then more restarts, then the newest.
+   * Which replicas go (SPEC §6, Kubernetes ReplicaSet order): not yet ready first (scheduling,
+   * pulling, loading, backoff, and loaded but its container not yet past its first readiness check),
+   * then traffic-stopped (ready, passed once, not routable), then more restarts, then the newest.
    */
   function checkRemovalOrder(removed: ReplicaTrack[], t: number): void {
     const NOT_READY = new Set(['scheduling', 'pulling', 'loading', 'backoff']);
+    type Snap = { state: string; routable: boolean; passed: boolean };
+    const notReady = (b: Snap): boolean => NOT_READY.has(b.state) || (b.state === 'ready' && !b.routable && !b.passed);
     // States as they were just before the removal (the removed replicas' rows have been applied).
-    const rank = (r: ReplicaTrack, state: string, routable: boolean): number => (NOT_READY.has(state) ? 0 : routable ? 2 : 1);
-    const label = (r: ReplicaTrack, state: string, routable: boolean): string =>
-      `replica ${r.id} (${NOT_READY.has(state) ? state : routable ? 'routable' : 'ready, not routable'}, ${r.restarts} restart${r.restarts === 1 ? '' : 's'})`;
-    const before = new Map(removed.map((r) => [r, removalSnapshot.get(r.id) ?? { state: r.state, routable: r.routable }]));
+    const rank = (b: Snap): number => (notReady(b) ? 0 : b.routable ? 2 : 1);
+    const label = (r: ReplicaTrack, b: Snap): string =>
+      `replica ${r.id} (${NOT_READY.has(b.state) ? b.state : notReady(b) ? 'loaded, readiness not yet passed' : b.routable ? 'routable' : 'traffic-stopped'}, ${r.restarts} restart${r.restarts === 1 ? '' : 's'})`;
+    const before = new Map(removed.map((r) => [r, removalSnapshot.get(r.id) ?? { state: r.state, routable: r.routable, passed: passedOnce(r) }]));
     const kept = [...replicas.values()].filter((k) => k.current && !removed.includes(k));
     for (const r of removed) {
       const b = before.get(r)!;
-      const kr = [rank(r, b.state, b.routable), -r.restarts, -r.id];
+      const kr = [rank(b), -r.restarts, -r.id];
       for (const k of kept) {
-        const kk = [rank(k, k.state, k.routable), -k.restarts, -k.id];
+        const kb = { state: k.state, routable: k.routable, passed: passedOnce(k) };
+        const kk = [rank(kb), -k.restarts, -k.id];
         const cmp = kr[0]! - kk[0]! || kr[1]! - kk[1]! || kr[2]! - kk[2]!;
         if (cmp > 0) {
           add({
             invariant: 5,
             t,
-            message: `scale_down at ${s(t)} removed ${label(r, b.state, b.routable)} but kept ${label(k, k.state, k.routable)}, which goes first (not ready, then not routable, then more restarts, then newest)`,
+            message: `scale_down at ${s(t)} removed ${label(r, b)} but kept ${label(k, kb)}, which goes first (not yet ready, then traffic-stopped, then more restarts, then newest)`,
           });
           return;
         }
@@ -707,7 +780,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
     }
   }
 
-  /** CrashLoopBackOff [k8s] (SPEC §2): 0, then 10, 20, 40, ... 300 s; reset 600 s after the last restart. */
+  /** CrashLoopBackOff [k8s] (SPEC §2): 0, then 10, 20, 40, ... 300 s; reset when 600 s or more pass between two restarts (restart to restart). */
   function checkBackoff(r: ReplicaTrack, e: EventRow, t: number): void {
     const fresh = r.loop.lastAt === null || t - r.loop.lastAt >= 600 - tol;
     const n = fresh ? 0 : r.loop.n;
@@ -864,6 +937,7 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       else {
         if (!same(g.traffic_stopped_at, w.stop)) diffs.push(`traffic_stopped_at ${g.traffic_stopped_at} (events: ${w.stop})`);
         if (!same(g.restarted_at, w.restart)) diffs.push(`restarted_at ${g.restarted_at} (events: ${w.restart})`);
+        if (!same(g.preempted_at ?? null, w.preempted)) diffs.push(`preempted_at ${g.preempted_at} (events: ${w.preempted})`);
         if (!same(g.routable_again_at, w.again)) diffs.push(`routable_again_at ${g.routable_again_at} (events: ${w.again})`);
       }
       if (diffs.length && shown++ < 5) add({ invariant: 0, t: w.at, message: `summary health.faults[${i}] (${w.kind} on replica ${w.replica} at ${s(w.at)}): ${diffs.join('; ')}` });

@@ -49,6 +49,17 @@ export class Simulation {
     return this.at(this._now + delay, fire, arg, priority);
   }
 
+  /**
+   * Whether an event of a lower priority than `priority` may still run at this instant (the queue's
+   * next event is now and below it; a cancelled one counts: a conservative answer). When not, an
+   * event scheduled now at `priority` would run before anything else that is already queued at that
+   * priority or later only by sequence, so a caller may do its work inline instead.
+   */
+  pendingBefore(priority: number): boolean {
+    const top = this.queue.peek();
+    return top !== undefined && top.time === this._now && top.priority < priority;
+  }
+
   cancel(ev: EventHandle | null | undefined): void {
     if (ev) ev.cancelled = true;
   }

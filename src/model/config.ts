@@ -101,8 +101,12 @@ export type FaultTarget =
 
 export interface Fault {
   kind: FaultKind;
-  /** First occurrence (s). With `mtbf`, occurrences follow at exponential gaps from here. */
-  at: number;
+  /**
+   * First occurrence (s); null = not written. A single fault (no `mtbf`) occurs at `at`, 0 when
+   * not written. A recurring one (SPEC §7): a Poisson process from `at`, its first occurrence at
+   * `at` when written, else at an exponential draw from 0 (it does not fire at t = 0 by default).
+   */
+  at: number | null;
   /** Mean time between occurrences (s) for a recurring fault; null for a single occurrence. */
   mtbf: number | null;
   /** How long an occurrence lasts (error_rate, slowdown, crash_loop); null = until the container restarts (or forever for crash_loop). */

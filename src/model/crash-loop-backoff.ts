@@ -1,7 +1,8 @@
 /**
  * CrashLoopBackOff [k8s]: the first restart is immediate, later ones wait
- * 10, 20, 40, 80, 160, then 300 s (cap); the back-off resets when 600 s have
- * passed since the last restart without a new one.
+ * 10, 20, 40, 80, 160, then 300 s (cap). SPEC §2: the back-off resets when 600 s
+ * or more pass between two restarts (restart to restart, not from the new
+ * container's start): 599 s continues the loop, 600 s starts a new one.
  */
 export const BACKOFF_INITIAL = 10;
 export const BACKOFF_CAP = 300;

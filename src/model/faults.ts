@@ -4,6 +4,7 @@ import type { Config, Fault, FaultKind, FaultTarget } from './config.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { ServiceReports } from './reports.js';
 import { isCurrent, type Container, type Replica } from './replica.js';
+import { PHASE_END } from './priorities.js';
 import type { Serving } from './serving.js';
 
 /** What a fault's effect may act on. */
@@ -30,7 +31,7 @@ const EFFECTS: Readonly<Record<FaultKind, FaultEffect>> = {
   crash_loop: {
     needsContainer: false,
     apply: (s, r, c, f, until) => {
-      r.crashLoop = { after: f.after, until };
+      r.crashLoops.push({ after: f.after, until });
       if (c) s.lifecycle.crashAt(r, c, Math.max(s.now, c.startedAt + f.after));
     },
   },
@@ -79,12 +80,18 @@ export class Faults {
   private schedule(f: Fault, rng: Rng): void {
     const occur = (t: number): void => {
       if (!(t < this.cfg.duration)) return;
-      this.sim.at(t, () => {
-        this.occur(f, rng);
-        if (f.mtbf !== null) occur(this.sim.now + exponential(rng, f.mtbf));
-      });
+      this.sim.at(
+        t,
+        () => {
+          this.occur(f, rng);
+          if (f.mtbf !== null) occur(this.sim.now + exponential(rng, f.mtbf));
+        },
+        undefined,
+        PHASE_END,
+      );
     };
-    occur(f.at);
+    // SPEC §7: a recurring fault's first occurrence is `at` when written, else an exponential draw from 0.
+    occur(f.at ?? (f.mtbf !== null ? exponential(rng, f.mtbf) : 0));
   }
 
   private occur(f: Fault, rng: Rng): void {

@@ -6,7 +6,7 @@ import type { FaultKind, HealthRule } from './config.js';
  * starts a fresh one (SPEC §2).
  */
 export interface HealthMemory {
-  /** 5xx responses since the container started. */
+  /** 500s predict() raised since the container started. */
   errors: number;
   /** Length of the current run of 5xx responses. */
   consecutiveErrors: number;
@@ -21,7 +21,11 @@ export function newHealthMemory(): HealthMemory {
   return { errors: 0, consecutiveErrors: 0, errorTimes: [], recent: [], faults: new Set() };
 }
 
-/** Record a response the container produced. Only the rule in force keeps a window of records. */
+/**
+ * Record a response the container's predict() produced: 200, or a 500 it raised (SPEC §4); the
+ * router's answers (504, queue-timeout 500) and kills (503) are never recorded. Only the rule in
+ * force keeps a window of records.
+ */
 export function recordResponse(m: HealthMemory, rule: HealthRule | null, now: number, status: number, latency: number): void {
   if (status >= 500) {
     m.errors++;

@@ -7,6 +7,7 @@ import { nextBackoff } from './crash-loop-backoff.js';
 import type { Sampler } from './distributions.js';
 import { newHealthMemory } from './health-rules.js';
 import { newCounter } from './probe-counter.js';
+import { PHASE_END } from './priorities.js';
 import type { Probes } from './probes.js';
 import type { ServiceReports } from './reports.js';
 import { pickForRemoval } from './removal-order.js';
@@ -44,7 +45,7 @@ export class Lifecycle implements ScaleTarget {
   // Long-lived timer handlers (the replica is their argument).
   private readonly onScheduled = (r: Replica): void => {
     this.setState(r, 'pulling');
-    r.timers.after(this.draw.pull(), this.onStartContainer, r);
+    r.timers.after(this.draw.pull(), this.onStartContainer, r, PHASE_END);
   };
   /** After the pull, and after a back-off. */
   private readonly onStartContainer = (r: Replica): void => this.startContainer(r);
@@ -67,7 +68,7 @@ export class Lifecycle implements ScaleTarget {
   createCold(): void {
     const r = this.addReplica('scheduling');
     this.records.coldStart(r.id);
-    r.timers.after(this.draw.schedule(), this.onScheduled, r);
+    r.timers.after(this.draw.schedule(), this.onScheduled, r, PHASE_END);
   }
 
   /** `initial_state: warm`: container started at t = 0, loaded, ready and routable. */
@@ -98,9 +99,18 @@ export class Lifecycle implements ScaleTarget {
       everRoutable: warm,
       timers: this.sim.group(),
     };
-    const cl = r.crashLoop;
-    if (cl && this.sim.now < cl.until) c.timers.after(cl.after, () => this.kill(r, 'crash'));
+    const after = this.crashLoopAfter(r);
+    if (after !== null) c.timers.after(after, () => this.kill(r, 'crash'), undefined, PHASE_END);
     return c;
+  }
+
+  /** SPEC §7: the smallest `after` of the crash loops in force now (ended ones are dropped), or null. */
+  private crashLoopAfter(r: Replica): number | null {
+    const now = this.sim.now;
+    r.crashLoops = r.crashLoops.filter((l) => now < l.until);
+    let after: number | null = null;
+    for (const l of r.crashLoops) if (after === null || l.after < after) after = l.after;
+    return after;
   }
 
   /** A new container runs load(): on first start after the pull, and after every restart. */
@@ -116,16 +126,21 @@ export class Lifecycle implements ScaleTarget {
   private runLoad(r: Replica, c: Container, failures: number): void {
     const d = this.draw.load();
     const fails = this.startup() < this.cfg.deployment.startup.load_failure_probability;
-    c.timers.after(d, () => {
-      if (!fails) {
-        c.loaded = true;
-        this.setState(r, 'ready');
-      } else if (failures < LOAD_RETRIES) {
-        c.timers.after(LOAD_RETRY_DELAY, () => this.runLoad(r, c, failures + 1));
-      } else {
-        this.kill(r, 'load_failure');
-      }
-    });
+    c.timers.after(
+      d,
+      () => {
+        if (!fails) {
+          c.loaded = true;
+          this.setState(r, 'ready');
+        } else if (failures < LOAD_RETRIES) {
+          c.timers.after(LOAD_RETRY_DELAY, () => this.runLoad(r, c, failures + 1), undefined, PHASE_END);
+        } else {
+          this.kill(r, 'load_failure');
+        }
+      },
+      undefined,
+      PHASE_END,
+    );
   }
 
   private setState(r: Replica, to: ReplicaState): void {
@@ -149,13 +164,16 @@ export class Lifecycle implements ScaleTarget {
     r.backoff = next;
     this.records.restarted(r.id, cause, delay);
     this.setState(r, 'backoff');
-    r.timers.after(delay, this.onStartContainer, r);
+    r.timers.after(delay, this.onStartContainer, r, PHASE_END);
     this.router.dispatch();
   }
 
-  /** A crash at `at` (crash_loop on a running container). */
+  /**
+   * A crash at `at` (crash_loop on a running container). Several may be pending: the earliest
+   * kills the container and cancels the others with its timers (the smallest `after` wins).
+   */
   crashAt(r: Replica, c: Container, at: number): void {
-    c.timers.at(at, () => this.kill(r, 'crash'));
+    c.timers.at(at, () => this.kill(r, 'crash'), undefined, PHASE_END);
   }
 
   private endContainer(r: Replica, c: Container): void {

@@ -2,6 +2,7 @@ import type { Rng } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { Config } from './config.js';
 import { isHealthy } from './health-rules.js';
+import { CHECK } from './priorities.js';
 import { checksFor, failedOut, observe } from './probe-counter.js';
 import type { Container, Replica, RestartCause } from './replica.js';
 import type { Router } from './router.js';
@@ -44,14 +45,19 @@ export class Probes {
   start(r: Replica, c: Container): void {
     const first = this.sim.now + this.cfg.deployment.runtime.health_checks.restart_check_delay_seconds;
     const phase = this.cfg.assumptions.probe_phase === 'random' ? this.phases() * this.period : 0;
-    c.timers.repeat(first + phase, this.period, () => {
-      if (c.hung) {
-        // The check times out: its failure is known probe_timeout later.
-        c.timers.after(this.cfg.assumptions.probe_timeout, () => this.result(r, c, false));
-      } else {
-        this.result(r, c, this.checkPasses(c));
-      }
-    });
+    c.timers.repeat(
+      first + phase,
+      this.period,
+      () => {
+        if (c.hung) {
+          // The check times out: its failure is known probe_timeout later.
+          c.timers.after(this.cfg.assumptions.probe_timeout, () => this.result(r, c, false), undefined, CHECK);
+        } else {
+          this.result(r, c, this.checkPasses(c));
+        }
+      },
+      CHECK,
+    );
   }
 
   /** What one check sees (SPEC §3): loading fails; otherwise the custom rule, if any. */
@@ -77,7 +83,7 @@ export class Probes {
     c.readiness = rd.next;
     if (rd.changed) {
       if (rd.next.passing) this.router.admit(r, c);
-      else if (r.routable) this.router.stopTraffic(r, this.stopChecks);
+      else if (r.routable) this.router.stopTraffic(r, rd.next.run); // the observed run of failed checks
     } else if (ok && !r.routable && r.state === 'ready') {
       this.router.admit(r, c);
     }

@@ -56,8 +56,12 @@ export interface Replica {
   activeHead: Request | null;
   restarts: number;
   backoff: BackoffState;
-  /** A crash loop in force for this replica's containers: crash `after` s after start, until `until`. */
-  crashLoop: { after: number; until: number } | null;
+  /**
+   * crash_loop faults hit on this replica (SPEC §7), each in force from its occurrence until
+   * `until` (Infinity: to the end of the run): a container starting while some are in force
+   * crashes the smallest `after` s after its start, even if that is past `until`.
+   */
+  crashLoops: { after: number; until: number }[];
   /** Timers of the replica outside any container (schedule, pull, back-off wait). */
   timers: TimerGroup;
   /** Billing: first container start (null before), seconds billed and not serving so far, and the last mark. */
@@ -101,7 +105,7 @@ export function newReplica(id: number, state: ReplicaState, timers: TimerGroup):
     activeHead: null,
     restarts: 0,
     backoff: NO_BACKOFF,
-    crashLoop: null,
+    crashLoops: [],
     timers,
     billedFrom: null,
     billedSeconds: 0,

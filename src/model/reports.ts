@@ -27,7 +27,7 @@ export interface ServiceReports {
   // ── routing (probes → router) ──
   /** Readiness passed: the first time in this container, or again (`resumed`). */
   routable(replica: number, resumed: boolean): void;
-  /** Readiness failed `failures` checks in a row. */
+  /** Readiness failed `failures` checks in a row (the observed run, which reached the threshold). */
   trafficStopped(replica: number, failures: number): void;
   // ── faults ──
   faultHit(replica: number, kind: FaultKind): void;

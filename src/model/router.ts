@@ -4,6 +4,7 @@ import type { Meter } from './billing.js';
 import type { Config } from './config.js';
 import type { Sampler, Tokens } from './distributions.js';
 import { pickReplica, retryDelay } from './pick-replica.js';
+import { ARRIVAL, DEADLINE } from './priorities.js';
 import type { ServiceReports } from './reports.js';
 import { activeRequests, type Container, type Replica, type Request } from './replica.js';
 import type { Serving } from './serving.js';
@@ -59,6 +60,12 @@ export class Router {
     this.enqueue(req);
   };
   private readonly onQueueDeadline = (): void => this.queueDeadline();
+  private readonly onDispatch = (): void => {
+    this.dispatchPending = false;
+    this.dispatchNow();
+  };
+  /** A deferred dispatch is queued for this instant (at most one). */
+  private dispatchPending = false;
 
   get inFlightNow(): number {
     return this.inSystem;
@@ -160,13 +167,32 @@ export class Router {
     req.deadline = now + this.cfg.request.timeout;
     this.queue.push(req);
     this.setInSystem(this.inSystem + 1);
+    // SPEC §6: an arrival or a retry that finds no current replica pokes the autoscaler, inline.
     if (this.activator.current === 0) this.activator.autoscaleNow(); // no waiting for the next tick
-    this.dispatch();
+    // Arrivals and retries run at the dispatch priority (SPEC §1): dispatch inline.
+    this.dispatchNow();
     if (this.queue.length > this.qHead && this.queueTimer === null) this.armQueueTimer();
   }
 
-  /** Send queued requests to replicas while some replica is below its target. */
+  /**
+   * A replica became routable or a slot freed: queued requests are sent at the dispatch priority of
+   * this instant (SPEC §1), after every fault, phase end, deadline, check and decision of the
+   * instant has run; one deferred dispatch per instant, none when nothing waits.
+   */
   dispatch(): void {
+    if (this.dispatchPending || this.qHead >= this.queue.length) return;
+    // Nothing before the dispatch priority left at this instant: dispatching now is the same (the
+    // arrivals and retries queued at ARRIVAL join the back of the FIFO either way); saves an event.
+    if (!this.sim.pendingBefore(ARRIVAL)) {
+      this.dispatchNow();
+      return;
+    }
+    this.dispatchPending = true;
+    this.sim.at(this.sim.now, this.onDispatch, undefined, ARRIVAL);
+  }
+
+  /** Send queued requests to replicas while some replica is below its target. */
+  private dispatchNow(): void {
     while (this.qHead < this.queue.length) {
       const r = pickReplica(this.routable, this.target);
       if (r === null) break;
@@ -196,7 +222,7 @@ export class Router {
         req.attempts++;
         this.records.retry(req);
         this.retrying.add(req);
-        this.sim.after(delay, this.onRetry, req);
+        this.sim.after(delay, this.onRetry, req, ARRIVAL);
         return;
       }
     }
@@ -216,7 +242,7 @@ export class Router {
 
   /** Requests still queued at their deadline fail with 500; the queue is in deadline order. */
   private armQueueTimer(): void {
-    this.queueTimer = this.sim.at(this.queue[this.qHead]!.deadline, this.onQueueDeadline);
+    this.queueTimer = this.sim.at(this.queue[this.qHead]!.deadline, this.onQueueDeadline, undefined, DEADLINE);
   }
 
   private queueDeadline(): void {

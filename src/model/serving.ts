@@ -2,6 +2,7 @@ import type { Rng } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { Config } from './config.js';
 import { recordResponse } from './health-rules.js';
+import { DEADLINE, PHASE_END } from './priorities.js';
 import type { ServiceReports } from './reports.js';
 import { StepRun, type StepHost } from './chain/steps.js';
 import { activeRequests, addActive, removeActive, type Container, type Replica, type Request } from './replica.js';
@@ -82,10 +83,10 @@ export class Serving {
     req.cont = c;
     if (now + dur > req.deadline) {
       req.status = 504;
-      req.end = this.sim.at(Math.max(now, req.deadline), this.onServiceEnd, req);
+      req.end = this.sim.at(Math.max(now, req.deadline), this.onServiceEnd, req, DEADLINE);
     } else {
       req.status = status;
-      req.end = this.sim.after(dur, this.onServiceEnd, req);
+      req.end = this.sim.after(dur, this.onServiceEnd, req, PHASE_END);
     }
   }
 
@@ -105,10 +106,12 @@ export class Serving {
     removeActive(r, req);
     r.running--;
     r.inFlight--;
-    // A router's 504 never reaches predict()'s bookkeeping; `errors: own` ignores a dependency's 500.
+    // SPEC §4: the error rules count what predict() returned (200, or a 500 it raised); the router's
+    // 504 after request.timeout never reaches predict()'s bookkeeping (nor do kills' 503s: failActive).
+    // SPEC §12: with `errors: own` a 500 propagated from a dependency is not counted either.
     const rule = this.cfg.deployment.is_healthy;
     const seen = own || !(rule && 'errors' in rule && rule.errors === 'own');
-    if (c.alive && seen) recordResponse(c.health, rule, now, status, now - req.dispatchedAt!);
+    if (c.alive && seen && (status === OK || status === 500)) recordResponse(c.health, rule, now, status, now - req.dispatchedAt!);
     if (status >= 500) this.records.attemptFailedOn(r.id);
     this.ports.attemptEnded(req, status);
     // Next waiting request takes the slot; a drained replica may now be gone.
@@ -148,7 +151,7 @@ export class Serving {
       if (req.end === null) continue; // waiting for a slot: it will hang when it gets one
       this.sim.cancel(req.end);
       req.status = 504;
-      req.end = this.sim.at(Math.max(this.sim.now, req.deadline), this.onServiceEnd, req);
+      req.end = this.sim.at(Math.max(this.sim.now, req.deadline), this.onServiceEnd, req, DEADLINE);
     }
   }
 }

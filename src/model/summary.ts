@@ -5,8 +5,10 @@ export interface FaultRecord {
   at: number;
   /** First traffic stop of this replica after the fault, or null. */
   traffic_stopped_at: number | null;
-  /** First restart (or loss, for preemption) of this replica after the fault, or null. */
+  /** First restart of this replica's container after the fault, or null (never happened; a preemption ends the episode without one). */
   restarted_at: number | null;
+  /** The replica's loss to a preemption (SPEC §9), on the preemption's own record and on earlier open ones; null = never happened. */
+  preempted_at: number | null;
   /** First time the replica was routable again after the stop or restart, or null. */
   routable_again_at: number | null;
   /** Requests that failed on this replica between the fault and its traffic stop (or restart, or the end). */

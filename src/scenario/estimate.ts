@@ -85,7 +85,7 @@ export function estimateWork(config: Config): WorkEstimate {
   config.faults.forEach((f, i) => {
     if (f.mtbf === null) return;
     const targets = f.replica.kind === 'index' || f.replica.kind === 'random' ? 1 : maxReplica;
-    parts.push({ what: `occurrences of faults.${i}`, count: (targets * Math.max(0, d - f.at)) / f.mtbf, path: ['faults', i, 'mtbf'] });
+    parts.push({ what: `occurrences of faults.${i}`, count: (targets * Math.max(0, d - (f.at ?? 0))) / f.mtbf, path: ['faults', i, 'mtbf'] });
   });
   return { total: parts.reduce((s, p) => s + p.count, 0), parts };
 }

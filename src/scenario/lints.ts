@@ -102,7 +102,7 @@ export function slowLoadLint(c: Config): Lint | null {
 export function lateFaultLints(c: Config): Lint[] {
   const out: Lint[] = [];
   c.faults.forEach((f, i) => {
-    if (f.at >= c.duration) {
+    if (f.at !== null && f.at >= c.duration) {
       out.push({ path: ['faults', i, 'at'], message: `${f.kind} at ${duration(f.at)} is at or after the end of the run (${duration(c.duration)}): it never fires` });
     }
   });

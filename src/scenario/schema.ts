@@ -539,7 +539,7 @@ const replicaTarget = field<FaultTarget>(
  */
 function faults() {
   const common = {
-    at: doc(duration({ min: 0 }, 0), 'When the fault strikes (the first time, with mtbf).'),
+    at: doc(optionalDuration({ min: 0 }), 'When the fault strikes (the first time, with mtbf). Not written: at 0 for a single fault; for a recurring one, at an exponential draw (it does not fire at t = 0).'),
     mtbf: doc(optionalDuration({ gt: 0 }), 'Mean time between failures: the fault recurs after exponential gaps of this mean; null = once.'),
     chainlet: doc(
       field<string | null>('a chainlet name', (v) => (typeof v === 'string' && v !== '' ? { value: v } : { allowed: 'a chainlet name' }), null, {

@@ -10,6 +10,7 @@
 import type { EventHandle, Simulation } from '../../engine/simulation.js';
 import type { Tokens } from '../distributions.js';
 import type { Container } from '../replica.js';
+import { CALL_TIMEOUT } from '../priorities.js';
 import type { Depends } from './chain-config.js';
 import type { CallAttempt, Work } from './handles.js';
 
@@ -160,7 +161,7 @@ export class Attempt implements CallAttempt {
   /** The slot is ours: submit to the callee's router; the timeout runs from here. */
   granted(): void {
     this.state = 'in_flight';
-    this.timeout = this.ctx.sim.after(this.depends.timeout_sec, () => this.timedOut());
+    this.timeout = this.ctx.sim.after(this.depends.timeout_sec, () => this.timedOut(), undefined, CALL_TIMEOUT);
     this.ctx.callee(this.callee).submitCall(this.ctx.tokens, this.call.work, this, this.ctx.parent);
   }
 

@@ -10,6 +10,7 @@
 import type { EventHandle, Simulation } from '../../engine/simulation.js';
 import type { Rng } from '../../engine/random.js';
 import type { Container, Request } from '../replica.js';
+import { DEADLINE, PHASE_END } from '../priorities.js';
 import { Call, type CallContext, type CallOwner, type CallSlots, type Callee } from './calls.js';
 import type { Depends } from './chain-config.js';
 import type { StepRunHandle, WorkStep } from './handles.js';
@@ -48,7 +49,7 @@ export class StepRun implements CallOwner, StepRunHandle {
 
   start(): void {
     const { sim } = this.host;
-    if (Number.isFinite(this.req.deadline)) this.deadline = sim.at(Math.max(sim.now, this.req.deadline), () => this.finish(504, true));
+    if (Number.isFinite(this.req.deadline)) this.deadline = sim.at(Math.max(sim.now, this.req.deadline), () => this.finish(504, true), undefined, DEADLINE);
     if (this.container.hung) this.hang();
     else this.next();
   }
@@ -65,14 +66,19 @@ export class StepRun implements CallOwner, StepRunHandle {
       const c = this.container;
       const now = sim.now;
       if (c.cudaError || (c.errorRate && now < c.errorRate.until && this.host.errors() < c.errorRate.probability)) {
-        this.timer = sim.after(this.host.errorLatency, () => this.finish(500, true));
+        this.timer = sim.after(this.host.errorLatency, () => this.finish(500, true), undefined, PHASE_END);
         return;
       }
       const dur = c.slowdown && now < c.slowdown.until ? step.compute * c.slowdown.factor : step.compute;
-      this.timer = sim.after(dur, () => {
-        this.timer = null;
-        this.next();
-      });
+      this.timer = sim.after(
+        dur,
+        () => {
+          this.timer = null;
+          this.next();
+        },
+        undefined,
+        PHASE_END,
+      );
       return;
     }
     const depends = this.host.depends(step.callee);

@@ -5,7 +5,7 @@ import type { FaultRecord } from '../summary.js';
 import { round3 } from './event-log.js';
 
 /** Outcomes a fault record waits for, stamped with the first time each happens. */
-type Outcome = 'traffic_stopped_at' | 'restarted_at' | 'routable_again_at';
+type Outcome = 'traffic_stopped_at' | 'restarted_at' | 'routable_again_at' | 'preempted_at';
 
 /** The summary's fault records (what each fault led to) and the warnings of faults that hit nothing. */
 export class FaultLog {
@@ -23,6 +23,7 @@ export class FaultLog {
       at: this.clock.now,
       traffic_stopped_at: null,
       restarted_at: null,
+      preempted_at: null,
       routable_again_at: null,
       failed_requests_before_stop: 0,
     };
@@ -45,7 +46,7 @@ export class FaultLog {
     const open = this.open.get(replica);
     if (!open) return;
     for (const rec of open) {
-      if (rec.traffic_stopped_at === null && rec.restarted_at === null) rec.failed_requests_before_stop++;
+      if (rec.traffic_stopped_at === null && rec.restarted_at === null && rec.preempted_at === null) rec.failed_requests_before_stop++;
     }
   }
 
@@ -55,6 +56,12 @@ export class FaultLog {
 
   restarted(replica: number): void {
     this.mark(replica, 'restarted_at');
+  }
+
+  /** The replica is lost (preemption): the episode of every open record ends, no restart; the replica is gone. */
+  preempted(replica: number): void {
+    this.mark(replica, 'preempted_at');
+    this.open.delete(replica);
   }
 
   /** Routable again: closes the records that had a stop or a restart. */

@@ -51,7 +51,7 @@ export class Records implements ServiceReports {
     this.totals.coldStarts++;
   }
   lost(replica: number): void {
-    this.faults.restarted(replica);
+    this.faults.preempted(replica);
   }
   restarted(replica: number, cause: RestartCause, backoff: number): void {
     this.totals.restarts++;
