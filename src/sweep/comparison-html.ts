@@ -19,7 +19,7 @@ import * as d3 from 'd3';
 import { JSDOM } from 'jsdom';
 import type { Comparison, VariantStats } from './comparison.js';
 import { pm, recommendation, warningFlag } from './comparison.js';
-import { LOWER_IS_BETTER, METRIC_NOTES, METRICS, type MetricName } from './metrics.js';
+import { baseMetric, CHAIN_PREFIX, lowerIsBetter, metricNote, METRICS, splitMetric, type MetricKey, type MetricName } from './metrics.js';
 import type { SweepArgs } from './plan.js';
 import type { Estimate } from './stats.js';
 
@@ -94,8 +94,9 @@ function addHatch(svg: Sel): void {
 }
 
 /** Values for humans: availability as a percentage, cost in dollars, others to 3 significant digits. */
-export function fmtValue(metric: MetricName, v: number | null): string {
+export function fmtValue(key: MetricKey, v: number | null): string {
   if (v === null) return '–';
+  const metric = baseMetric(key);
   if (metric === 'availability') return `${(v * 100).toFixed(v >= 0.999 ? 3 : 2)} %`;
   if (metric === 'cost') return `$${v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3)}`;
   const a = Math.abs(v);
@@ -142,7 +143,7 @@ export function robustDomain(values: readonly number[]): { lo: number; hi: numbe
 }
 
 /** A metric's axis: means and CI bounds, robust to outliers, not below 0 when no value is. */
-function chartDomain(cmp: Comparison, metric: MetricName): { lo: number; hi: number } | null {
+function chartDomain(cmp: Comparison, metric: MetricKey): { lo: number; hi: number } | null {
   const vals = cmp.variants.flatMap((s) => [s.metrics[metric].est.mean, s.metrics[metric].est.low, s.metrics[metric].est.high]).filter((v): v is number => v !== null);
   const d = robustDomain(vals);
   if (!d) return null;
@@ -153,14 +154,14 @@ interface Ctx {
   doc: Document;
   cmp: Comparison;
   /** Requirement texts per metric (user's and default), for captions. */
-  reqsOf: (m: MetricName) => string[];
+  reqsOf: (m: MetricKey) => string[];
 }
 
 const isBest = (cmp: Comparison, s: VariantStats) => cmp.best === s.variant.index;
 /** Fails one of the requirements that are on this metric. */
-const failsOn = (ctx: Ctx, s: VariantStats, m: MetricName) => ctx.reqsOf(m).some((t) => s.failing.includes(t));
+const failsOn = (ctx: Ctx, s: VariantStats, m: MetricKey) => ctx.reqsOf(m).some((t) => s.failing.includes(t));
 
-function tooltip(ctx: Ctx, s: VariantStats, metric: MetricName | null): string {
+function tooltip(ctx: Ctx, s: VariantStats, metric: MetricKey | null): string {
   const lines = [`#${s.variant.index} ${s.variant.label}${isBest(ctx.cmp, s) ? ' ★ recommended' : ''}`];
   if (metric) lines.push(`${metric} ${pm(s.metrics[metric].est)}`, `Δ vs #0 ${pm(s.metrics[metric].diff)}`);
   else lines.push(`cost ${pm(s.metrics.cost.est)}`, `failed requests ${pm(s.metrics.failed_requests.est)}`);
@@ -264,10 +265,10 @@ function axisOrder(values: readonly string[]): string[] {
  * Colour of a metric value: white (best) to dark red (worst) for metrics with a direction, a neutral
  * blue ramp for the others; the domain is robust (outliers saturate, they do not wash the rest out).
  */
-function colourScale(metric: MetricName, values: readonly number[]): ((v: number) => string) | null {
+function colourScale(metric: MetricKey, values: readonly number[]): ((v: number) => string) | null {
   const d = robustDomain(values);
   if (!d) return null;
-  const lower = LOWER_IS_BETTER[metric];
+  const lower = lowerIsBetter(metric);
   const lo = Math.min(...values.filter((v) => v >= d.lo)) ?? d.lo;
   const hi = Math.max(...values.filter((v) => v <= d.hi)) ?? d.hi;
   const t = (v: number) => (hi === lo ? 0 : Math.min(1, Math.max(0, (v - lo) / (hi - lo))));
@@ -286,7 +287,7 @@ function textColour(fill: string): string {
  * side by side. Cell = mean (text), colour by the metric (red = worse), the recommended cell
  * outlined and starred, a cell failing a requirement on this metric hatched, ⚠ where a seed warned.
  */
-function heatmap(ctx: Ctx, metric: MetricName): string {
+function heatmap(ctx: Ctx, metric: MetricKey): string {
   const { doc, cmp } = ctx;
   const axes = ctx.cmp.variants[0]!.variant.values.length;
   const rowsV = axisOrder(cmp.variants.map((s) => s.variant.values[0]!));
@@ -336,7 +337,7 @@ function heatmap(ctx: Ctx, metric: MetricName): string {
 }
 
 /** One varied key: the metric as a line over the key's values, 95 % CI whiskers, the recommended point ★. */
-function lineChart(ctx: Ctx, metric: MetricName): string {
+function lineChart(ctx: Ctx, metric: MetricKey): string {
   const { doc, cmp } = ctx;
   const W = 360;
   const H = 220;
@@ -383,7 +384,7 @@ function lineChart(ctx: Ctx, metric: MetricName): string {
 }
 
 /** More keys, or compare: one row per variant named by its settings, mean and CI, the baseline's mean dashed. */
-function dotChart(ctx: Ctx, metric: MetricName): string {
+function dotChart(ctx: Ctx, metric: MetricKey): string {
   const { doc, cmp } = ctx;
   const rowH = 20;
   const labelW = Math.min(380, 6.2 * Math.max(...cmp.variants.map((s) => s.variant.label.length + 2)));
@@ -469,12 +470,22 @@ td.bad { color: #b71c1c; } td.warn { color: #8a4b00; }
 .notes { color: #444; }
 `;
 
-/** Metrics in the order a reader needs them: the four that decide most tunings, the asked-for ones, then the rest. */
-function metricOrder(cmp: Comparison): MetricName[] {
-  const first: MetricName[] = ['failed_requests', 'cost', 'availability', 'mid_load_kills'];
+/** A chainlet's metrics drawn on the page (every one is in the CSVs and the printed table). */
+const CHAINLET_CHARTS: readonly MetricName[] = ['failed_requests', 'availability', 'cost', 'latency_p99_s', 'restarts', 'traffic_stops', 'mid_load_kills'];
+
+/**
+ * Metrics in the order a reader needs them: the four that decide most tunings, the asked-for ones,
+ * then the rest; in a chain sweep then the chain's, and a few of each chainlet's.
+ */
+function metricOrder(cmp: Comparison): MetricKey[] {
+  const first: MetricKey[] = ['failed_requests', 'cost', 'availability', 'mid_load_kills'];
   if (cmp.minimize) first.push(cmp.minimize);
   for (const r of [...cmp.requirements, ...cmp.defaults]) first.push(r.metric);
-  return [...new Set([...first, ...METRICS])];
+  const rest = cmp.metrics.filter((k) => {
+    const { scope, base } = splitMetric(k);
+    return scope === null || scope === CHAIN_PREFIX || (CHAINLET_CHARTS as readonly string[]).includes(base);
+  });
+  return [...new Set([...first, ...METRICS, ...rest])];
 }
 
 function warningsBox(cmp: Comparison): string {
@@ -496,7 +507,7 @@ function warningsBox(cmp: Comparison): string {
 function variantTable(ctx: Ctx, args: SweepArgs): string {
   const { cmp } = ctx;
   const axisHeads = args.command === 'compare' ? ['settings that differ', 'file'] : args.vary.map((a) => a.key.split('.').pop()!);
-  const sortBy: MetricName = cmp.minimize ?? 'failed_requests';
+  const sortBy: MetricKey = cmp.minimize ?? 'failed_requests';
   const sorted = [...cmp.variants].sort(
     (a, b) =>
       Number(isBest(cmp, b)) - Number(isBest(cmp, a)) ||
@@ -504,7 +515,7 @@ function variantTable(ctx: Ctx, args: SweepArgs): string {
       (a.metrics[sortBy].est.mean ?? Infinity) - (b.metrics[sortBy].est.mean ?? Infinity) ||
       a.variant.index - b.variant.index,
   );
-  const cols: MetricName[] = [...new Set<MetricName>(['failed_requests', 'cost', 'availability', 'mid_load_kills', ...(cmp.minimize ? [cmp.minimize] : []), ...cmp.requirements.map((r) => r.metric)])];
+  const cols: MetricKey[] = [...new Set<MetricKey>(['failed_requests', 'cost', 'availability', 'mid_load_kills', ...(cmp.minimize ? [cmp.minimize] : []), ...cmp.requirements.map((r) => r.metric)])];
   const head = `<tr><th></th>${axisHeads.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}${cols.map((c) => `<th>${c}</th>`).join('')}<th>Pareto</th>${cmp.requirements.length + cmp.defaults.length > 0 ? '<th>requirements</th>' : ''}<th>warnings</th><th>#</th></tr>`;
   const rows = sorted
     .map((s) => {
@@ -520,7 +531,7 @@ function variantTable(ctx: Ctx, args: SweepArgs): string {
 export function renderComparisonHtml(args: SweepArgs, cmp: Comparison): string {
   const dom = new JSDOM('<!DOCTYPE html><html><body></body></html>');
   const doc = dom.window.document;
-  const reqsOf = (m: MetricName) => [...cmp.requirements, ...cmp.defaults].filter((r) => r.metric === m).map((r) => r.text);
+  const reqsOf = (m: MetricKey) => [...cmp.requirements, ...cmp.defaults].filter((r) => r.metric === m).map((r) => r.text);
   const ctx: Ctx = { doc, cmp, reqsOf };
   const axes = args.command === 'compare' ? 0 : args.vary.length;
   const kind = axes === 1 ? 'line' : axes === 2 || axes === 3 ? 'heatmap' : 'dots';
@@ -531,10 +542,10 @@ export function renderComparisonHtml(args: SweepArgs, cmp: Comparison): string {
   const main = mainChart(ctx);
   const charts = metricOrder(cmp)
     .map((mname) => {
-      const better = LOWER_IS_BETTER[mname];
+      const better = lowerIsBetter(mname);
       const hint = better === null ? '' : better ? 'lower is better' : 'higher is better';
       const reqs = reqsOf(mname);
-      const note = [METRIC_NOTES[mname], hint, reqs.length > 0 ? `required: ${reqs.join(', ')} (hatched/red: fails)` : ''].filter(Boolean).join('; ');
+      const note = [metricNote(mname), hint, reqs.length > 0 ? `required: ${reqs.join(', ')} (hatched/red: fails)` : ''].filter(Boolean).join('; ');
       const svg = kind === 'line' ? lineChart(ctx, mname) : kind === 'heatmap' ? heatmap(ctx, mname) : dotChart(ctx, mname);
       return `<figure><figcaption>${mname} <span class="note">(${escapeHtml(note)})</span></figcaption>${svg}</figure>`;
     })

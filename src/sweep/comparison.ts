@@ -7,7 +7,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Variant } from './grid.js';
 import type { RunRecord } from './journal.js';
-import { METRICS, type MetricName } from './metrics.js';
+import { CHAIN_PREFIX, metricKeysOf, splitMetric, type MetricKey } from './metrics.js';
 import { paretoFront } from './pareto.js';
 import { isMissedFault } from './health.js';
 import { meets, parseRequirement, type Requirement } from './requirements.js';
@@ -32,7 +32,8 @@ export interface VariantWarnings {
 
 export interface VariantStats {
   variant: Variant;
-  metrics: Record<MetricName, MetricStats>;
+  /** Every metric of the sweep (Comparison.metrics), and any a requirement or --minimize names. */
+  metrics: Record<MetricKey, MetricStats>;
   pareto: boolean;
   /** Every requirement met with confidence; null when there are no requirements. */
   meets: boolean | null;
@@ -45,15 +46,22 @@ export interface VariantStats {
 
 export interface Comparison {
   seeds: number[];
+  /**
+   * The sweep's metrics in output order: METRICS, then (a chain) `chain.*` and each chainlet's
+   * `NAME.*`, as the records hold them (metricKeysOf).
+   */
+  metrics: MetricKey[];
   variants: VariantStats[];
   /** The user's --require. */
   requirements: Requirement[];
   /**
    * Requirements applied by default when a recommendation is asked for (no mid-load kill, no
    * missed fault in any seed), unless a --require names the same metric; only on measured metrics.
+   * In a chain sweep they are on the whole chain (`chain.mid_load_kills<=0`, `chain.faults_missed<=0`)
+   * and dropped by a --require on that metric of any scope (`LLM.mid_load_kills<=1`).
    */
   defaults: Requirement[];
-  minimize: MetricName | null;
+  minimize: MetricKey | null;
   /** Index of the recommended variant, or null (none meets the requirements, or nothing asked). */
   best: number | null;
   /** Variants that would have been recommended but for a default requirement (better on --minimize, meeting the user's requirements). */
@@ -70,7 +78,7 @@ export interface Comparison {
 export const DEFAULT_REQUIREMENTS = ['mid_load_kills<=0', 'faults_missed<=0'] as const;
 
 /** Values of one metric per seed, aligned with `seeds` (null where missing). */
-function series(records: readonly RunRecord[], variant: number, seeds: readonly number[], metric: MetricName): (number | null)[] {
+function series(records: readonly RunRecord[], variant: number, seeds: readonly number[], metric: MetricKey): (number | null)[] {
   const bySeed = new Map<number, number | null>();
   for (const r of records) if (r.variant === variant) bySeed.set(r.seed, r.metrics[metric] ?? null);
   return seeds.map((s) => bySeed.get(s) ?? null);
@@ -84,7 +92,7 @@ function warningsOf(records: readonly RunRecord[], variant: number): VariantWarn
   for (const r of mine) {
     const w = r.warnings ?? [];
     if (w.length > 0) seeds++;
-    if (w.some(isMissedFault) || (r.metrics.faults_missed ?? 0) > 0) missedSeeds++;
+    if (w.some(isMissedFault) || (r.metrics.faults_missed ?? 0) > 0 || (r.metrics[`${CHAIN_PREFIX}.faults_missed`] ?? 0) > 0) missedSeeds++;
     for (const t of new Set(w)) texts.set(t, [...(texts.get(t) ?? []), r.seed]);
   }
   const examples = [...texts.entries()].slice(0, 3).map(([text, s]) => ({ text, seeds: s }));
@@ -96,12 +104,24 @@ export function compareVariants(
   seeds: readonly number[],
   records: readonly RunRecord[],
   requirements: readonly Requirement[] = [],
-  minimize: MetricName | null = null,
+  minimize: MetricKey | null = null,
   notes: readonly string[] = [],
 ): Comparison {
+  const keys = metricKeysOf(records);
+  const asked = requirements.length > 0 || minimize !== null;
+  // A metric no run reported (an executor that does not fold the event stream) is not measured: no default on it.
+  const measured = (m: MetricKey) => records.some((r) => r.metrics[m] !== undefined);
+  const chain = measured(`${CHAIN_PREFIX}.mid_load_kills`) || measured(`${CHAIN_PREFIX}.faults_missed`);
+  const defaults = asked
+    ? DEFAULT_REQUIREMENTS.map((d) => parseRequirement(chain ? `${CHAIN_PREFIX}.${d}` : d)).filter(
+        (d) => measured(d.metric) && !requirements.some((r) => splitMetric(r.metric).base === splitMetric(d.metric).base),
+      )
+    : [];
+  const all = [...requirements, ...defaults];
+  const statKeys = [...new Set([...keys, ...all.map((r) => r.metric), ...(minimize === null ? [] : [minimize])])];
   const stats: VariantStats[] = variants.map((variant) => {
-    const metrics = {} as Record<MetricName, MetricStats>;
-    for (const m of METRICS) {
+    const metrics = {} as Record<MetricKey, MetricStats>;
+    for (const m of statKeys) {
       const base = series(records, 0, seeds, m);
       const mine = series(records, variant.index, seeds, m);
       metrics[m] = { est: meanCi(mine.filter((x): x is number => x !== null)), diff: pairedDiff(base, mine) };
@@ -109,13 +129,6 @@ export function compareVariants(
     const seedsRun = records.filter((r) => r.variant === variant.index).length;
     return { variant, metrics, pareto: false, meets: null, failing: [], seedsRun, warnings: warningsOf(records, variant.index) };
   });
-  const asked = requirements.length > 0 || minimize !== null;
-  // A metric no run reported (an executor that does not fold the event stream) is not measured: no default on it.
-  const measured = (m: MetricName) => records.some((r) => r.metrics[m] !== undefined);
-  const defaults = asked
-    ? DEFAULT_REQUIREMENTS.map(parseRequirement).filter((d) => measured(d.metric) && !requirements.some((r) => r.metric === d.metric))
-    : [];
-  const all = [...requirements, ...defaults];
   const front = paretoFront(stats.map((s) => ({ x: s.metrics.cost.est.mean, y: s.metrics.failed_requests.est.mean })));
   stats.forEach((s, i) => {
     s.pareto = front[i]!;
@@ -154,7 +167,7 @@ export function compareVariants(
       if (v !== null && (b === null || v < b)) excludedByDefault.push(s.variant.index);
     }
   }
-  return { seeds: [...seeds], variants: stats, requirements: [...requirements], defaults, minimize, best, excludedByDefault, notes: [...notes] };
+  return { seeds: [...seeds], metrics: keys, variants: stats, requirements: [...requirements], defaults, minimize, best, excludedByDefault, notes: [...notes] };
 }
 
 /** `fault missed in 3/20 seeds`, `warnings in 2/20 seeds`, or '' when no seed had a warning. */
@@ -171,8 +184,8 @@ export function comparisonCsv(axisColumns: readonly string[], cmp: Comparison): 
   const header = ['variant', ...axisColumns, 'metric', 'n', 'mean', 'ci_low', 'ci_high', 'diff', 'diff_ci_low', 'diff_ci_high', 'pareto', 'meets_requirements', 'seeds_with_warnings', 'seeds_fault_missed'];
   const rows: string[][] = [];
   for (const s of cmp.variants) {
-    for (const m of METRICS) {
-      const { est, diff } = s.metrics[m];
+    for (const m of cmp.metrics) {
+      const { est, diff } = s.metrics[m]!;
       rows.push([
         String(s.variant.index),
         ...s.variant.values,
@@ -210,8 +223,12 @@ function signed(est: Estimate, digits = 3): string {
 
 /** What the default requirements ask, in words. */
 function defaultsText(cmp: Comparison): string {
-  const words = cmp.defaults.map((d) => (d.metric === 'mid_load_kills' ? 'no mid-load kill' : d.metric === 'faults_missed' ? 'no missed fault' : d.text));
-  return words.length === 0 ? '' : `${words.join(' and ')} in any seed (required by default; --require '${cmp.defaults[0]!.metric}<=x' allows some)`;
+  const scope = cmp.defaults.some((d) => splitMetric(d.metric).scope === CHAIN_PREFIX) ? ' in any chainlet' : '';
+  const words = cmp.defaults.map((d) => {
+    const base = splitMetric(d.metric).base;
+    return base === 'mid_load_kills' ? 'no mid-load kill' : base === 'faults_missed' ? 'no missed fault' : d.text;
+  });
+  return words.length === 0 ? '' : `${words.join(' and ')}${scope} in any seed (required by default; --require '${cmp.defaults[0]!.metric}<=x' allows some)`;
 }
 
 /** The recommendation, one line (or the reason there is none). */
@@ -251,8 +268,10 @@ export function recommendation(cmp: Comparison): string | null {
 /** Why a variant fails a default requirement, in words with counts. */
 function defaultWhy(s: VariantStats): (text: string) => string {
   return (text) => {
-    if (text.startsWith('mid_load_kills')) return `${fmtNum(s.metrics.mid_load_kills.est.mean, 3)} mid-load kills per run`;
-    if (text.startsWith('faults_missed')) return `fault missed in ${s.warnings.missedSeeds}/${s.seedsRun} seeds`;
+    const metric = text.replace(/\s*(>=|<=|>|<).*$/, '');
+    const base = splitMetric(metric).base;
+    if (base === 'mid_load_kills') return `${fmtNum(s.metrics[metric]?.est.mean ?? null, 3)} mid-load kills per run`;
+    if (base === 'faults_missed') return `fault missed in ${s.warnings.missedSeeds}/${s.seedsRun} seeds`;
     return text;
   };
 }
@@ -287,7 +306,7 @@ export function comparisonTable(cmp: Comparison): string {
   for (let b = 0; b < cmp.variants.length; b += TABLE_BLOCK) {
     const block = cmp.variants.slice(b, b + TABLE_BLOCK);
     const header = ['metric', ...block.map((s) => `#${s.variant.index}`)];
-    const rows = METRICS.map((m) => [
+    const rows = cmp.metrics.map((m) => [
       m,
       ...block.map((s) => {
         const cell = pm(s.metrics[m].est);

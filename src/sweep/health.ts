@@ -13,14 +13,17 @@
  * - `faults_missed`: fault occurrences that hit nothing (the summary's warnings "... does not exist
  *   at that time; nothing happened" and "... has no running container ...; nothing happened").
  *
- * Memory is bounded: a state per replica and a fixed-size histogram.
+ * In a chain (SPEC §12) every row carries its chainlet, and each chainlet's replicas are numbered
+ * from 0: `ChainHealthFold` folds each chainlet's rows apart (`LLM.mid_load_kills`, ...).
+ *
+ * Memory is bounded: a state per replica and a fixed-size histogram (per chainlet).
  */
 import { LatencyHistogram } from '../model/latency-histogram.js';
 import type { EventRow, RequestRow, Sinks } from '../model/summary.js';
 import type { HealthMetrics } from './metrics.js';
 
-/** A run warning saying that a fault occurrence hit nothing. */
-export const MISSED_FAULT = /^fault \S+ at .*(does not exist at that time|has no running container.*); nothing happened$/;
+/** A run warning saying that a fault occurrence hit nothing (in a chain's summary, after `CHAINLET: `). */
+export const MISSED_FAULT = /^(?:[A-Za-z_][A-Za-z0-9_-]*: )?fault \S+ at .*(does not exist at that time|has no running container.*); nothing happened$/;
 
 export function isMissedFault(warning: string): boolean {
   return MISSED_FAULT.test(warning);
@@ -74,5 +77,40 @@ export class HealthFold {
       restart_streak_max: this.streakMax,
       faults_missed: warnings.filter(isMissedFault).length,
     };
+  }
+}
+
+/**
+ * A chain run's health: one HealthFold per chainlet, rows dispatched by their `chainlet` (a row
+ * without one goes to the entrypoint's, as in a single deployment).
+ */
+export class ChainHealthFold {
+  private readonly folds = new Map<string, HealthFold>();
+
+  constructor(
+    readonly entrypoint: string,
+    chainlets: readonly string[],
+  ) {
+    for (const n of chainlets) this.folds.set(n, new HealthFold());
+    if (!this.folds.has(entrypoint)) this.folds.set(entrypoint, new HealthFold());
+  }
+
+  private fold(name: string | undefined): HealthFold {
+    const key = name ?? this.entrypoint;
+    let f = this.folds.get(key);
+    if (!f) this.folds.set(key, (f = new HealthFold()));
+    return f;
+  }
+
+  readonly sinks: Sinks = {
+    event: (row) => this.fold(row.chainlet).event(row),
+    request: (row) => this.fold(row.chainlet).request(row),
+  };
+
+  /** Each chainlet's metrics, from its own (unprefixed) warnings. */
+  metrics(warnings: Readonly<Record<string, readonly string[]>>): Map<string, HealthMetrics> {
+    const out = new Map<string, HealthMetrics>();
+    for (const [name, f] of this.folds) out.set(name, f.metrics(warnings[name] ?? []));
+    return out;
   }
 }

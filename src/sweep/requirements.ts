@@ -3,32 +3,62 @@
  * requirement *with confidence*: the side of the 95 % interval that could break the requirement
  * must still meet it (for `>=`, the lower bound; for `<=`, the upper bound). Without an interval
  * (fewer than 2 values) nothing is known with confidence, so the requirement is not met.
+ *
+ * In a chain sweep the metric may be the chain's (`chain.cost`) or a chainlet's (`LLM.availability`):
+ * the parsers check the name's shape; `checkMetricNames` checks the chainlet against the scenario's
+ * once it is loaded.
  */
-import { isMetric, METRICS, type MetricName } from './metrics.js';
+import { metricProblem, type MetricKey } from './metrics.js';
 import type { Estimate } from './stats.js';
 
 export type Op = '>=' | '<=' | '>' | '<';
 
 export interface Requirement {
   text: string;
-  metric: MetricName;
+  metric: MetricKey;
   op: Op;
   value: number;
 }
 
 export function parseRequirement(text: string): Requirement {
-  const m = /^\s*([A-Za-z0-9_]+)\s*(>=|<=|>|<)\s*(\S+)\s*$/.exec(text);
+  const m = /^\s*([A-Za-z0-9_.-]+)\s*(>=|<=|>|<)\s*(\S+)\s*$/.exec(text);
   if (!m) throw new Error(`--require ${text}: expected metric>=x or metric<=x (e.g. 'availability>=0.999')`);
   const [, metric, op, raw] = m;
-  if (!isMetric(metric!)) throw new Error(`--require ${text}: found metric ${metric}, allowed ${METRICS.join(', ')}`);
+  const problem = metricProblem(metric!, null);
+  if (problem !== null) throw new Error(`--require ${text}: found metric ${metric}, allowed ${problem}`);
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new Error(`--require ${text}: found value ${raw}, allowed a number`);
   return { text: text.trim(), metric, op: op as Op, value };
 }
 
-export function parseMinimize(text: string): MetricName {
-  if (!isMetric(text)) throw new Error(`--minimize ${text}: found ${text}, allowed ${METRICS.join(', ')}`);
+export function parseMinimize(text: string): MetricKey {
+  const problem = metricProblem(text, null);
+  if (problem !== null) throw new Error(`--minimize ${text}: found ${text}, allowed ${problem}`);
   return text;
+}
+
+/**
+ * The --require and --minimize whose metric the sweep's scenarios do not have (a chainlet metric
+ * of a chainlet no scenario has, a chain metric of a single deployment), one message each.
+ * `chainlets`: the chainlet names of the scenarios' chains, in first-seen order (empty: no chain).
+ */
+export function checkMetricNames(require: readonly string[], minimize: string | null, chainlets: readonly string[]): string[] {
+  const errors: string[] = [];
+  for (const text of require) {
+    let req: Requirement;
+    try {
+      req = parseRequirement(text);
+    } catch {
+      continue; // reported by the parser
+    }
+    const problem = metricProblem(req.metric, chainlets);
+    if (problem !== null) errors.push(`--require ${text}: found metric ${req.metric}, allowed ${problem}`);
+  }
+  if (minimize !== null && metricProblem(minimize, null) === null) {
+    const problem = metricProblem(minimize, chainlets);
+    if (problem !== null) errors.push(`--minimize ${minimize}: found ${minimize}, allowed ${problem}`);
+  }
+  return errors;
 }
 
 /** Whether the estimate meets the requirement with confidence. */

@@ -7,20 +7,22 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Variant } from './grid.js';
 import type { RunRecord } from './journal.js';
-import { METRICS } from './metrics.js';
+import { metricKeysOf } from './metrics.js';
 import { fmtNum } from './format.js';
 
 export function sortRecords(records: readonly RunRecord[]): RunRecord[] {
   return [...records].sort((a, b) => a.variant - b.variant || a.seed - b.seed);
 }
 
+/** The metric columns: METRICS, then a chain's `chain.*` and `NAME.*` (metricKeysOf). */
 export function resultsCsv(axisColumns: readonly string[], variants: readonly Variant[], records: readonly RunRecord[]): string {
-  const header = ['variant', ...axisColumns, 'seed', ...METRICS, 'warnings'];
+  const keys = metricKeysOf(records);
+  const header = ['variant', ...axisColumns, 'seed', ...keys, 'warnings'];
   const rows = sortRecords(records).map((r) => [
     String(r.variant),
     ...variants[r.variant]!.values,
     String(r.seed),
-    ...METRICS.map((m) => fmtNum(r.metrics[m])),
+    ...keys.map((m) => fmtNum(r.metrics[m] ?? null)),
     String(r.warnings?.length ?? 0),
   ]);
   return stringify([header, ...rows]);

@@ -6,7 +6,8 @@ import { simulate } from '../run.js';
 import { loadScenario } from '../scenario/load.js';
 import type { Config } from '../model/config.js';
 import { axisLeaves } from './grid.js';
-import { HealthFold } from './health.js';
+import type { ChainSummary } from '../model/summary.js';
+import { ChainHealthFold, HealthFold } from './health.js';
 import { metricsOf, type Metrics } from './metrics.js';
 
 export interface LoadOptions {
@@ -65,10 +66,28 @@ export function valueText(v: unknown): string {
   return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${valueText(x)}`).join(', ')}}`;
 }
 
-/** The value at a dotted path in the config, or `undefined` when the path is not there. */
+/**
+ * The value at a dotted path in the config, or `undefined` when the path is not there. A chainlet
+ * key as `--set` writes it (`chain.chainlets.LLM.autoscaling.max_replica`) is read where the
+ * resolved config holds it: the chainlet named LLM in the list, its deployment keys under
+ * `deployment` (`steps`, `depends` and `name` beside it).
+ */
 export function configAt(config: unknown, path: string): unknown {
+  const segs = path.split('.');
+  const chain = (config as Partial<Config> | null)?.chain;
+  if (segs[0] === 'chain' && segs[1] === 'chainlets' && segs.length >= 3 && chain) {
+    const c = chain.chainlets.find((x) => x.name === segs[2]);
+    if (!c) return undefined;
+    if (segs.length === 3) return c;
+    const inner = ['steps', 'depends', 'name'].includes(segs[3]!) ? c : c.deployment;
+    return walk(inner, segs.slice(3));
+  }
+  return walk(config, segs);
+}
+
+function walk(config: unknown, segs: readonly string[]): unknown {
   let node: unknown = config;
-  for (const seg of path.split('.')) {
+  for (const seg of segs) {
     if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, seg)) return undefined;
     node = (node as Record<string, unknown>)[seg];
   }
@@ -91,9 +110,17 @@ export function resolvedSettings(config: Config, overrides: readonly string[]): 
 
 export async function runOutcome(load: LoadScenario, task: RunTask): Promise<RunOutcome> {
   const { config } = await load(task.file, { overrides: task.overrides, seed: task.seed });
+  const settings = resolvedSettings(config, task.overrides);
+  if (config.chain) {
+    const fold = new ChainHealthFold(config.chain.entrypoint, config.chain.chainlets.map((c) => c.name));
+    const summary = simulate(config, fold.sinks) as ChainSummary;
+    const own = Object.fromEntries(Object.entries(summary.chainlets).map(([n, s]) => [n, s.warnings]));
+    const health = fold.metrics(own);
+    return { metrics: metricsOf(summary, health.get(config.chain.entrypoint)!, health), warnings: [...summary.warnings], settings };
+  }
   const fold = new HealthFold();
   const summary = simulate(config, fold.sinks);
-  return { metrics: metricsOf(summary, fold.metrics(summary.warnings)), warnings: [...summary.warnings], settings: resolvedSettings(config, task.overrides) };
+  return { metrics: metricsOf(summary, fold.metrics(summary.warnings)), warnings: [...summary.warnings], settings };
 }
 
 /** The metrics only (tests that build records by hand). */

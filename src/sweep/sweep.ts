@@ -15,7 +15,8 @@ import { comparisonTable } from './comparison.js';
 import { writeOutputs, writePartialOutputs, writeSweepJson } from './outputs.js';
 import { fileSha256, runKey, runsOf, SWEEP_FORMAT, variantsOf, type SweepArgs } from './plan.js';
 import { createProgress } from './progress.js';
-import { parseMinimize, parseRequirement } from './requirements.js';
+import { checkMetricNames, parseMinimize, parseRequirement } from './requirements.js';
+import type { Config } from '../model/config.js';
 import { toOutcome, type Executor } from './run-pool.js';
 import { inShard, parseShard, shardDirName, type Shard } from './shard.js';
 import { scenarioMessages, type LoadScenario } from './simulator.js';
@@ -153,6 +154,13 @@ export async function validateVariants(
   return { names, errors, warnings, reads: [...reads].sort(), configs };
 }
 
+/** The chainlet names of the chain configs among `configs`, first-seen order (none: no chain). */
+export function chainletNames(configs: readonly unknown[]): string[] {
+  const names = new Set<string>();
+  for (const c of configs) for (const x of (c as Config | null)?.chain?.chainlets ?? []) names.add(x.name);
+  return [...names];
+}
+
 /** The trace files' identity in sweep.json: relative to the working folder when inside it (as shards elsewhere see it). */
 function inputPath(abs: string): string {
   const rel = relative(process.cwd(), abs);
@@ -203,6 +211,12 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
   const { names, errors, warnings, reads, configs } = await validateVariants(variants, deps.load, args.first_seed);
   if (errors.length > 0) {
     for (const e of errors) io.err(e);
+    return EXIT_BAD_INPUT;
+  }
+  // A chainlet's metric (`LLM.availability`) needs the chainlet: checked against the loaded scenarios.
+  const metricErrors = checkMetricNames(args.require, args.minimize, chainletNames(configs));
+  if (metricErrors.length > 0) {
+    for (const e of metricErrors) io.err(e);
     return EXIT_BAD_INPUT;
   }
   for (const w of warnings) io.err(`warning: ${w}`);
