@@ -141,5 +141,5 @@ export function overviewHoverData(lanes: readonly OverviewLane[]): string {
     fields.push([`  failed/s`, 'rate', r(perSecond(b, b.failed))]);
     fields.push([`  routable`, 'mean', r(b.routable, 2)]);
   }
-  return hoverJson(first ?? { t0: [], t1: [] }, fields, 'chain');
+  return hoverJson(first ?? { t0: [], t1: [] }, fields, 'every chainlet');
 }
