@@ -13,6 +13,7 @@ import {
   type Summary,
   type TimelineRow,
 } from '../model/summary.js';
+import { CallCounter } from '../report/call-graph.js';
 import { renderReport } from '../report/render-report.js';
 import { simulateInterruptible, type SimulateOptions } from '../run.js';
 import { onExitRemove } from './cleanup.js';
@@ -75,11 +76,13 @@ async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions
   const timeline = new CsvFile<TimelineRow>(path.join(tmp, 'timeline.csv'), tCols, cells(tCols));
   const events = new CsvFile<EventRow>(path.join(tmp, 'events.csv'), eCols, cells(eCols));
   const requests = config.output.requests ? new CsvFile<RequestRow>(path.join(tmp, 'requests.csv'), rCols, cells(rCols)) : null;
-  // The report draws one deployment: with a chain, the entrypoint's rows (the call graph view is yet to come).
-  const forReport = (r: { chainlet?: string }) => !chain || r.chainlet === chain.entrypoint;
-  // The report needs the rows; timeline rows are few (one per sample interval) and events are changes, not requests.
+  // The report needs the rows (a chain's: every chainlet's); timeline rows are few (one per sample
+  // interval and chainlet) and events are changes, not requests. It takes them rounded as the CSV
+  // files hold them, so `deploysim report <dir>` draws the very same page from the files.
   const timelineRows: TimelineRow[] = [];
   const eventRows: EventRow[] = [];
+  // A chain's call graph counts calls per caller → callee from the request rows requests.csv holds.
+  const calls = chain && requests ? new CallCounter() : null;
   let summary: Summary;
   try {
     summary = await simulateInterruptible(
@@ -87,13 +90,18 @@ async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions
       {
         sample: (r) => {
           timeline.write(r);
-          if (forReport(r)) timelineRows.push(r);
+          timelineRows.push(roundDeep(r));
         },
         event: (r) => {
           events.write(r);
-          if (forReport(r)) eventRows.push(r);
+          eventRows.push(roundDeep(r));
         },
-        request: requests ? (r) => requests.write(r) : undefined,
+        request: requests
+          ? (r) => {
+              requests.write(r);
+              calls?.add(r.chainlet, r.parent, r.status);
+            }
+          : undefined,
       },
       opts,
     );
@@ -104,9 +112,20 @@ async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions
   }
   summary.warnings = [...(opts.warnings ?? []), ...summary.warnings];
   summary = roundDeep(summary);
-  fs.writeFileSync(path.join(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  fs.writeFileSync(path.join(tmp, 'config.json'), JSON.stringify(configForOutput(config, opts.provenance), null, 2) + '\n');
-  fs.writeFileSync(path.join(tmp, 'report.html'), renderReport({ config, summary, timeline: timelineRows, events: eventRows }));
+  const summaryText = JSON.stringify(summary, null, 2) + '\n';
+  const configText = JSON.stringify(configForOutput(config, opts.provenance), null, 2) + '\n';
+  fs.writeFileSync(path.join(tmp, 'summary.json'), summaryText);
+  fs.writeFileSync(path.join(tmp, 'config.json'), configText);
+  // The report from what the files hold (summary.json, config.json, the CSVs' rounded rows): the
+  // page `deploysim report <dir>` draws from them, byte for byte.
+  const report = renderReport({
+    config: JSON.parse(configText) as Config,
+    summary: JSON.parse(summaryText) as Summary,
+    timeline: timelineRows,
+    events: eventRows,
+    ...(chain ? { calls: calls ? calls.edges() : null } : {}),
+  });
+  fs.writeFileSync(path.join(tmp, 'report.html'), report);
   return summary;
 }
 

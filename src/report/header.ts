@@ -1,5 +1,5 @@
-import type { Config, Dist } from '../model/config.js';
-import type { Summary } from '../model/summary.js';
+import type { Chainlet, Config, Dist, Step } from '../model/config.js';
+import type { ChainSummary, FaultRecord, Summary } from '../model/summary.js';
 import { escapeHtml, formatCount, formatDuration, formatLatency, formatMoney, formatPercent, num } from './format.js';
 
 const esc = escapeHtml;
@@ -71,6 +71,20 @@ function settings(config: Config | null): string {
 </div>`;
 }
 
+function figureList(items: [string, string, string?][]): string {
+  return `<div class="figures">${items
+    .map(([k, v, cls]) => `<div class="figure${cls ? ` ${cls}` : ''}"><span class="k">${esc(k)}</span><span class="v">${v}</span></div>`)
+    .join('')}</div>`;
+}
+
+function byStatusText(s: Summary): string {
+  return Object.entries(s.requests.by_status ?? {})
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${esc(k)}: ${formatCount(n)}`)
+    .join(' · ');
+}
+
 function figures(s: Summary): string {
   const byStatus = Object.entries(s.requests.by_status ?? {})
     .filter(([, n]) => n > 0)
@@ -120,14 +134,24 @@ function after(at: number, t: number | null): string {
 
 /** The fault table: fault → traffic stopped → restarted → routable again. */
 export function faultTableHtml(s: Summary): string {
-  const faults = s.health?.faults ?? [];
+  return faultTable((s.health?.faults ?? []).map((f) => ({ chainlet: null, f })));
+}
+
+/** A chain's faults in one table, by time, each with its chainlet. */
+export function chainFaultTableHtml(chainlets: readonly [string, Summary][]): string {
+  const rows = chainlets.flatMap(([chainlet, s]) => (s.health?.faults ?? []).map((f) => ({ chainlet, f })));
+  rows.sort((a, b) => a.f.at - b.f.at);
+  return faultTable(rows, true);
+}
+
+function faultTable(faults: { chainlet: string | null; f: FaultRecord }[], withChainlet = false): string {
   if (faults.length === 0) return '<section id="faults"><h2>Faults</h2><p class="note">No faults in this run.</p></section>';
   const MAX = 200;
   const rows = faults
     .slice(0, MAX)
     .map(
-      (f) =>
-        `<tr><td>${esc(f.kind)}</td><td>r${esc(String(f.replica))}</td><td>${esc(formatDuration(f.at))}</td>${after(f.at, f.traffic_stopped_at)}${after(
+      ({ chainlet, f }) =>
+        `<tr>${withChainlet ? `<td>${esc(chainlet ?? '')}</td>` : ''}<td>${esc(f.kind)}</td><td>r${esc(String(f.replica))}</td><td>${esc(formatDuration(f.at))}</td>${after(f.at, f.traffic_stopped_at)}${after(
           f.at,
           f.restarted_at,
         )}${after(f.at, f.routable_again_at)}<td class="num">${formatCount(f.failed_requests_before_stop)}</td></tr>`,
@@ -135,7 +159,90 @@ export function faultTableHtml(s: Summary): string {
     .join('');
   const more = faults.length > MAX ? `<p class="note">… and ${faults.length - MAX} more faults (see summary.json).</p>` : '';
   return `<section id="faults"><h2>Faults</h2>
-<table id="fault-table"><thead><tr><th>fault</th><th>replica</th><th>at</th><th>traffic stopped</th><th>restarted</th><th>routable again</th><th>failed before stop</th></tr></thead>
+<table id="fault-table"><thead><tr>${withChainlet ? '<th>chainlet</th>' : ''}<th>fault</th><th>replica</th><th>at</th><th>traffic stopped</th><th>restarted</th><th>routable again</th><th>failed before stop</th></tr></thead>
 <tbody>${rows}</tbody></table>${more}
-<p class="caption">Times since the run started; in brackets, since the fault. “—”: it never happened.</p></section>`;
+<p class="caption">Times since the run started; in brackets, since the fault. “—”: it never happened.${
+    withChainlet ? ' A fault’s failures are its chainlet’s; what they cost the callers shows in their charts at the same time.' : ''
+  }</p></section>`;
+}
+
+// --- A chain's page (SPEC §12) ---------------------------------------------------------------
+
+/** The chain's header: the entrypoint's requests, availability and latency (what a client sees), the cost over every chainlet and each one's share. */
+export function chainHeaderHtml(config: Config | null, s: ChainSummary, names: readonly string[]): string {
+  const name = s.scenario || config?.name || 'run';
+  const desc = config?.description ? `<p class="description">${esc(config.description)}</p>` : '';
+  const c = s.chain;
+  const meta = `seed ${esc(String(s.seed))} · ${esc(s.platform)} · ${esc(formatDuration(s.duration_s))} · a chain of ${names.length} chainlet${
+    names.length === 1 ? '' : 's'
+  }, entrypoint ${esc(c.entrypoint)}`;
+  const byStatus = Object.entries(c.requests.by_status ?? {})
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${esc(k)}: ${formatCount(n)}`)
+    .join(' · ');
+  const entry: [string, string, string?][] = [
+    ['availability', formatPercent(c.availability), (c.availability ?? 1) < 0.999 ? 'bad' : 'good'],
+    ['requests', `${formatCount(c.requests.arrived)} arrived`],
+    ['failed', `${formatCount(c.requests.failed)}${byStatus ? ` <small>(${byStatus})</small>` : ''}`, c.requests.failed > 0 ? 'bad' : undefined],
+    ['latency p50 / p99', `${formatLatency(c.latency_s.p50)} / ${formatLatency(c.latency_s.p99)}`],
+    ['total cost', `${formatMoney(c.billing.cost)}${c.billing.cost_per_1k_succeeded != null ? ` <small>(${formatMoney(c.billing.cost_per_1k_succeeded)} / 1k ok)</small>` : ''}`],
+    ['billed minutes', formatCount(c.billing.billed_minutes)],
+    ['minutes not serving', formatCount(c.billing.minutes_not_serving), c.billing.minutes_not_serving > 0 ? 'warn' : undefined],
+  ];
+  const total = c.billing.cost;
+  const perChainlet: [string, string, string?][] = names.map((n) => {
+    const cs = s.chainlets[n]!;
+    const share = total > 0 ? ` <small>(${Math.round((cs.billing.cost / total) * 100)} %)</small>` : '';
+    return [n, `${formatMoney(cs.billing.cost)}${share}`];
+  });
+  const warnings =
+    s.warnings && s.warnings.length > 0
+      ? `<div class="warnings"><h3>Warnings</h3><ul>${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`
+      : '';
+  return `<header>
+<h1>${esc(name)}</h1>
+${desc}
+<p class="meta">${meta}</p>
+<h3>Entrypoint ${esc(c.entrypoint)}: what a client sees · cost over the chain</h3>
+${figureList(entry)}
+<h3>Cost per chainlet</h3>
+<div class="cost-per-chainlet">${figureList(perChainlet)}</div>
+${warnings}
+</header>`;
+}
+
+function stepText(st: Step): string {
+  if (st.kind === 'compute') return `compute ${distText(st.time)}`;
+  return `call ${st.callee}${st.count > 1 ? ` ×${st.count}${st.parallel ? ' in parallel' : ' in turn'}` : ''}`;
+}
+
+/** One chainlet's figures (its own requests: calls, for all but the entrypoint) and settings, its steps and dependencies. */
+export function chainletHeaderHtml(config: Config | null, name: string, s: Summary, isEntry: boolean, callers: readonly string[]): string {
+  const byStatus = byStatusText(s);
+  const items: [string, string, string?][] = [
+    ['availability', formatPercent(s.availability), (s.availability ?? 1) < 0.999 ? 'bad' : 'good'],
+    [isEntry ? 'requests' : 'calls arrived', formatCount(s.requests.arrived)],
+    ['failed', `${formatCount(s.requests.failed)}${byStatus ? ` <small>(${byStatus})</small>` : ''}`, s.requests.failed > 0 ? 'bad' : undefined],
+    ['latency p50 / p99', `${formatLatency(s.latency_s.p50)} / ${formatLatency(s.latency_s.p99)}`],
+    ['traffic stops / restarts', `${formatCount(s.replicas.traffic_stops)} / ${formatCount(s.replicas.restarts)}`, s.replicas.traffic_stops + s.replicas.restarts > 0 ? 'warn' : undefined],
+    ['replicas peak / mean', `${formatCount(s.replicas.peak)} / ${num(s.replicas.mean, 2)}`],
+    ['cost', formatMoney(s.billing.cost)],
+  ];
+  const c: Chainlet | undefined = config?.chain?.chainlets.find((x) => x.name === name);
+  let details = '';
+  if (config && c) {
+    const steps = c.steps ? c.steps.map(stepText).join(' → ') : `service time ${distText(c.deployment.service_time)}, no calls`;
+    const deps = Object.entries(c.depends)
+      .map(([callee, d]) => `${callee}: ${d.retries} attempt${d.retries === 1 ? '' : 's'}, timeout ${formatDuration(d.timeout_sec)}, ${formatCount(d.concurrency_limit)} concurrent`)
+      .join('; ');
+    details = `<details class="chainlet-settings"><summary>Settings of ${esc(name)}</summary>
+<p class="steps"><b>run_remote:</b> ${esc(steps)}${deps ? `<br><b>depends:</b> ${esc(deps)}` : ''}</p>
+${settings({ ...config, deployment: c.deployment })}
+</details>`;
+  }
+  const role = isEntry ? 'entrypoint' : `called by ${callers.join(', ') || '—'}`;
+  return `<h2 class="chainlet-title">${esc(name)} <small>${esc(role)}</small></h2>
+${figureList(items)}
+${details}`;
 }

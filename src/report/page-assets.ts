@@ -49,10 +49,36 @@ td small { color: #777; }
 footer { color: #999; font-size: 11px; margin-top: 20px; }
 `;
 
-type Kind = 'rate' | 'count' | 'mean' | 'latency' | 'money';
+/** A chain's page only: the call graph, the chainlets' sections, the overview's rows. */
+export const CHAIN_CSS = `
+main.chain-report header h3 { margin-top: 8px; }
+.cost-per-chainlet .figure .v { font-size: 15px; }
+svg.call-graph { display: block; width: 100%; height: auto; max-width: 1100px; font: 12px system-ui, sans-serif; }
+svg.call-graph .cg-name { font-size: 14px; font-weight: 700; fill: #222; }
+svg.call-graph .cg-tag { font-size: 10px; font-weight: 600; fill: #08519c; text-transform: uppercase; letter-spacing: .04em; }
+svg.call-graph .cg-line { font-size: 12px; fill: #444; font-variant-numeric: tabular-nums; }
+svg.call-graph .cg-line.bad, svg.call-graph .cg-fail.bad { fill: #b10026; font-weight: 600; }
+svg.call-graph .cg-line.warn { fill: #a63603; font-weight: 600; }
+svg.call-graph .cg-line.quiet { fill: #999; }
+svg.call-graph .cg-calls { font-size: 12px; font-weight: 600; fill: #333; paint-order: stroke; stroke: #fafafa; stroke-width: 4px; font-variant-numeric: tabular-nums; }
+svg.call-graph .cg-per { font-weight: 400; fill: #777; }
+svg.call-graph .cg-fail { font-size: 11px; fill: #666; paint-order: stroke; stroke: #fafafa; stroke-width: 4px; }
+svg.call-graph a:hover rect { fill: #f3f8fd; }
+#fig-call-graph { background: #fafafa; }
+svg.chart .chain-lane-name { font-size: 12px; font-weight: 700; fill: #222; }
+svg.chart .chain-lane-name a { fill: #222; }
+section.chainlet { margin: 28px 0 8px; padding-top: 10px; border-top: 3px solid #d0d7de; }
+.chainlet-title { font-size: 20px; margin: 4px 0; }
+.chainlet-title small { font-size: 13px; font-weight: 400; color: #666; margin-left: 6px; }
+details.chainlet-settings { margin: 4px 0 8px; }
+details.chainlet-settings summary { cursor: pointer; color: #444; font-size: 13px; }
+details.chainlet-settings .steps { font-size: 13px; margin: 6px 0; }
+`;
+
+export type Kind = 'rate' | 'count' | 'mean' | 'latency' | 'money';
 
 /** The bucketed values the hover tooltip shows, as compact JSON (numbers at fixed precision). */
-export function hoverData(b: Buckets, notServing: number[]): string {
+export function hoverData(b: Buckets, notServing: number[], label?: string): string {
   const r = (xs: (number | null)[], d = 3) => xs.map((v) => (v === null ? null : Number(num(v, d))));
   const rate = (xs: number[]) => xs.map((v, i) => {
     const dt = b.t1[i]! - b.t0[i]!;
@@ -77,7 +103,13 @@ export function hoverData(b: Buckets, notServing: number[]): string {
     ['cost so far', 'money', r(b.cost, 4)],
     ['not serving so far', 'money', r(notServing, 4)],
   ];
-  const data = { t0: r(b.t0), t1: r(b.t1), fields };
+  return hoverJson(b, fields, label);
+}
+
+/** A hover data block: the buckets' bounds and the fields shown for each, under a heading (a chainlet's name) when given. */
+export function hoverJson(b: Pick<Buckets, 't0' | 't1'>, fields: [string, Kind, (number | null)[]][], label?: string): string {
+  const r = (xs: (number | null)[], d = 3) => xs.map((v) => (v === null ? null : Number(num(v, d))));
+  const data = { ...(label !== undefined ? { label } : {}), t0: r(b.t0), t1: r(b.t1), fields };
   // `</` cannot appear in JSON numbers or our labels, but escape it anyway for a <script> block.
   return JSON.stringify(data).replace(/<\//g, '<\\/');
 }
@@ -87,10 +119,15 @@ export function hoverData(b: Buckets, notServing: number[]): string {
  * chart and a tooltip with the bucket's values. The page reads fully without it.
  */
 export const SCRIPT = `(function () {
-  var el = document.getElementById('report-data');
   var tip = document.getElementById('hover-tip');
-  if (!el || !tip) return;
-  var data = JSON.parse(el.textContent);
+  if (!tip) return;
+  // A chart's values: the JSON block its data-hover names (a chain's page has one per chainlet), else #report-data.
+  var cache = {};
+  function dataFor(svg) {
+    var id = svg.getAttribute('data-hover') || 'report-data';
+    if (!(id in cache)) { var el = document.getElementById(id); cache[id] = el ? JSON.parse(el.textContent) : null; }
+    return cache[id];
+  }
   var svgs = Array.prototype.slice.call(document.querySelectorAll('svg.chart'));
   function fmtDur(s) {
     if (s < 60) return (Math.round(s * 10) / 10) + ' s';
@@ -108,7 +145,7 @@ export const SCRIPT = `(function () {
     if (kind === 'mean') return (Math.round(v * 100) / 100).toString();
     return String(v);
   }
-  function bucketAt(t) {
+  function bucketAt(data, t) {
     var lo = 0, hi = data.t1.length - 1;
     if (hi < 0) return -1;
     while (lo < hi) { var mid = (lo + hi) >> 1; if (data.t1[mid] < t) lo = mid + 1; else hi = mid; }
@@ -132,8 +169,9 @@ export const SCRIPT = `(function () {
       var r = s.querySelector('.hover-rule');
       if (r) { r.setAttribute('x1', p.x); r.setAttribute('x2', p.x); r.setAttribute('visibility', 'visible'); }
     });
-    var i = bucketAt(t);
-    var html = '<div class="t">t = ' + fmtDur(t) + '</div>';
+    var data = dataFor(svg);
+    var i = data ? bucketAt(data, t) : -1;
+    var html = (data && data.label ? '<div class="t">' + String(data.label).replace(/&/g, '&amp;').replace(/</g, '&lt;') + '</div>' : '') + '<div class="t">t = ' + fmtDur(t) + '</div>';
     if (i >= 0) {
       html += '<div>bucket ' + fmtDur(data.t0[i]) + ' – ' + fmtDur(data.t1[i]) + '</div><table>';
       data.fields.forEach(function (f) {

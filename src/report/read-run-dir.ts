@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../model/config.js';
 import { TIMELINE_COLUMNS, type EventName, type EventRow, type Summary, type TimelineRow } from '../model/summary.js';
+import { CallCounter, type EdgeCount } from './call-graph.js';
 import { parseCsvRecords } from './csv.js';
 import type { ReportInput } from './render-report.js';
 
@@ -43,7 +44,53 @@ export function readRunDir(dir: string): ReportInput {
   if (config !== null && (typeof config !== 'object' || Array.isArray(config))) {
     throw new RunDirError(`${configPath}: not a run config (found ${describe(config)}, expected an object)`);
   }
-  return { config: config as Config | null, summary: summary as Summary, timeline, events };
+  // A chain's call graph counts its calls from requests.csv, when the run wrote it.
+  const requestsPath = join(dir, 'requests.csv');
+  const isChain = typeof (summary as { chain?: unknown }).chain === 'object';
+  const calls = isChain && existsSync(requestsPath) ? countCalls(requestsPath) : null;
+  return { config: config as Config | null, summary: summary as Summary, timeline, events, ...(isChain ? { calls } : {}) };
+}
+
+/**
+ * A chain's requests.csv → calls per caller → callee, read in chunks (the file can be large: a
+ * row per request and call attempt). Rows without `chainlet`/`parent` (a single deployment's
+ * file) count nothing. The columns are numbers and names (SPEC §12's NAME: no commas or
+ * quotes), so a line splits on commas.
+ */
+export function countCalls(path: string): EdgeCount[] {
+  const counter = new CallCounter();
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let rest = '';
+    let cols: { chainlet: number; parent: number; status: number } | null = null;
+    let header = true;
+    const line = (l: string) => {
+      if (l.endsWith('\r')) l = l.slice(0, -1);
+      if (l === '') return;
+      const cells = l.split(',');
+      if (header) {
+        header = false;
+        const at = (c: string) => cells.indexOf(c);
+        if (at('chainlet') >= 0 && at('parent') >= 0 && at('status') >= 0) cols = { chainlet: at('chainlet'), parent: at('parent'), status: at('status') };
+        return;
+      }
+      if (!cols) return;
+      counter.add(cells[cols.chainlet], cells[cols.parent], numOrNull(cells[cols.status]));
+    };
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const text = rest + buf.toString('utf8', 0, n);
+      const lines = text.split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) line(l);
+    }
+    line(rest);
+  } finally {
+    closeSync(fd);
+  }
+  return counter.edges();
 }
 
 function describe(v: unknown): string {
@@ -96,6 +143,26 @@ export function summaryProblems(raw: unknown): string[] {
     need('health.faults', Array.isArray(faults) && faults.every((f) => obj(f) && num(f.at)), 'a list of fault records (each with a numeric at)', faults);
   }
   if (s.warnings !== undefined) need('warnings', Array.isArray(s.warnings), 'a list', s.warnings);
+  // A chain's summary (SPEC §12): its entrypoint among its chainlets, each a summary the report can draw.
+  if (s.chain !== undefined || s.chainlets !== undefined) {
+    const chain = s.chain;
+    const chainlets = s.chainlets;
+    need('chain', obj(chain), 'an object', chain);
+    need('chainlets', obj(chainlets) && Object.keys(chainlets).length > 0, 'an object of chainlet summaries', chainlets);
+    if (obj(chain) && obj(chainlets)) {
+      need('chain.entrypoint', typeof chain.entrypoint === 'string' && obj(chainlets[chain.entrypoint]), 'the name of one of chainlets', chain.entrypoint);
+      const billing = chain.billing;
+      need('chain.billing', obj(billing) && num(billing.cost) && num(billing.billed_minutes) && num(billing.minutes_not_serving), 'an object with cost, billed_minutes, minutes_not_serving', billing);
+      const cr = chain.requests;
+      need('chain.requests', obj(cr) && num(cr.arrived) && num(cr.failed) && obj(cr.by_status), 'an object with arrived, failed, by_status', cr);
+      need('chain.availability', chain.availability === undefined ? false : numOrNull(chain.availability), 'a number or null', chain.availability);
+      need('chain.latency_s', obj(chain.latency_s), 'an object', chain.latency_s);
+      for (const [name, cs] of Object.entries(chainlets)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(name)) problems.push(`chainlets: ${JSON.stringify(name)} is not a chainlet name`);
+        for (const p of summaryProblems({ scenario: '', seed: 0, platform: '', ...(obj(cs) ? cs : {}) })) problems.push(`chainlets.${name}: ${p}`);
+      }
+    }
+  }
   return problems;
 }
 
@@ -117,8 +184,10 @@ function numOrNull(s: string | undefined): number | null {
 export function parseTimeline(text: string): TimelineRow[] {
   const { header, records } = parseCsvRecords(text);
   if (!header.includes('t')) throw new RunDirError('timeline.csv: no `t` column');
+  const chain = header.includes('chainlet');
   return records.map((rec) => {
     const row = {} as TimelineRow;
+    if (chain) row.chainlet = rec.chainlet ?? '';
     for (const col of TIMELINE_COLUMNS) row[col] = numOrNull(rec[col]);
     return row;
   });
@@ -126,13 +195,15 @@ export function parseTimeline(text: string): TimelineRow[] {
 
 /** events.csv → rows; `from`/`to` are numbers for scale events, state names otherwise. */
 export function parseEvents(text: string): EventRow[] {
-  const { records } = parseCsvRecords(text);
+  const { header, records } = parseCsvRecords(text);
+  const chain = header.includes('chainlet');
   const rows: EventRow[] = [];
   for (const rec of records) {
     const t = numOrNull(rec.t);
     const event = rec.event ?? '';
     if (t === null || !EVENT_NAMES.has(event)) continue;
     rows.push({
+      ...(chain ? { chainlet: rec.chainlet ?? '' } : {}),
       t,
       replica: numOrNull(rec.replica),
       event: event as EventName,

@@ -1,16 +1,18 @@
 import * as d3 from 'd3';
 import type { Config } from '../model/config.js';
-import type { EventRow, Summary, TimelineRow } from '../model/summary.js';
+import type { ChainSummary, EventRow, Summary, TimelineRow } from '../model/summary.js';
 import { aggregateTimeline } from './aggregate.js';
+import { callGraph, callGraphHtml, isChainSummary, type EdgeCount } from './call-graph.js';
+import { chainOverviewChart, overviewHoverData, OVERVIEW_HOVER_ID, type OverviewLane } from './charts/chain-overview.js';
 import { costChart, notServingCost } from './charts/cost.js';
-import type { ChartContext } from './charts/context.js';
+import type { ChainFault, ChartContext } from './charts/context.js';
 import { lanesChart } from './charts/lanes.js';
 import { latencyChart } from './charts/latency.js';
 import { replicasChart } from './charts/replicas.js';
 import { trafficChart } from './charts/traffic.js';
 import { escapeHtml } from './format.js';
-import { faultTableHtml, headerHtml } from './header.js';
-import { CSS, SCRIPT, hoverData } from './page-assets.js';
+import { chainFaultTableHtml, chainHeaderHtml, chainletHeaderHtml, faultTableHtml, headerHtml } from './header.js';
+import { CHAIN_CSS, CSS, SCRIPT, hoverData } from './page-assets.js';
 import { replicaHistories } from './replica-history.js';
 import { AxisRenderer, LAYOUT } from './svg.js';
 import { timeTicks } from './time-axis.js';
@@ -21,6 +23,11 @@ export interface ReportInput {
   summary: Summary;
   timeline: TimelineRow[];
   events: EventRow[];
+  /**
+   * A chain's calls per caller → callee, counted from requests.csv's rows; null or absent when the
+   * run wrote no requests.csv (the call graph then takes a callee's summary when it has one caller).
+   */
+  calls?: EdgeCount[] | null;
 }
 
 /** The mark of a page deploysim wrote: `report --out` replaces only a file carrying it (SPEC §9). */
@@ -35,6 +42,7 @@ export const CHART_IDS = ['chart-traffic', 'chart-replicas', 'chart-lanes', 'cha
  * precision, so the same input gives a byte-identical page.
  */
 export function renderReport(input: ReportInput): string {
+  if (isChainSummary(input.summary)) return renderChainReport(input, input.summary);
   const { summary, config } = input;
   const lastT = input.timeline.length ? (input.timeline[input.timeline.length - 1]!.t ?? 0) : 0;
   const duration = summary.duration_s > 0 ? summary.duration_s : lastT > 0 ? lastT : 1;
@@ -78,6 +86,94 @@ ${faultTableHtml(summary)}
 </main>
 <div id="hover-tip" hidden></div>
 <script type="application/json" id="report-data">${hoverData(buckets, notServingCost(ctx))}</script>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+/**
+ * A chain's report (SPEC §12): the chain's figures and each chainlet's cost, the call graph,
+ * every chainlet's requests on one time axis with every fault as a rule through them all, then
+ * each chainlet's five charts (the same as a single deployment's, on the same scale), and the
+ * chain's faults in one table.
+ */
+function renderChainReport(input: ReportInput, summary: ChainSummary): string {
+  const config = input.config;
+  const lastT = input.timeline.length ? (input.timeline[input.timeline.length - 1]!.t ?? 0) : 0;
+  const duration = summary.duration_s > 0 ? summary.duration_s : lastT > 0 ? lastT : 1;
+  const x = d3.scaleLinear().domain([0, duration]).range([0, LAYOUT.plotWidth]);
+  const { unit, ticks } = timeTicks(duration);
+  const axes = new AxisRenderer();
+  const graph = callGraph(config, summary, input.calls ?? null);
+  // The entrypoint first, then by call depth (the graph's columns), in the config's order within one.
+  const order = [...graph.nodes].sort((a, b) => a.depth - b.depth || a.row - b.row).map((n) => n.name);
+  const timelineOf = new Map<string, TimelineRow[]>(order.map((n) => [n, []]));
+  const eventsOf = new Map<string, EventRow[]>(order.map((n) => [n, []]));
+  for (const r of input.timeline) if (r.chainlet !== undefined) timelineOf.get(r.chainlet)?.push(r);
+  for (const e of input.events) if (e.chainlet !== undefined) eventsOf.get(e.chainlet)?.push(e);
+  const faults: ChainFault[] = input.events
+    .filter((e) => e.event === 'fault' && e.chainlet !== undefined)
+    .map((e) => ({ t: e.t, chainlet: e.chainlet!, replica: e.replica }));
+  const callersOf = (n: string) => [...new Set(graph.edges.filter((e) => e.callee === n).map((e) => e.caller))];
+  const lanes: OverviewLane[] = [];
+  const sections: string[] = [];
+  const hover: string[] = [];
+  let rows = 0;
+  let bucketsN = 0;
+  for (const name of order) {
+    const s = summary.chainlets[name]!;
+    const timeline = timelineOf.get(name)!;
+    const events = eventsOf.get(name)!;
+    rows += timeline.length;
+    const buckets = aggregateTimeline(timeline, LAYOUT.plotWidth);
+    bucketsN = Math.max(bucketsN, buckets.n);
+    const ctx: ChartContext = {
+      x,
+      duration,
+      ticks,
+      unit,
+      axes,
+      buckets,
+      histories: replicaHistories(events, duration),
+      events,
+      summary: s,
+      config: config?.chain ? { ...config, deployment: config.chain.chainlets.find((c) => c.name === name)?.deployment ?? config.deployment } : config,
+      chain: { name, faults },
+    };
+    lanes.push({ name, buckets, events });
+    sections.push(`<section class="chainlet" id="chainlet-${escapeHtml(name)}" data-chainlet="${escapeHtml(name)}">
+${chainletHeaderHtml(config, name, s, name === summary.chain.entrypoint, callersOf(name))}
+${trafficChart(ctx)}
+${replicasChart(ctx)}
+${lanesChart(ctx)}
+${latencyChart(ctx)}
+${costChart(ctx)}
+</section>`);
+    hover.push(`<script type="application/json" id="report-data-${escapeHtml(name)}">${hoverData(buckets, notServingCost(ctx), name)}</script>`);
+  }
+  const title = `deploysim · ${summary.scenario || config?.name || 'run'}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="deploysim">
+<title>${escapeHtml(title)}</title>
+<style>${CSS}${CHAIN_CSS}</style>
+</head>
+<body>
+<main class="chain-report">
+${chainHeaderHtml(config, summary, order)}
+${callGraphHtml(graph)}
+${chainOverviewChart({ x, duration, ticks, unit, axes }, lanes, faults)}
+${chainFaultTableHtml(order.map((n) => [n, summary.chainlets[n]!]))}
+${sections.join('\n')}
+<footer>Generated by deploysim from summary.json, timeline.csv, events.csv${graph.counted ? ' and requests.csv' : ''}. Time axis in ${escapeHtml(unit.label)}; ${rows} timeline rows over ${order.length} chainlets, drawn as ${bucketsN} buckets each.</footer>
+</main>
+<div id="hover-tip" hidden></div>
+<script type="application/json" id="${OVERVIEW_HOVER_ID}">${overviewHoverData(lanes)}</script>
+${hover.join('\n')}
 <script>${SCRIPT}</script>
 </body>
 </html>

@@ -118,6 +118,8 @@ export interface ChartShell {
   x: XScale;
   duration: number;
   xAxis: string;
+  /** The id of the hover data block for this chart (a chainlet's in a chain); absent: #report-data. */
+  hover?: string;
 }
 
 /**
@@ -145,6 +147,7 @@ export function chartFigure(c: ChartShell): string {
     height: num(totalH, 0),
     role: 'img',
     'aria-label': c.title,
+    'data-hover': c.hover,
   })}>
 <g class="plot"${attrs({
     transform: `translate(${LAYOUT.left},${LAYOUT.top})`,

@@ -2,7 +2,7 @@ import * as d3 from 'd3';
 import { formatCount, formatMoney } from '../format.js';
 import { cumulativeNotServing } from '../replica-history.js';
 import { axisNumber, chartFigure, headroom, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
-import { PLOT_WIDTH, xAxisAt, type ChartContext } from './context.js';
+import { PLOT_WIDTH, xAxisAt, type ChartContext, chartId, chartTitle, hoverId } from './context.js';
 
 const H = 130;
 
@@ -49,8 +49,8 @@ export function costChart(ctx: ChartContext): string {
   const lastWaste = waste.length ? waste[waste.length - 1]! : 0;
   const billing = ctx.summary.billing;
   return chartFigure({
-    id: 'chart-cost',
-    title: 'Cost',
+    id: chartId(ctx, 'chart-cost'),
+    title: chartTitle(ctx, 'Cost'),
     legend: [
       { label: `cost, billed minutes × price (${formatMoney(billing.cost)})`, color: '#2171b5' },
       { label: `spent on replicas not serving (≈ ${formatMoney(lastWaste)})`, color: '#fd8d3c' },
@@ -63,5 +63,6 @@ export function costChart(ctx: ChartContext): string {
     x,
     duration: ctx.duration,
     xAxis: xAxisAt(ctx, H),
+    hover: hoverId(ctx),
   });
 }

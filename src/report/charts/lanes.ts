@@ -3,7 +3,7 @@ import { escapeHtml, formatDuration, num } from '../format.js';
 import { assignLanes, type ReplicaHistory, type SpanKind } from '../replica-history.js';
 import { attrs, chartFigure, emptyNote, timeGrid, type XScale } from '../svg.js';
 import { STATE_COLORS } from './replicas.js';
-import { PLOT_WIDTH, xAxisAt, type ChartContext } from './context.js';
+import { chainFaultRules, chartId, chartTitle, hoverId, faultRuleLegend, PLOT_WIDTH, xAxisAt, type ChartContext } from './context.js';
 
 const KINDS: SpanKind[] = ['scheduling', 'pulling', 'loading', 'waiting', 'routable', 'stopped', 'backoff', 'terminating', 'other'];
 /** When two states cover a pixel equally, the more alarming one shows. */
@@ -172,6 +172,11 @@ function eventLabel(e: EventRow): string {
   return `${e.event.replace('_', ' ')} · ${who} · ${formatDuration(e.t)}${detail}`;
 }
 
+/** The id of a marker shape: one set per lanes chart (a chain's page has one per chainlet). */
+function markerId(ctx: ChartContext, k: MarkerEvent): string {
+  return ctx.chain ? `marker-${k}-${ctx.chain.name}` : `marker-${k}`;
+}
+
 /** Chart 3: one lane per replica, its states over time, with fault / traffic-stop / restart markers. */
 export function lanesChart(ctx: ChartContext): string {
   const x = ctx.x;
@@ -188,6 +193,9 @@ export function lanesChart(ctx: ChartContext): string {
   const showEvery = pitch >= 12 ? 1 : Math.ceil(12 / pitch);
 
   let body = timeGrid(x, ctx.ticks, h);
+  // In a chain, other chainlets' faults cross the lanes too (this chainlet's own are the lane markers).
+  const otherRules = ctx.chain ? chainFaultRules(ctx, ctx.chain, h, false) : '';
+  body += otherRules;
   if (rows.length === 0) body += emptyNote('no replica events', PLOT_WIDTH, h / 2 + 4);
   const used = new Set<SpanKind>();
   rows.forEach((row, i) => {
@@ -221,7 +229,7 @@ export function lanesChart(ctx: ChartContext): string {
   const scale = pitch >= 16 ? 1 : Math.max(0.45, pitch / 16);
   body += `<defs>${MARKER_ORDER.map(
     (k) =>
-      `<path id="marker-${k}" fill="${MARKERS[k].color}" stroke="#fff" stroke-width="0.8" d="${MARKERS[k].path}"${
+      `<path id="${markerId(ctx, k)}" fill="${MARKERS[k].color}" stroke="#fff" stroke-width="0.8" d="${MARKERS[k].path}"${
         scale !== 1 ? ` transform="scale(${num(scale, 2)})"` : ''
       }/>`,
   ).join('')}</defs>`;
@@ -239,7 +247,7 @@ export function lanesChart(ctx: ChartContext): string {
         'data-replica': e.replica === null ? 'deployment' : String(e.replica),
         'data-count': count,
         transform: `translate(${num(x(e.t), 2)},${num(y, 2)})`,
-      })}><use href="#marker-${ev}"/><title>${escapeHtml(title)}</title></g>`;
+      })}><use href="#${markerId(ctx, ev)}"/><title>${escapeHtml(title)}</title></g>`;
     }
     body += `<g class="markers markers-${ev}">${g}</g>`;
   }
@@ -250,10 +258,11 @@ export function lanesChart(ctx: ChartContext): string {
     ...MARKER_ORDER.slice()
       .reverse()
       .map((k) => ({ label: MARKERS[k].label, color: MARKERS[k].color, kind: 'marker' as const })),
+    ...(otherRules ? faultRuleLegend(ctx, false) : []),
   ];
   return chartFigure({
-    id: 'chart-lanes',
-    title: 'Replica lanes',
+    id: chartId(ctx, 'chart-lanes'),
+    title: chartTitle(ctx, 'Replica lanes'),
     legend,
     caption: `${ctx.histories.length} replica${ctx.histories.length === 1 ? '' : 's'} created${
       packed ? `, packed into ${rows.length} rows (replicas that never overlap share a lane)` : ', one lane each'
@@ -263,5 +272,6 @@ export function lanesChart(ctx: ChartContext): string {
     x,
     duration: ctx.duration,
     xAxis: xAxisAt(ctx, h),
+    hover: hoverId(ctx),
   });
 }

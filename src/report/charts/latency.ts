@@ -2,7 +2,7 @@ import * as d3 from 'd3';
 import { formatLatency } from '../format.js';
 import { axisNumber, chartFigure, emptyNote, headroom, linearTicks, panelLabel, timeGrid, yAxisWithGrid, type YScale } from '../svg.js';
 import { bucketText } from './traffic.js';
-import { FAULT_RULE_LEGEND, faultRules, PLOT_WIDTH, stepRows, xAxisAt, type ChartContext } from './context.js';
+import { faultRuleLegend, faultRules, PLOT_WIDTH, stepRows, xAxisAt, type ChartContext, chartId, chartTitle, hoverId } from './context.js';
 
 const UPPER = 130;
 const GAP = 18;
@@ -88,14 +88,14 @@ export function latencyChart(ctx: ChartContext): string {
 
   const agg = b.rowsPerBucket > 1 ? ' Per bucket, p50 is the median of the intervals’ p50 and p99 their maximum; queue and in-flight are maxima.' : '';
   return chartFigure({
-    id: 'chart-latency',
-    title: 'Latency and queue',
+    id: chartId(ctx, 'chart-latency'),
+    title: chartTitle(ctx, 'Latency and queue'),
     legend: [
       { label: 'p50', color: '#3182bd', kind: 'line' },
       { label: 'p99', color: '#e6550d', kind: 'line' },
       { label: 'queued in the router', color: '#9e9ac8' },
       { label: 'in flight (queued + dispatched)', color: '#525252', kind: 'line' },
-      ...(rules ? [FAULT_RULE_LEGEND] : []),
+      ...(rules ? faultRuleLegend(ctx) : []),
     ],
     caption: `Latency of the requests that succeeded in ${bucketText(ctx)} (arrival to final response, retries and queueing included).${agg}`,
     height: h,
@@ -103,5 +103,6 @@ export function latencyChart(ctx: ChartContext): string {
     x,
     duration: ctx.duration,
     xAxis: xAxisAt(ctx, h),
+    hover: hoverId(ctx),
   });
 }

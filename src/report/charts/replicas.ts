@@ -3,7 +3,7 @@ import type { EventRow } from '../../model/summary.js';
 import { escapeHtml, formatDuration, num } from '../format.js';
 import { attrs, chartFigure, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
 import { bucketText } from './traffic.js';
-import { FAULT_RULE_LEGEND, faultRules, PLOT_WIDTH, stepRows, xAxisAt, type ChartContext } from './context.js';
+import { faultRuleLegend, faultRules, PLOT_WIDTH, stepRows, xAxisAt, type ChartContext, chartId, chartTitle, hoverId } from './context.js';
 
 /** Replica-state colours, shared with the lanes. */
 export const STATE_COLORS = {
@@ -97,12 +97,12 @@ export function replicasChart(ctx: ChartContext): string {
     ...(band ? [{ label: 'desired, min–max in bucket', color: 'rgba(17,17,17,0.22)' }] : []),
     ...(scaleMarks.up ? [{ label: 'scale up', color: SCALE_UP_COLOR, kind: 'marker' as const }] : []),
     ...(scaleMarks.down ? [{ label: 'scale down', color: SCALE_DOWN_COLOR, kind: 'marker' as const }] : []),
-    ...(rules ? [FAULT_RULE_LEGEND] : []),
+    ...(rules ? faultRuleLegend(ctx) : []),
   ];
   const agg = b.rowsPerBucket > 1 ? ' States are time means over each bucket; the desired line is its time mean too, the grey band the range it moved in.' : '';
   return chartFigure({
-    id: 'chart-replicas',
-    title: 'Replicas by state and the autoscaler’s desired count',
+    id: chartId(ctx, 'chart-replicas'),
+    title: chartTitle(ctx, 'Replicas by state and the autoscaler’s desired count'),
     legend,
     caption: `Replicas not terminating, sampled at the end of ${bucketText(ctx)}.${agg} A gap between the black line and the stack is a scale-up still cold-starting, or a scale-down waiting out its delay.`,
     height: H,
@@ -110,6 +110,7 @@ export function replicasChart(ctx: ChartContext): string {
     x,
     duration: ctx.duration,
     xAxis: xAxisAt(ctx, H),
+    hover: hoverId(ctx),
   });
 }
 

@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import { escapeHtml, formatDuration, num } from '../format.js';
 import { axisNumber, chartFigure, emptyNote, headroom, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
-import { FAULT_RULE_LEGEND, faultRules, PLOT_WIDTH, rate, stepRows, xAxisAt, type ChartContext } from './context.js';
+import { faultRuleLegend, faultRules, PLOT_WIDTH, rate, stepRows, xAxisAt, type ChartContext, chartId, chartTitle, hoverId } from './context.js';
 
 export const STATUS_COLORS: Readonly<Record<string, string>> = {
   '429': '#9467bd',
@@ -92,11 +92,11 @@ export function trafficChart(ctx: ChartContext): string {
       label: `failed ${k} (${total.by_status[k] ?? d3.sum(b.failedBy.find((f) => f.status === k)!.values)})`,
       color: STATUS_COLORS[k] ?? '#7f7f7f',
     })),
-    ...(rules ? [FAULT_RULE_LEGEND] : []),
+    ...(rules ? faultRuleLegend(ctx) : []),
   ];
   return chartFigure({
-    id: 'chart-traffic',
-    title: 'Traffic',
+    id: chartId(ctx, 'chart-traffic'),
+    title: chartTitle(ctx, 'Traffic'),
     legend,
     caption: `Per-second rates over ${bucketText(ctx)}. Failures are counted when a request finally fails (after retries), by status; their scale is separate.`,
     height: h,
@@ -104,6 +104,7 @@ export function trafficChart(ctx: ChartContext): string {
     x,
     duration: ctx.duration,
     xAxis: xAxisAt(ctx, h),
+    hover: hoverId(ctx),
   });
 }
 
