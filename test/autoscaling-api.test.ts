@@ -2,8 +2,13 @@
  * `deployment.autoscaling` takes the platform API's autoscaling_settings as returned (SPEC §13):
  * bare or in its wrapper, null meaning the platform default, unmodelled API fields a warning.
  */
-import { describe, expect, it } from 'vitest';
-import { loadScenarioText, ScenarioError } from '../src/scenario/load.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EventRow } from '../src/model/summary.js';
+import { simulate } from '../src/run.js';
+import { loadScenario, loadScenarioText, ScenarioError } from '../src/scenario/load.js';
 
 const TRAFFIC = 'traffic: [{ kind: poisson, rate: 1 }]\n';
 // startup and service_time written, so the only warnings are the API's.
@@ -47,14 +52,38 @@ describe('deployment.autoscaling from the API', () => {
       expect((e as ScenarioError).messages).toEqual(['s.yaml:2:83 deployment.autoscaling.max_scale_down_rate: found 80, allowed a number 1–50']);
     }
   });
+});
 
-  it('target_in_flight_tokens other than null is refused with the reason, not silently ignored', () => {
+describe('target_in_flight_tokens (SPEC §13): scale on in-flight tokens', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploysim-tokens-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'one.csv'), 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:00:00.0000000,2500,500\n');
+  const scenario = (autoscaling: string, traffic = '[{ kind: trace, file: one.csv }]') =>
+    `duration: 30s\ndeployment:\n  initial_state: warm\n  startup: { load: 30s }\n  service_time: 100s\n  autoscaling: ${autoscaling}\ntraffic: ${traffic}\n`;
+
+  it('one request of 2,500 + 500 tokens in flight, target 1,000 tokens at 100 %: the decision at t = 10 asks ceil(3000 / 1000) = 3 replicas', () => {
+    const text = scenario('{ min_replica: 1, max_replica: 10, concurrency_target: 100, target_utilization_percentage: 100, autoscaling_window: 10s, target_in_flight_tokens: 1000 }');
+    const file = path.join(dir, 'tokens.yaml');
+    fs.writeFileSync(file, text);
+    const events: EventRow[] = [];
+    simulate(loadScenario(file).config, { event: (e) => events.push(e) });
+    expect(events.filter((e) => e.event === 'scale_up')).toEqual([expect.objectContaining({ t: 10, from: 1, to: 3 })]);
+    // The same request counted as requests: 1 in flight against a target of 100: no scaling.
+    fs.writeFileSync(file, text.replace(', target_in_flight_tokens: 1000', ''));
+    const plain: EventRow[] = [];
+    simulate(loadScenario(file).config, { event: (e) => plain.push(e) });
+    expect(plain.filter((e) => e.event === 'scale_up')).toEqual([]);
+  });
+
+  it('without token columns it is refused, naming the traffic entry', () => {
+    const file = path.join(dir, 'poisson.yaml');
+    fs.writeFileSync(file, scenario('{ max_replica: 3, target_in_flight_tokens: 1000 }', '[{ kind: poisson, rate: 1 }]'));
     try {
-      load('{"autoscaling_settings": {"max_replica": 3, "target_in_flight_tokens": 20000}}');
+      loadScenario(file);
       throw new Error('loaded');
     } catch (e) {
       expect((e as ScenarioError).messages).toEqual([
-        's.yaml:2:87 deployment.autoscaling.target_in_flight_tokens: found 20000, allowed null (off): deploysim does not simulate token-based autoscaling yet; with a value the platform would scale on in-flight tokens, which this run could not show',
+        `${file}:7:11 traffic.0: found a poisson process (no tokens), allowed a trace with ContextTokens and GeneratedTokens columns (deployment.autoscaling.target_in_flight_tokens scales on them)`,
       ]);
     }
   });

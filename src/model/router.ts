@@ -76,6 +76,17 @@ export class Router {
   }
 
   /** The one place the in-system count changes (the autoscaler's window follows it). */
+  /** `target_in_flight_tokens` (SPEC §13): the context + generated tokens of the requests in the system. */
+  tokenWindow: InFlightWindow | null = null;
+  private tokensInSystem = 0;
+
+  private changeTokens(req: Request, sign: 1 | -1): void {
+    const t = req.tokens;
+    if (this.tokenWindow === null || t === undefined) return;
+    this.tokensInSystem += sign * (t.input + t.output);
+    this.tokenWindow.set(this.sim.now, this.tokensInSystem);
+  }
+
   private setInSystem(n: number): void {
     this.inSystem = n;
     // Arrivals outpacing what max_replica can serve, with nothing shedding them: stop before memory does.
@@ -167,6 +178,7 @@ export class Router {
     req.deadline = now + this.cfg.request.timeout;
     this.queue.push(req);
     this.setInSystem(this.inSystem + 1);
+    this.changeTokens(req, 1);
     // SPEC §6: an arrival or a retry that finds no current replica pokes the autoscaler, inline.
     if (this.activator.current === 0) this.activator.autoscaleNow(); // no waiting for the next tick
     // Arrivals and retries run at the dispatch priority (SPEC §1): dispatch inline.
@@ -219,6 +231,7 @@ export class Router {
       const delay = retryDelay(req.attempts, retry.initial, retry.multiplier, retry.max_interval);
       if (this.sim.now + delay - req.arrival <= retry.max_total) {
         this.setInSystem(this.inSystem - 1);
+        this.changeTokens(req, -1);
         req.attempts++;
         this.records.retry(req);
         this.retrying.add(req);
@@ -231,6 +244,7 @@ export class Router {
 
   private finishAttempt(req: Request, status: number): void {
     this.setInSystem(this.inSystem - 1);
+    this.changeTokens(req, -1);
     this.finish(req, status);
   }
 

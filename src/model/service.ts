@@ -5,6 +5,7 @@ import type { Depends } from './chain/chain-config.js';
 import type { Simulation } from '../engine/simulation.js';
 import { Autoscaler } from './autoscaling/autoscaler.js';
 import { InFlightWindow } from './autoscaling/in-flight-window.js';
+import type { InFlightMetrics } from './autoscaling/policy.js';
 import { autoscalerPolicy, DEFAULT_AUTOSCALER } from './autoscaling/registry.js';
 import { billingApplies, Meter } from './billing.js';
 import type { Config } from './config.js';
@@ -70,10 +71,23 @@ export class Service implements FinalView, Activator, Callee {
     const probes = new Probes(sim, cfg, rng.probes, this.router, { kill: (r, cause) => this.lifecycle.kill(r, cause) });
     this.lifecycle = new Lifecycle(sim, cfg, draw, rng.startup, probes, this.router, this.serving, this.meter, this.records);
     const initial = cfg.deployment.initial_replicas ?? Math.max(1, a.min_replica);
+    // target_in_flight_tokens (SPEC §13): the same decision over in-flight tokens instead of requests
+    // (desired = ceil(avg tokens / (target × utilization))); routing still uses concurrency_target,
+    // and a request waiting at zero replicas still asks for one.
+    const tokens = a.target_in_flight_tokens ?? null;
+    let metrics: InFlightMetrics = this.window;
+    let scaling = a;
+    if (tokens !== null) {
+      const tokenWindow = new InFlightWindow(a.autoscaling_window);
+      this.router.tokenWindow = tokenWindow;
+      const requests = this.window;
+      metrics = { get current() { return requests.current; }, average: (now) => tokenWindow.average(now) };
+      scaling = { ...a, concurrency_target: tokens };
+    }
     this.autoscaler = new Autoscaler(
       autoscalerPolicy(ctx.autoscaler ?? DEFAULT_AUTOSCALER),
-      a,
-      this.window,
+      scaling,
+      metrics,
       this.lifecycle,
       (d) => this.records.scaled(d),
       initial,

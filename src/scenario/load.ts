@@ -208,6 +208,18 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
       }
     });
   }
+  // target_in_flight_tokens scales on the requests' tokens: every traffic entry must carry them.
+  if ((parsed.deployment.autoscaling as { target_in_flight_tokens?: number }).target_in_flight_tokens != null) {
+    parsed.traffic.forEach((t, i) => {
+      if (t.kind !== 'trace' || !t.hasTokens) {
+        later.push({
+          path: ['traffic', i],
+          found: t.kind === 'trace' ? 'a trace without ContextTokens and GeneratedTokens columns' : `a ${t.kind} process (no tokens)`,
+          allowed: 'a trace with ContextTokens and GeneratedTokens columns (deployment.autoscaling.target_in_flight_tokens scales on them)',
+        });
+      }
+    });
+  }
   if (later.length > 0) throw new ScenarioError(formatProblems(later, fmt));
 
   const warnings = [...yamlWarnings.map((w) => `${file}:${w.line}:${w.col} YAML: ${w.message}`), ...(truss?.read.warnings ?? []), ...apiWarnings];

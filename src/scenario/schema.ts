@@ -237,24 +237,23 @@ function autoscaling(ctx: SchemaContext) {
     concurrency_target: doc(int({ min: 1 }, 1), 'Requests in flight per replica the autoscaler aims for (with target_utilization_percentage).', { ...src, unit: 'requests' }),
     target_utilization_percentage: doc(num({ min: 1, max: 100 }, 70), 'Scale up when the average in flight per replica exceeds concurrency_target × this percentage: the headroom.', { ...src, unit: '%' }),
     max_scale_down_rate: doc(num({ min: 1, max: 50 }, 50), 'The largest share of replicas removed in one scale-down step.', { source: SOURCES.scaling, unit: '%' }),
-    // The API's early-access field: accepted as returned; a value other than null is not simulated yet, and saying so beats ignoring it.
+    // The API's early-access token-based scaling (SPEC §13).
     target_in_flight_tokens: doc(
-      field<null>(
-        'null (off)',
-        (v): Checked<null> =>
-          v === null ? { value: null } : { allowed: 'null (off): deploysim does not simulate token-based autoscaling yet; with a value the platform would scale on in-flight tokens, which this run could not show' },
+      field<number | null>(
+        'an integer ≥ 1, or null (off)',
+        (v): Checked<number | null> => (v === null ? { value: null } : checkNumber({ min: 1, int: true })(v)),
         null,
-        { valueType: 'null', range: 'null only (token-based autoscaling is not simulated yet)', input: { type: 'null' } },
+        { valueType: 'integer or null', range: '≥ 1, or null (off)', input: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] } },
       ),
-      'The API\'s early-access token-based scaling: accepted as null (off) so an API object pastes unchanged; any other value is refused.',
-      src,
+      'Early access: scale on in-flight tokens instead of requests: desired = ceil(time-weighted in-flight tokens (context + generated) / (this × utilization)). Routing is unchanged. Needs token columns in every traffic entry; null = off.',
+      { ...src, unit: 'tokens' },
     ),
   }).superRefine((a, c) => {
     if (a.max_replica < a.min_replica) {
       c.addIssue({ code: 'custom', path: ['max_replica'], message: `an integer ≥ min_replica (${a.min_replica})` });
     }
   })
-    .transform(({ target_in_flight_tokens: _off, ...a }) => a)
+    .transform(({ target_in_flight_tokens: tokens, ...a }) => (tokens === null ? a : { ...a, target_in_flight_tokens: tokens }))
     .meta({
       description:
         'The autoscaler. Also accepts the platform API\'s `autoscaling_settings` object as returned: bare or wrapped in `{autoscaling_settings: ...}`, with null for the platform default; inside the wrapper a field deploysim does not model is a warning.',
