@@ -114,4 +114,21 @@ describe('deployment.truss_config', () => {
     const file = scenario('gfp-gan', 'deployment:\n  truss_config: config.yaml');
     expect(loadScenario(file).reads).toEqual([path.join(path.dirname(file), 'config.yaml')]);
   });
+
+  it('a chainlet takes truss_config too: its file under that chainlet only; an error there at the truss file\'s line', () => {
+    const body = 'chain:\n  entrypoint: RAG\n  chainlets:\n    RAG: { steps: [{ call: LLM }] }\n    LLM:\n      truss_config: config.yaml\n      service_time: 2s';
+    const file = scenario('qwen3-235b-b200-fp4', body);
+    const { config } = loadScenario(file);
+    const [rag, llm] = config.chain!.chainlets;
+    expect(llm!.deployment.instance).toEqual({ type: 'B200', count: 4, price_per_minute: 4 * 0.16633 });
+    expect(llm!.deployment.runtime.predict_concurrency).toBe(32);
+    expect(rag!.deployment.instance.type).toBe('H100'); // the default: the file is the LLM's
+    expect(config.name).not.toBe('Qwen3-235B-A22B-FP4-B200'); // a chainlet's model_name does not name the run
+    const bad = scenario('qwen3-235b-b200-fp4', body.replace('service_time: 2s', 'service_time: 2s\n      runtime: { health_checks: { restart_threshold_seconds: 5 } }').replace('truss_config: config.yaml', 'truss_config: config.yaml'), 'resources:\n  accelerator: H100\nruntime:\n  health_checks:\n    stop_traffic_threshold_seconds: 5\n');
+    // The truss file's problem first (it is read first), then the scenario's, each at its own file's line.
+    expect(messages(() => loadScenario(bad))).toEqual([
+      `${path.join(path.dirname(bad), 'config.yaml')}:5:37 chain.chainlets.LLM.runtime.health_checks.stop_traffic_threshold_seconds: found 5, allowed 10–3000 (baseten-2026)`,
+      `${bad}:8:62 chain.chainlets.LLM.runtime.health_checks.restart_threshold_seconds: found 5, allowed 10–3000 (baseten-2026)`,
+    ]);
+  });
 });

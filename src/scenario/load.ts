@@ -15,7 +15,7 @@ import type { ChainConfig, Config, Environment, Fault, Platform, Traffic } from 
 import { normalizeAutoscaling } from './autoscaling-api.js';
 import { lints } from './lints.js';
 import { parseChain } from './chain.js';
-import { provenanceOf, trussOrigin, withTruss, type Provenance } from './truss-merge.js';
+import { provenanceOf, trussOrigin, trussOriginIn, withTrussFiles, type Provenance } from './truss-merge.js';
 import { estimateWork, formatCount } from './estimate.js';
 import { formatProblems, formatWarning, pathText, problemsFromZod, ScenarioError, type Problem } from './issues.js';
 import { FileRefusal, readBoundedFile, SCENARIO_MAX_BYTES } from './read-file.js';
@@ -176,14 +176,15 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
 
   // The user's truss config.yaml goes under the deployment; the scenario's own keys win.
   const own = data;
-  const withFile = withTruss(data, file);
-  data = withFile.data;
-  const truss = withFile.truss;
+  const withFiles = withTrussFiles(data, file);
+  data = withFiles.data;
+  const trussFiles = withFiles.files;
+  const truss = trussFiles.find((f) => f.at.length === 1)?.truss ?? null;
 
   const ctx = schemaContext(file, data);
   const defaultName = basename(file, extname(file));
   const result = schemaFor(ctx, defaultName).safeParse(data);
-  const fmt = { file, source, data, overrides, origin: (path: Path) => trussOrigin(truss, own, path) };
+  const fmt = { file, source, data, overrides, origin: (path: Path) => trussOriginIn(trussFiles, own, path) };
   // A seed is written in decimal digits: YAML reads `0x10` as 16 and `1e3` as 1000.
   const seedWritten = writtenNumber(source, ['seed']);
   const seedProblem: Problem[] =
@@ -222,7 +223,7 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   }
   if (later.length > 0) throw new ScenarioError(formatProblems(later, fmt));
 
-  const warnings = [...yamlWarnings.map((w) => `${file}:${w.line}:${w.col} YAML: ${w.message}`), ...(truss?.read.warnings ?? []), ...apiWarnings];
+  const warnings = [...yamlWarnings.map((w) => `${file}:${w.line}:${w.col} YAML: ${w.message}`), ...trussFiles.flatMap((f) => f.truss.read.warnings), ...apiWarnings];
   const hc = parsed.deployment.runtime.health_checks;
   if (parsed.platform === 'baseten-2026' && hc.restart_check_delay_seconds !== 0) {
     warnings.push(
@@ -289,7 +290,7 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     warnings,
     reads: [
       ...parsed.traffic.flatMap((t) => (t.kind === 'trace' ? [isAbsolute(t.file) ? t.file : resolve(dirname(resolve(file)), t.file)] : [])),
-      ...(truss ? [truss.path] : []),
+      ...trussFiles.map((f) => f.truss.path),
     ],
     provenance: provenanceOf(truss, own, fmt, parsed.deployment.instance),
     explore: parsed.explore ?? null,

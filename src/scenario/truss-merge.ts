@@ -64,8 +64,8 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
  * no `deployment.truss_config` (or it is not a string: the schema reports that). Throws a
  * ScenarioError with the truss file's own positions when the file cannot be read as truss reads it.
  */
-export function withTruss(data: unknown, scenarioFile: string): { data: unknown; truss: TrussUse | null } {
-  const rel = valueAt(data, ['deployment', 'truss_config']);
+export function withTruss(data: unknown, scenarioFile: string, at: Path = ['deployment']): { data: unknown; truss: TrussUse | null } {
+  const rel = valueAt(data, [...at, 'truss_config']);
   if (typeof rel !== 'string' || rel === '') return { data, truss: null };
   const path = isAbsolute(rel) ? rel : resolve(dirname(resolve(scenarioFile)), rel);
   const label = isAbsolute(rel) ? rel : join(dirname(scenarioFile), rel);
@@ -76,8 +76,7 @@ export function withTruss(data: unknown, scenarioFile: string): { data: unknown;
     if (e instanceof TrussError) throw new ScenarioError(e.messages);
     throw e;
   }
-  const root = data as Record<string, unknown>;
-  const deployment = root.deployment as Record<string, unknown>;
+  const deployment = valueAt(data, at) as Record<string, unknown>;
   const v = read.values;
   const instance: Record<string, unknown> = { ...v.instance };
   const own = isRecord(deployment.instance) ? deployment.instance : {};
@@ -92,9 +91,52 @@ export function withTruss(data: unknown, scenarioFile: string): { data: unknown;
       health_checks: { ...v.runtime.health_checks },
     },
   };
-  const merged: Record<string, unknown> = { ...root, deployment: deepMerge(base, deployment) };
-  if (merged.name === undefined && v.name !== undefined) merged.name = v.name;
+  const merged = setAt(data, at, deepMerge(base, deployment)) as Record<string, unknown>;
+  // The model's name names the run only for a single deployment (a chainlet has its own name).
+  if (at.length === 1 && merged.name === undefined && v.name !== undefined) merged.name = v.name;
   return { data: merged, truss: { read, path } };
+}
+
+/**
+ * Every truss file of the scenario: the deployment's, or each chainlet's (SPEC §13: chainlets take
+ * truss_config too), merged under the mapping that names it.
+ */
+export function withTrussFiles(data: unknown, scenarioFile: string): { data: unknown; files: { at: Path; truss: TrussUse }[] } {
+  const files: { at: Path; truss: TrussUse }[] = [];
+  let out = data;
+  const chainlets = valueAt(data, ['chain', 'chainlets']);
+  const places: Path[] = [['deployment'], ...(isRecord(chainlets) ? Object.keys(chainlets).map((n) => ['chain', 'chainlets', n]) : [])];
+  for (const at of places) {
+    if (!isRecord(valueAt(out, at))) continue;
+    const r = withTruss(out, scenarioFile, at);
+    out = r.data;
+    if (r.truss) files.push({ at, truss: r.truss });
+  }
+  return { data: out, files };
+}
+
+/** A copy of `data` with the mapping at `path` replaced by `value` (the mappings on the way copied). */
+function setAt(data: unknown, path: Path, value: unknown): unknown {
+  if (path.length === 0) return value;
+  const obj = isRecord(data) ? { ...data } : {};
+  const k = String(path[0]);
+  obj[k] = setAt(obj[k], path.slice(1), value);
+  return obj;
+}
+
+/** The truss file's position for a setting of any deployment mapping the scenario does not write itself. */
+export function trussOriginIn(files: readonly { at: Path; truss: TrussUse }[], own: unknown, path: Path): string | null {
+  if (valueAt(own, path) !== undefined) return null;
+  for (const f of files) {
+    const top = f.at.length === 1;
+    const inside = f.at.length <= path.length && f.at.every((s, i) => String(s) === String(path[i]));
+    const sub = inside ? path.slice(f.at.length).map(String) : top && path.length === 1 && path[0] === 'name' ? ['name'] : null;
+    if (!sub) continue;
+    const o = f.truss.read.positions(sub);
+    if (!o || o.defaulted) return null;
+    return `${f.truss.read.file}:${o.line}:${o.col}`;
+  }
+  return null;
 }
 
 /** The truss file's position for a setting the scenario itself does not write, for error lines. */
