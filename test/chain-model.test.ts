@@ -141,3 +141,46 @@ describe('a chain on one clock', () => {
     expect(rowsOf(y, 'B').map((q) => q.latency)).toEqual(rowsOf(x, 'B').map((q) => q.latency));
   });
 });
+
+describe('a chain under faults, hand-worked (SPEC §1 priorities, §12)', () => {
+  it('a dependency killed mid-call: the callee\'s router retries the 503 inside the one attempt; the caller gets 200 at 15.5 s', () => {
+    // B (one warm replica, 10 s of work) takes the call at 0; a crash at 5 kills it: 503, retried by
+    // B's router after 0.5 s. The restart is immediate (first back-off 0), load() takes 0 s, and the
+    // new container's first readiness check at 5 passes (checks run after phase ends at one instant):
+    // the retry at 5.5 is served 5.5–15.5. A's call attempt never failed: A answers 200 at 15.5.
+    const r = runCollect(
+      chain([chainlet('A', { steps: [call('B')] }), chainlet('B', { service: 10 })], (cfg) => {
+        cfg.duration = 30;
+        cfg.traffic = [{ kind: 'constant', rate: 0.01, start: 0, end: null }];
+        cfg.faults = [{ kind: 'crash', at: 5, mtbf: null, duration: null, probability: 0, factor: 1, after: 0, replica: { kind: 'index', index: 0 }, chainlet: 'B' }];
+      }),
+    );
+    expect(rowsOf(r, 'A')).toEqual([expect.objectContaining({ status: 200, latency: 15.5, attempts: 1 })]);
+    expect(rowsOf(r, 'B')).toEqual([expect.objectContaining({ status: 200, attempts: 2, dispatched: 5.5, finished: 15.5 })]);
+  });
+
+  it('the cascade: B\'s CUDA error at 100 makes A\'s requests fail; A\'s checks at 110, 120, 130 fail; traffic to A stops at 130; later requests park', () => {
+    // One request a second from 0.5 s; B serves in 1 s, A only calls B. B's replica 0 gets a CUDA
+    // error at 100 (B has no custom check: it stays routable and answers 500 after 50 ms). The
+    // request of 99.5 started before the fault and succeeds at 100.5; the one of 100.5 fails at
+    // 100.55, so A's consecutive_errors (threshold 1, errors: all) is unhealthy from then. A's
+    // checks run at 0, 10, ...: 110, 120, 130 fail → traffic stopped at 130 (stop threshold 30 s).
+    // Arrivals 100.5 … 129.5 (30) fail with 500; from 130.5 on they park in A's router (one replica,
+    // no routable one, restart threshold 1800 s, timeout 600 s): 70 in flight at 200 s.
+    const a = chainlet('A', { steps: [call('B')] });
+    a.deployment.is_healthy = { rule: 'consecutive_errors', threshold: 1 };
+    a.deployment.runtime.health_checks = { ...a.deployment.runtime.health_checks, stop_traffic_threshold_seconds: 30 };
+    const r = runCollect(
+      chain([a, chainlet('B', { service: 1 })], (cfg) => {
+        cfg.duration = 200;
+        cfg.traffic = [{ kind: 'constant', rate: 1, start: 0.5, end: null }];
+        cfg.faults = [{ kind: 'cuda_error', at: 100, mtbf: null, duration: null, probability: 0, factor: 1, after: 0, replica: { kind: 'index', index: 0 }, chainlet: 'B' }];
+      }),
+    );
+    expect(r.events.filter((e) => e.event === 'traffic_stopped')).toEqual([expect.objectContaining({ chainlet: 'A', t: 130, detail: 'failures=3' })]);
+    const s = r.summary as unknown as { chainlets: Record<string, { requests: { arrived: number; succeeded: number; failed: number; in_flight_at_end: number } }> };
+    expect(s.chainlets.A!.requests).toMatchObject({ arrived: 200, succeeded: 100, failed: 30, in_flight_at_end: 70 });
+    // B saw only the calls A made while it was routable: 130 of them, 30 of them failed.
+    expect(s.chainlets.B!.requests).toMatchObject({ arrived: 130, succeeded: 100, failed: 30 });
+  });
+});
