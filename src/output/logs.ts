@@ -25,11 +25,11 @@ export function startTimeMs(startTime: string): number {
 
 /**
  * The platform's time stamp of simulated time `t` (s) after `startMs`, in UTC: `Jan 1 12:00:00am`.
- * The model's times resolve to 1 ms, so `t` is taken to the nearest ms first (1219.9999999 is 1220),
+ * `t` is taken as events.csv writes it, to 6 decimals (float noise such as 1219.9999999 is 1220),
  * then the seconds are truncated, never rounded (45296.9 s is 12:34:56pm).
  */
 export function formatLogTime(startMs: number, t: number): string {
-  const ms = startMs + Math.round(t * 1000);
+  const ms = startMs + Math.round(t * 1e6) / 1e3;
   const d = new Date(Math.floor(ms / 1000) * 1000);
   const h = d.getUTCHours();
   return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${h % 12 === 0 ? 12 : h % 12}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}${h < 12 ? 'am' : 'pm'}`;
