@@ -32,6 +32,8 @@ function chainletSinks(sinks: Sinks, name: string): Sinks {
     event: sinks.event ? (r) => sinks.event!({ ...r, chainlet: name }) : undefined,
     sample: sinks.sample ? (r) => sinks.sample!({ ...r, chainlet: name }) : undefined,
     request: sinks.request ? (r) => sinks.request!({ ...r, chainlet: name, parent: r.parent ?? '' }) : undefined,
+    // One clock for every chainlet: their entries arrive already merged in time order.
+    log: sinks.log ? (e) => sinks.log!({ ...e, chainlet: name }) : undefined,
   };
 }
 

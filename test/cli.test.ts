@@ -16,7 +16,7 @@ describe('deploysim run', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^hang \(seed 9, 20m, baseten-2025\)/);
     expect(r.out).toMatch(/fault {9}hang on replica 0 at 15m: traffic stopped \+21 s, restarted \+51 s/);
-    expect(fs.readdirSync(out).sort()).toEqual(['.deploysim', 'config.json', 'events.csv', 'report.html', 'summary.json', 'timeline.csv']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.deploysim', 'config.json', 'events.csv', 'logs.txt', 'report.html', 'summary.json', 'timeline.csv']);
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.duration_s).toBe(1200);
     // No temporary folder is left beside it.

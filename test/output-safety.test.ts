@@ -136,7 +136,7 @@ describe('what deploysim wrote, it may replace', () => {
   it('a run folder is marked, and the next run into it replaces it whole', async () => {
     const dir = path.join(box, 'run');
     expect((await run('--out', dir)).code).toBe(0);
-    expect(readMarker(dir)).toEqual({ written_by: 'deploysim', kind: 'run', files: ['config.json', 'events.csv', 'report.html', 'summary.json', 'timeline.csv'] });
+    expect(readMarker(dir)).toEqual({ written_by: 'deploysim', kind: 'run', files: ['config.json', 'events.csv', 'logs.txt', 'report.html', 'summary.json', 'timeline.csv'] });
     fs.writeFileSync(path.join(dir, 'summary.json'), 'stale'); // ours to replace
     expect((await run('--out', dir, '--seed', '7')).code).toBe(0);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')).seed).toBe(7);
@@ -151,7 +151,7 @@ describe('what deploysim wrote, it may replace', () => {
     expect(r.code).toBe(0);
     expect(r.err).toContain('keeps 1 entry deploysim did not write (my-notes.md)');
     expect(fs.readFileSync(path.join(dir, 'my-notes.md'), 'utf8')).toBe('replica 0 looked odd\n');
-    expect(fs.readdirSync(dir).sort()).toEqual([MARKER_FILE, 'config.json', 'events.csv', 'my-notes.md', 'report.html', 'summary.json', 'timeline.csv']);
+    expect(fs.readdirSync(dir).sort()).toEqual([MARKER_FILE, 'config.json', 'events.csv', 'logs.txt', 'my-notes.md', 'report.html', 'summary.json', 'timeline.csv']);
   });
 
   it('--force into the user\'s folder replaces only files named like deploysim\'s outputs', async () => {

@@ -173,12 +173,19 @@ export interface Config {
      * (queued + dispatched + waiting in retry back-off): memory, not an answer, would run out.
      */
     max_in_flight: number;
+    /**
+     * The wall-clock instant of t = 0, an ISO 8601 date-time with its zone (`Z` or ±hh:mm):
+     * logs.txt's times only (the model never reads it).
+     */
+    start_time: string;
   };
   output: { sample_interval: number; requests: boolean };
 }
 
 /** assumptions.max_work's default: a simulated day at 10,000 req/s is 8.64e8 arrivals. */
 export const DEFAULT_MAX_WORK = 2e9;
+/** assumptions.start_time's default. */
+export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
 /** assumptions.max_in_flight's default: ~1 KB per request, so about 1 GB of requests. */
 export const DEFAULT_MAX_IN_FLIGHT = 1_000_000;
 
@@ -270,6 +277,7 @@ export function defaultConfig(): Config {
       error_latency: 0.05,
       max_work: DEFAULT_MAX_WORK,
       max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+      start_time: DEFAULT_START_TIME,
     },
     output: { sample_interval: 10, requests: false },
   };

@@ -162,7 +162,7 @@ export class Lifecycle implements ScaleTarget {
     r.restarts++;
     const { delay, next } = nextBackoff(r.backoff, this.sim.now);
     r.backoff = next;
-    this.records.restarted(r.id, cause, delay);
+    this.records.restarted(r.id, cause, delay, r.restarts);
     this.setState(r, 'backoff');
     r.timers.after(delay, this.onStartContainer, r, PHASE_END);
     this.router.dispatch();

@@ -5,6 +5,7 @@ import { isHealthy } from './health-rules.js';
 import { CHECK } from './priorities.js';
 import { checksFor, failedOut, observe } from './probe-counter.js';
 import type { Container, Replica, RestartCause } from './replica.js';
+import type { ServiceReports } from './reports.js';
 import type { Router } from './router.js';
 
 /** What a failed liveness or startup probe does: restart the container. */
@@ -20,6 +21,7 @@ export interface Restarter {
  *   `startup_threshold` in a row restarts the container;
  * - readiness: publishes routable / traffic stopped to the router;
  * - liveness: failing `restart_threshold` in a row restarts the container.
+ * Every failed check is reported per probe that saw it (`checkFailed`), for logs.txt.
  */
 export class Probes {
   private readonly period: number;
@@ -33,6 +35,7 @@ export class Probes {
     private readonly phases: Rng,
     private readonly router: Router,
     private readonly restarter: Restarter,
+    private readonly reports: Pick<ServiceReports, 'checkFailed'>,
   ) {
     const hc = cfg.deployment.runtime.health_checks;
     this.period = cfg.assumptions.probe_period;
@@ -68,6 +71,7 @@ export class Probes {
 
   private result(r: Replica, c: Container, ok: boolean): void {
     if (c.startup) {
+      if (!ok) this.reports.checkFailed(r.id, 'startup');
       // baseten-2026: only the startup probe runs until it passes; its pass is readiness's first.
       c.startup = observe(c.startup, ok, this.startupChecks).next;
       if (ok) {
@@ -78,6 +82,11 @@ export class Probes {
         this.restarter.kill(r, 'startup');
       }
       return;
+    }
+    if (!ok) {
+      // Two probes on one endpoint: two failures (the platform logs both).
+      this.reports.checkFailed(r.id, 'readiness');
+      this.reports.checkFailed(r.id, 'liveness');
     }
     const rd = observe(c.readiness, ok, this.stopChecks);
     c.readiness = rd.next;

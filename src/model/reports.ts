@@ -2,6 +2,9 @@ import type { ScaleDecision } from './autoscaling/autoscaler.js';
 import type { FaultKind, FaultTarget } from './config.js';
 import type { ReplicaState, Request, RestartCause } from './replica.js';
 
+/** The kubelet's three probes (probes.ts): one check result feeds readiness and liveness, or the startup probe alone. */
+export type ProbeName = 'startup' | 'readiness' | 'liveness';
+
 /** Why a fault occurrence hit nothing. */
 export type FaultMiss =
   /** No current replica matched the target. */
@@ -23,12 +26,18 @@ export interface ServiceReports {
   coldStart(replica: number): void;
   /** Node lost (preemption): the replica is gone at once. */
   lost(replica: number): void;
-  restarted(replica: number, cause: RestartCause, backoff: number): void;
+  /** The container was killed and will start again after `backoff` s; `count` = the replica's restarts so far, this one included. */
+  restarted(replica: number, cause: RestartCause, backoff: number, count: number): void;
   // ── routing (probes → router) ──
   /** Readiness passed: the first time in this container, or again (`resumed`). */
   routable(replica: number, resumed: boolean): void;
   /** Readiness failed `failures` checks in a row (the observed run, which reached the threshold). */
   trafficStopped(replica: number, failures: number): void;
+  /**
+   * One probe failed one check (per probe: a failing tick fails readiness and liveness, two
+   * reports; while the startup probe runs, it alone). Only logs.txt listens: too many for events.csv.
+   */
+  checkFailed(replica: number, probe: ProbeName): void;
   // ── faults ──
   faultHit(replica: number, kind: FaultKind): void;
   faultMissed(kind: FaultKind, miss: FaultMiss): void;

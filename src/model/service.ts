@@ -68,7 +68,7 @@ export class Service implements FinalView, Activator, Callee {
     this.router = new Router(sim, cfg, sampler(cfg.deployment.service_time, rng.service), this.window, this.serving, this.meter, this.records, this);
     const draw = { schedule: sampler(st.schedule, rng.startup), pull: sampler(st.image_pull, rng.startup), load: sampler(st.load, rng.startup) };
     // A failed liveness or startup probe restarts the container through the lifecycle, built next.
-    const probes = new Probes(sim, cfg, rng.probes, this.router, { kill: (r, cause) => this.lifecycle.kill(r, cause) });
+    const probes = new Probes(sim, cfg, rng.probes, this.router, { kill: (r, cause) => this.lifecycle.kill(r, cause) }, this.records);
     this.lifecycle = new Lifecycle(sim, cfg, draw, rng.startup, probes, this.router, this.serving, this.meter, this.records);
     const initial = cfg.deployment.initial_replicas ?? Math.max(1, a.min_replica);
     // target_in_flight_tokens (SPEC §13): the same decision over in-flight tokens instead of requests

@@ -1,3 +1,7 @@
+import type { FaultKind } from './config.js';
+import type { ReplicaState, RestartCause } from './replica.js';
+import type { ProbeName } from './reports.js';
+
 /** The shape of summary.json (SPEC §9). Numbers are rounded by the output layer. */
 export interface FaultRecord {
   kind: string;
@@ -138,9 +142,29 @@ export interface ChainSummary extends Summary {
   chainlets: Record<string, Summary>;
 }
 
+/**
+ * logs.txt (SPEC §13): what a platform's logs would show, as typed fields (output/logs.ts words
+ * them). Replica lines have the replica's id; `scale` is the autoscaler's, deployment-wide.
+ */
+export type LogEvent =
+  | { what: 'check_failed'; replica: number; probe: ProbeName }
+  | { what: 'state'; replica: number; from: ReplicaState | ''; to: ReplicaState }
+  | { what: 'routable'; replica: number; resumed: boolean }
+  | { what: 'traffic_stopped'; replica: number; failures: number }
+  /** `count`: the replica's restarts so far, this one included (the platform's `restart count`). */
+  | { what: 'restart'; replica: number; cause: RestartCause; backoff: number; count: number }
+  | { what: 'fault'; replica: number; kind: FaultKind }
+  | { what: 'lost'; replica: number }
+  | { what: 'scale'; direction: 'up' | 'down'; from: number; to: number; avgInFlight: number; desired: number };
+
+/** One logs.txt entry: the event at simulated time `t`; in a chain, its chainlet (SPEC §12). */
+export type LogEntry = LogEvent & { t: number; chainlet?: string };
+
 /** Where a run's records go; the output layer implements it (CSV files), tests may collect in memory. */
 export interface Sinks {
   event?(row: EventRow): void;
   sample?(row: TimelineRow): void;
   request?(row: RequestRow): void;
+  /** logs.txt's entries, in time order; nothing is built for it when absent. */
+  log?(entry: LogEntry): void;
 }

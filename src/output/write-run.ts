@@ -19,10 +19,11 @@ import { simulateInterruptible, type SimulateOptions } from '../run.js';
 import { onExitRemove } from './cleanup.js';
 import { CsvFile, roundDeep } from './csv-file.js';
 import { lockFolder } from './folder-lock.js';
+import { LogsFile } from './logs.js';
 import { installFolder, planOutFolder, type OutPlan } from './owned-folder.js';
 
 /** Every name a run folder may hold: with --force, the only names deleted in a folder deploysim did not mark. */
-export const RUN_FILES = ['summary.json', 'config.json', 'timeline.csv', 'events.csv', 'requests.csv', 'report.html'] as const;
+export const RUN_FILES = ['summary.json', 'config.json', 'timeline.csv', 'events.csv', 'requests.csv', 'logs.txt', 'report.html'] as const;
 
 export interface WriteRunOptions extends SimulateOptions {
   /** Extra warnings from loading the scenario, prepended to the run's own. */
@@ -45,7 +46,7 @@ let tmpCounter = 0;
 
 /**
  * Run a scenario and write its folder: summary.json, timeline.csv, events.csv, requests.csv
- * (when asked), config.json and report.html, and deploysim's marker. The folder is built under
+ * (when asked), logs.txt, config.json and report.html, and deploysim's marker. The folder is built under
  * a hidden temporary name beside the target and put in place only when everything is written;
  * on any error or interruption the temporary folder goes, and the target is as it was.
  */
@@ -76,6 +77,8 @@ async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions
   const timeline = new CsvFile<TimelineRow>(path.join(tmp, 'timeline.csv'), tCols, cells(tCols));
   const events = new CsvFile<EventRow>(path.join(tmp, 'events.csv'), eCols, cells(eCols));
   const requests = config.output.requests ? new CsvFile<RequestRow>(path.join(tmp, 'requests.csv'), rCols, cells(rCols)) : null;
+  // logs.txt: streamed like the CSVs (a chain's chainlets share one clock: their lines come merged).
+  const logs = new LogsFile(path.join(tmp, 'logs.txt'), { seed: config.seed, startTime: config.assumptions.start_time });
   // The report needs the rows (a chain's: every chainlet's); timeline rows are few (one per sample
   // interval and chainlet) and events are changes, not requests. It takes them rounded as the CSV
   // files hold them, so `deploysim report <dir>` draws the very same page from the files.
@@ -102,6 +105,7 @@ async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions
               calls?.add(r.chainlet, r.parent, r.status);
             }
           : undefined,
+        log: (e) => logs.write(e),
       },
       opts,
     );
@@ -109,6 +113,7 @@ async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions
     timeline.close();
     events.close();
     requests?.close();
+    logs.close();
   }
   summary.warnings = [...(opts.warnings ?? []), ...summary.warnings];
   summary = roundDeep(summary);

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import {
   DEFAULT_MAX_IN_FLIGHT,
   DEFAULT_MAX_WORK,
+  DEFAULT_START_TIME,
   FAULT_KINDS,
   PLATFORM_LIMITS,
   type Dist,
@@ -398,6 +399,23 @@ function deployment(ctx: SchemaContext) {
   });
 }
 
+// --- the start instant (SPEC §13) ------------------------------------------------------------
+
+/** `YYYY-MM-DDThh:mm[:ss[.fff]]` and its zone, `Z` or ±hh:mm (no local times: the logs are in UTC). */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const INSTANT_TEXT = 'an ISO 8601 date-time with its zone, such as 2026-01-01T00:00:00Z';
+
+/** A date-time that exists: the pattern, and a day within its month (Date.parse would roll Feb 30 over). */
+function checkInstant(v: unknown): Checked<string> {
+  const m = typeof v === 'string' ? INSTANT.exec(v) : null;
+  if (!m) return { allowed: INSTANT_TEXT };
+  const [y, mo, d, h, mi, sec, oh, om] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as number[];
+  const days = new Date(0);
+  days.setUTCFullYear(y!, mo!, 0); // day 0 of the next month: the last day of this one
+  const ok = mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= days.getUTCDate() && h! <= 23 && mi! <= 59 && sec! <= 59 && oh! <= 23 && om! <= 59;
+  return ok ? { value: v as string } : { allowed: INSTANT_TEXT };
+}
+
 // --- traffic (SPEC §7) ----------------------------------------------------------------------
 
 /**
@@ -676,6 +694,10 @@ export function scenarioSchema(ctx: SchemaContext, defaultName: string) {
       ),
       max_work: doc(num({ min: 1 }, DEFAULT_MAX_WORK), 'Refuse, before running, a scenario whose estimated events (arrivals, samples, probe ticks, decisions, faults) exceed this.', { unit: 'events' }),
       max_in_flight: doc(int({ min: 1 }, DEFAULT_MAX_IN_FLIGHT), 'Stop the run (overload) when more requests than this are in flight at once.', { unit: 'requests' }),
+      start_time: doc(
+        field<string>(INSTANT_TEXT, checkInstant, DEFAULT_START_TIME, { valueType: 'date-time', range: 'ISO 8601, with Z or ±hh:mm', input: { type: 'string', pattern: INSTANT.source } }),
+        'The wall-clock time of t = 0: logs.txt stamps its lines from it (in UTC). Changes nothing else.',
+      ),
     }).superRefine((a, c) => {
       if (a.probe_timeout >= a.probe_period) {
         c.addIssue({ code: 'custom', path: ['probe_timeout'], message: `a duration ≥ 1 ms and < probe_period (${a.probe_period} s)` });

@@ -2,10 +2,11 @@ import type { ScaleDecision } from '../autoscaling/autoscaler.js';
 import type { Clock } from '../billing.js';
 import type { Config, FaultKind } from '../config.js';
 import type { ReplicaState, Request, RestartCause } from '../replica.js';
-import type { FaultMiss, ServiceReports } from '../reports.js';
+import type { FaultMiss, ProbeName, ServiceReports } from '../reports.js';
 import type { RequestRow, Sinks, Summary } from '../summary.js';
 import { EventLog } from './event-log.js';
 import { FaultLog } from './fault-log.js';
+import { LogFeed } from './log-feed.js';
 import { Timeline, type ServiceView } from './timeline.js';
 import { Totals } from './totals.js';
 
@@ -17,9 +18,10 @@ export interface FinalView extends ServiceView {
 }
 
 /**
- * The run's accounting: folds the service's reports into the four outputs: events.csv
- * (EventLog), the timeline (Timeline), requests.csv (rows written here) and the summary
- * (Totals, FaultLog). It decides nothing; each report goes to the folds that use it.
+ * The run's accounting: folds the service's reports into the outputs: events.csv
+ * (EventLog), the timeline (Timeline), requests.csv (rows written here), the summary
+ * (Totals, FaultLog) and, when its sink is attached, logs.txt (LogFeed). It decides nothing;
+ * each report goes to the folds that use it.
  */
 export class Records implements ServiceReports {
   private readonly events: EventLog;
@@ -27,6 +29,8 @@ export class Records implements ServiceReports {
   private readonly timeline: Timeline;
   private readonly totals: Totals;
   private readonly requestSink: Sinks['request'];
+  /** null without a log sink: then no report builds a log entry. */
+  private readonly logs: LogFeed | null;
 
   constructor(
     private readonly clock: Clock,
@@ -38,11 +42,13 @@ export class Records implements ServiceReports {
     this.timeline = new Timeline(clock, cfg.deployment.instance.price_per_minute, sinks.sample);
     this.totals = new Totals(clock);
     this.requestSink = sinks.request;
+    this.logs = sinks.log ? new LogFeed(clock, sinks.log) : null;
   }
 
   // ── replicas ──
   replicaState(replica: number, from: ReplicaState | '', to: ReplicaState): void {
     this.events.replicaState(replica, from, to);
+    this.logs?.replicaState(replica, from, to);
   }
   replicaCount(current: number): void {
     this.totals.replicaCount(current);
@@ -52,26 +58,34 @@ export class Records implements ServiceReports {
   }
   lost(replica: number): void {
     this.faults.preempted(replica);
+    this.logs?.lost(replica);
   }
-  restarted(replica: number, cause: RestartCause, backoff: number): void {
+  restarted(replica: number, cause: RestartCause, backoff: number, count: number): void {
     this.totals.restarts++;
     this.events.restarted(replica, cause, backoff);
     this.faults.restarted(replica);
+    this.logs?.restarted(replica, cause, backoff, count);
   }
   // ── routing ──
   routable(replica: number, resumed: boolean): void {
     this.events.routable(replica, resumed);
     this.faults.routable(replica);
+    this.logs?.routable(replica, resumed);
   }
   trafficStopped(replica: number, failures: number): void {
     this.totals.trafficStops++;
     this.events.trafficStopped(replica, failures);
     this.faults.trafficStopped(replica);
+    this.logs?.trafficStopped(replica, failures);
+  }
+  checkFailed(replica: number, probe: ProbeName): void {
+    this.logs?.checkFailed(replica, probe);
   }
   // ── faults ──
   faultHit(replica: number, kind: FaultKind): void {
     this.events.faultHit(replica, kind);
     this.faults.hit(replica, kind);
+    this.logs?.faultHit(replica, kind);
   }
   faultMissed(kind: FaultKind, miss: FaultMiss): void {
     this.faults.missed(kind, miss);
@@ -79,6 +93,7 @@ export class Records implements ServiceReports {
   // ── autoscaler ──
   scaled(d: ScaleDecision): void {
     this.events.scaled(d);
+    this.logs?.scaled(d);
   }
   // ── requests ──
   arrival(): void {
