@@ -97,6 +97,14 @@ describe('lint: offered load above what max_replica can serve (Little\'s law)', 
     });
   });
 
+  it('predict_concurrency 8 does not help when concurrency_target is 1: the router sends each replica one request at a time', () => {
+    const c = loaded(3, (x) => (x.deployment.runtime.predict_concurrency = 8)); // 3 in service against 2 × 1
+    expect(overloadLint(c)!.message).toContain('max_replica 2 × concurrency_target 1 (the router sends a replica no more, whatever predict_concurrency 8 allows) serve at most 2 requests at once');
+    c.traffic = [{ kind: 'poisson', rate: 5, start: 0, end: null }];
+    c.deployment.autoscaling.concurrency_target = 8;
+    expect(overloadLint(c)).toBeNull(); // 5 in service against 2 × 8 = 16
+  });
+
   it('a burst above capacity is overloaded at the peak only; 1.5 req/s is not overloaded at all', () => {
     const burst = loaded(1, (c) => c.traffic.push({ kind: 'burst', at: 600, duration: 60, rate: 4, start: 0, end: null }));
     expect(overloadLint(burst)!.message).toMatch(/^overloaded at the peak: the traffic reaches 5 req\/s, but .* raise deployment\.autoscaling\.max_replica to at least 5,/);

@@ -135,15 +135,21 @@ function peakRate(t: Traffic): number | null {
 export function overloadLint(c: Config): Lint | null {
   const d = c.deployment;
   if (d.service_time.dist === 'tokens') return null; // its mean depends on the trace's tokens
-  const capacity = d.autoscaling.max_replica * d.runtime.predict_concurrency;
+  // The router sends a replica at most concurrency_target requests; inside it at most predict_concurrency run.
+  const perReplica = Math.min(d.autoscaling.concurrency_target, d.runtime.predict_concurrency);
+  const capacity = d.autoscaling.max_replica * perReplica;
   const service = distMean(d.service_time);
   if (!(service > 0)) return null;
   const mean = c.traffic.reduce((a, t) => a + expectedArrivals(t, c.duration), 0) / c.duration;
   const peaks = c.traffic.map(peakRate);
   const peak = peaks.every((p) => p !== null) ? (peaks as number[]).reduce((a, b) => a + b, 0) : null;
   const needed = (rate: number) => rate * service;
-  const fix = `raise deployment.autoscaling.max_replica to at least ${Math.ceil(needed(peak ?? mean) / d.runtime.predict_concurrency)}, or set request.max_queue to shed what cannot be served`;
-  const what = `max_replica ${d.autoscaling.max_replica} × predict_concurrency ${d.runtime.predict_concurrency} serve at most ${capacity} requests at once, about ${round(capacity / service)} req/s at the mean service time of ${duration(service)}`;
+  const fix = `raise deployment.autoscaling.max_replica to at least ${Math.ceil(needed(peak ?? mean) / perReplica)}, or set request.max_queue to shed what cannot be served`;
+  const slots =
+    d.autoscaling.concurrency_target < d.runtime.predict_concurrency
+      ? `concurrency_target ${d.autoscaling.concurrency_target} (the router sends a replica no more, whatever predict_concurrency ${d.runtime.predict_concurrency} allows)`
+      : `predict_concurrency ${d.runtime.predict_concurrency}`;
+  const what = `max_replica ${d.autoscaling.max_replica} × ${slots} serve at most ${capacity} requests at once, about ${round(capacity / service)} req/s at the mean service time of ${duration(service)}`;
   if (needed(mean) > capacity) {
     return { path: ['deployment', 'autoscaling', 'max_replica'], message: `overloaded: the traffic averages ${round(mean)} req/s, but ${what}; the queue grows for the whole run. To serve it, ${fix}` };
   }
