@@ -88,3 +88,15 @@ describe('target_in_flight_tokens (SPEC §13): scale on in-flight tokens', () =>
     }
   });
 });
+
+describe('deployment.autoscaling.policy', () => {
+  it('defaults to the platform\'s (baseten), left out of the config; an unknown policy is refused with the known ones', () => {
+    expect(load('{ max_replica: 3, policy: baseten }').config.deployment.autoscaling).not.toHaveProperty('policy');
+    try {
+      load('{ max_replica: 3, policy: kpa }');
+      throw new Error('loaded');
+    } catch (e) {
+      expect((e as ScenarioError).messages).toEqual(['s.yaml:2:42 deployment.autoscaling.policy: found "kpa", allowed one of baseten']);
+    }
+  });
+});

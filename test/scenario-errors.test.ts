@@ -166,7 +166,7 @@ const rows: Row[] = [
       `test/fixtures/bad/several.yaml:3:7 seed: found -3, allowed an integer ≥ 0`,
       `test/fixtures/bad/several.yaml:4:11 platform: found "baseten-2027", allowed one of baseten-2025, baseten-2026 (did you mean \`baseten-2025\`?)`,
       `test/fixtures/bad/several.yaml:6:21 deployment.instance.type: found "H1000", allowed a priced type (T4, L4, A10G, A100, H100, H100MIG, H200, B200, CPU), or deployment.instance.price_per_minute beside it (the whole instance's price per minute; "H1000" is not in deploysim's price table)`,
-      `test/fixtures/bad/several.yaml:7:18 deployment.autoscaling.max_replicas: found an unknown key, allowed min_replica, max_replica, autoscaling_window, scale_down_delay, concurrency_target, target_utilization_percentage, max_scale_down_rate, target_in_flight_tokens (did you mean \`max_replica\`?)`,
+      `test/fixtures/bad/several.yaml:7:18 deployment.autoscaling.max_replicas: found an unknown key, allowed min_replica, max_replica, autoscaling_window, scale_down_delay, concurrency_target, target_utilization_percentage, max_scale_down_rate, policy, target_in_flight_tokens (did you mean \`max_replica\`?)`,
       `test/fixtures/bad/several.yaml:7:66 deployment.autoscaling.target_utilization_percentage: found 120, allowed a number 1–100`,
       `test/fixtures/bad/several.yaml:8:53 deployment.service_time.p99: found "1s", allowed a duration > median (2 s)`,
       `test/fixtures/bad/several.yaml:10:13 traffic.0.kind: found "poison", allowed one of poisson, schedule, diurnal, burst, constant, trace (did you mean \`poisson\`?)`,
@@ -197,7 +197,7 @@ const rows: Row[] = [
     name: "unknown keys list the allowed ones and suggest the closest",
     file: 'test/fixtures/bad/unknown-key.yaml',
     lines: [
-      `test/fixtures/bad/unknown-key.yaml:5:5 deployment.autoscaling.scale_down_dela: found an unknown key, allowed min_replica, max_replica, autoscaling_window, scale_down_delay, concurrency_target, target_utilization_percentage, max_scale_down_rate, target_in_flight_tokens (did you mean \`scale_down_delay\`?)`,
+      `test/fixtures/bad/unknown-key.yaml:5:5 deployment.autoscaling.scale_down_dela: found an unknown key, allowed min_replica, max_replica, autoscaling_window, scale_down_delay, concurrency_target, target_utilization_percentage, max_scale_down_rate, policy, target_in_flight_tokens (did you mean \`scale_down_delay\`?)`,
       `test/fixtures/bad/unknown-key.yaml:7:5 deployment.runtime.healthchecks: found an unknown key, allowed predict_concurrency, health_checks (did you mean \`health_checks\`?)`,
       `test/fixtures/bad/unknown-key.yaml:9:31 traffic.0.rat: found an unknown key, allowed kind, start, end, rate (did you mean \`rate\`?)`,
       `test/fixtures/bad/unknown-key.yaml:11:29 faults.0.replicas: found an unknown key, allowed kind, at, mtbf, chainlet, replica (did you mean \`replica\`?)`,
@@ -239,7 +239,7 @@ const rows: Row[] = [
     file: 'test/fixtures/traces/scenario.yaml',
     overrides: ["deployment.autoscaling.max_replicas=4"],
     lines: [
-      `--set deployment.autoscaling.max_replicas=4: found an unknown key, allowed min_replica, max_replica, autoscaling_window, scale_down_delay, concurrency_target, target_utilization_percentage, max_scale_down_rate, target_in_flight_tokens (did you mean \`max_replica\`?)`,
+      `--set deployment.autoscaling.max_replicas=4: found an unknown key, allowed min_replica, max_replica, autoscaling_window, scale_down_delay, concurrency_target, target_utilization_percentage, max_scale_down_rate, policy, target_in_flight_tokens (did you mean \`max_replica\`?)`,
     ],
   },
   {

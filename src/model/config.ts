@@ -66,6 +66,8 @@ export interface Autoscaling {
   max_scale_down_rate: number;
   /** Early access (SPEC §13): scale on in-flight tokens instead of requests; null = off (the only value simulated today). */
   target_in_flight_tokens?: number | null;
+  /** The autoscaling policy by name (autoscaling/registry.ts); absent = 'baseten'. */
+  policy?: string;
 }
 
 export interface Startup {

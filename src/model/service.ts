@@ -85,7 +85,7 @@ export class Service implements FinalView, Activator, Callee {
       scaling = { ...a, concurrency_target: tokens };
     }
     this.autoscaler = new Autoscaler(
-      autoscalerPolicy(ctx.autoscaler ?? DEFAULT_AUTOSCALER),
+      autoscalerPolicy(a.policy ?? ctx.autoscaler ?? DEFAULT_AUTOSCALER),
       scaling,
       metrics,
       this.lifecycle,

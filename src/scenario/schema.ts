@@ -43,6 +43,7 @@ import {
 } from './fields.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { loadTraceCsv, TraceCsvError } from './trace-csv.js';
+import { autoscalerNames, DEFAULT_AUTOSCALER } from '../model/autoscaling/registry.js';
 import { ACCELERATOR_PRICES, ACCELERATORS, instancePrice } from './accelerators.js';
 
 /** z of 0.99 in a standard normal: p99 = median × exp(sigma × Z99). */
@@ -238,6 +239,11 @@ function autoscaling(ctx: SchemaContext) {
     concurrency_target: doc(int({ min: 1 }, 1), 'Requests in flight per replica the autoscaler aims for (with target_utilization_percentage).', { ...src, unit: 'requests' }),
     target_utilization_percentage: doc(num({ min: 1, max: 100 }, 70), 'Scale up when the average in flight per replica exceeds concurrency_target × this percentage: the headroom.', { ...src, unit: '%' }),
     max_scale_down_rate: doc(num({ min: 1, max: 50 }, 50), 'The largest share of replicas removed in one scale-down step.', { source: SOURCES.scaling, unit: '%' }),
+    policy: doc(
+      oneOf(autoscalerNames() as [string, ...string[]], DEFAULT_AUTOSCALER),
+      'Which autoscaling policy decides: `baseten` (the platform\'s, the only one for now; others can sit beside it).',
+      { source: SOURCES.deploysim },
+    ),
     // The API's early-access token-based scaling (SPEC §13).
     target_in_flight_tokens: doc(
       field<number | null>(
@@ -254,7 +260,12 @@ function autoscaling(ctx: SchemaContext) {
       c.addIssue({ code: 'custom', path: ['max_replica'], message: `an integer ≥ min_replica (${a.min_replica})` });
     }
   })
-    .transform(({ target_in_flight_tokens: tokens, ...a }) => (tokens === null ? a : { ...a, target_in_flight_tokens: tokens }))
+    // The default policy and tokens off are left out of the config, so it reads as before they existed.
+    .transform(({ target_in_flight_tokens: tokens, policy, ...a }) => ({
+      ...a,
+      ...(tokens === null ? {} : { target_in_flight_tokens: tokens }),
+      ...(policy === DEFAULT_AUTOSCALER ? {} : { policy }),
+    }))
     .meta({
       description:
         'The autoscaler. Also accepts the platform API\'s `autoscaling_settings` object as returned: bare or wrapped in `{autoscaling_settings: ...}`, with null for the platform default; inside the wrapper a field deploysim does not model is a warning.',
