@@ -1,4 +1,4 @@
-import * as d3 from 'd3';
+import * as d3 from './d3.js';
 import type { Config } from '../model/config.js';
 import type { ChainSummary, EventRow, Summary, TimelineRow } from '../model/summary.js';
 import { aggregateTimeline } from './aggregate.js';

@@ -1,4 +1,4 @@
-import * as d3 from 'd3';
+import * as d3 from './d3.js';
 import { escapeHtml, num, roundNumbersIn } from './format.js';
 
 /**
