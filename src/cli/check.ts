@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runCheck } from '../check/run-check.js';
 import type { Io } from './io.js';
 import { parseSeedOption } from './parse-seed.js';
 
@@ -22,7 +21,7 @@ export function registerCheckCommand(program: Command, ioOrSetExit: Io | ((code:
     .option('--runs <n>', 'draws to try', '100')
     .option('--seed <s>', 'seed of the exploration (default: the scenario seed)')
     .option('--out <dir>', 'folder for counterexample.yaml (default reports/<scenario name>)')
-    .action((file: string, o: { runs: string; seed?: string; out?: string }) => {
+    .action(async (file: string, o: { runs: string; seed?: string; out?: string }) => {
       const runs = Number(o.runs);
       if (!Number.isSafeInteger(runs) || runs < 1) {
         io.err(`--runs: found ${JSON.stringify(o.runs)}, allowed an integer ≥ 1`);
@@ -31,6 +30,7 @@ export function registerCheckCommand(program: Command, ioOrSetExit: Io | ((code:
       }
       const seed = parseSeedOption(o.seed, io);
       if (seed === null) return;
+      const { runCheck } = await import('../check/run-check.js');
       io.exit(runCheck(file, { runs, seed, out: o.out }, io));
     });
 }

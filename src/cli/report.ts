@@ -1,9 +1,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../output/atomic-file.js';
-import { readRunDir, RunDirError } from '../report/read-run-dir.js';
-import { GENERATOR_META, renderReport } from '../report/render-report.js';
+import { GENERATOR_META } from '../report/generator-meta.js';
 
 /**
  * Why `out` may not be (re)written, or null: it is absent, or a report deploysim wrote (its
@@ -54,7 +52,12 @@ export function registerReportCommand(program: Command, setExit: (code: number) 
     .description('draw report.html (d3 charts, self-contained) from a run folder')
     .argument('<run-dir>', 'a folder written by `deploysim run`')
     .option('--out <file>', 'where to write the report (default: <run-dir>/report.html)')
-    .action((dir: string, opts: { out?: string }) => {
+    .action(async (dir: string, opts: { out?: string }) => {
+      const [{ writeFileAtomic }, { readRunDir, RunDirError }, { renderReport }] = await Promise.all([
+        import('../output/atomic-file.js'),
+        import('../report/read-run-dir.js'),
+        import('../report/render-report.js'),
+      ]);
       const out = opts.out ?? join(dir, 'report.html');
       let html: string;
       try {

@@ -1,10 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { OutputRefused } from '../output/owned-folder.js';
-import { planRunFolder, writeRun } from '../output/write-run.js';
-import { RunInterrupted } from '../run.js';
-import { loadScenario, ScenarioError } from '../scenario/load.js';
-import { formatSummary } from './format-summary.js';
 import type { Io } from './io.js';
 import { parseSeedOption } from './parse-seed.js';
 import { progressLine } from './progress.js';
@@ -22,6 +17,14 @@ export function registerRunCommand(program: Command, io: Io): void {
     .action(async (file: string, o: { seed?: string; duration?: string; out?: string; force?: boolean; set: string[] }) => {
       const seed = parseSeedOption(o.seed, io);
       if (seed === null) return;
+      // Loaded here, not at CLI start: `deploysim --help` or `validate` need none of it.
+      const [{ loadScenario, ScenarioError }, { OutputRefused }, { planRunFolder, writeRun }, { RunInterrupted }, { formatSummary }] = await Promise.all([
+        import('../scenario/load.js'),
+        import('../output/owned-folder.js'),
+        import('../output/write-run.js'),
+        import('../run.js'),
+        import('./format-summary.js'),
+      ]);
       let loaded;
       try {
         loaded = loadScenario(file, { overrides: o.set, seed, duration: o.duration });

@@ -5,10 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { runMerge } from '../sweep/merge.js';
-import { poolExecutor } from '../sweep/run-pool.js';
-import { defaultLoader } from '../sweep/simulator.js';
-import { runSweep, type Io, type SweepOptions } from '../sweep/sweep.js';
+import type { Io, SweepOptions } from '../sweep/sweep.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -75,6 +72,8 @@ function sweepOptions(command: 'sweep' | 'compare', files: string[], vary: strin
 }
 
 async function sweepAction(opts: SweepOptions): Promise<number> {
+  // Loaded when a sweep runs, not at CLI start.
+  const [{ poolExecutor }, { defaultLoader }, { runSweep }] = await Promise.all([import('../sweep/run-pool.js'), import('../sweep/simulator.js'), import('../sweep/sweep.js')]);
   return withInterrupt((signal) => runSweep(opts, processIo(), { load: defaultLoader, executor: poolExecutor }, signal));
 }
 
@@ -106,6 +105,7 @@ export function registerSweepCommands(program: Command, setExit: (code: number) 
     .requiredOption('--out <dir>', 'output folder (not one of the shard folders, nor a folder holding or inside one)')
     .option('--force', "write into an existing --out deploysim did not write; only deploysim's own files are replaced")
     .action(async (dirs: string[], o: { out: string; force?: boolean }) => {
+      const { runMerge } = await import('../sweep/merge.js');
       setExit(await runMerge(dirs, o.out, processIo(), { force: o.force ?? false }));
     });
 }

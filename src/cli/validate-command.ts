@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadScenario, ScenarioError } from '../scenario/load.js';
 import type { Io } from './io.js';
 
 export function registerValidateCommand(program: Command, io: Io): void {
@@ -7,7 +6,8 @@ export function registerValidateCommand(program: Command, io: Io): void {
     .command('validate')
     .description('check scenario files without running them; every error at once')
     .argument('<scenarios...>', 'scenario files (YAML)')
-    .action((files: string[]) => {
+    .action(async (files: string[]) => {
+      const { loadScenario, ScenarioError } = await import('../scenario/load.js');
       let bad = 0;
       for (const file of files) {
         try {

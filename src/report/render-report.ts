@@ -1,4 +1,4 @@
-import * as d3 from 'd3';
+import * as d3 from './d3.js';
 import type { Config } from '../model/config.js';
 import type { ChainSummary, EventRow, Summary, TimelineRow } from '../model/summary.js';
 import { aggregateTimeline } from './aggregate.js';
@@ -30,8 +30,7 @@ export interface ReportInput {
   calls?: EdgeCount[] | null;
 }
 
-/** The mark of a page deploysim wrote: `report --out` replaces only a file carrying it (SPEC §9). */
-export const GENERATOR_META = '<meta name="generator" content="deploysim">';
+export { GENERATOR_META } from './generator-meta.js';
 
 /** The ids of the charts, in page order (tests and the hover script find them by these). */
 export const CHART_IDS = ['chart-traffic', 'chart-replicas', 'chart-lanes', 'chart-latency', 'chart-cost'] as const;

@@ -1,4 +1,3 @@
-import * as d3 from 'd3';
 import type { Config } from '../../model/config.js';
 import type { EventRow, Summary } from '../../model/summary.js';
 import type { Buckets } from '../aggregate.js';
@@ -47,12 +46,7 @@ export function chartTitle(ctx: ChartContext, title: string): string {
 
 /** The shared time axis at the bottom of a plot of height `h`. */
 export function xAxisAt(ctx: Pick<ChartContext, 'x' | 'ticks' | 'unit' | 'axes'>, h: number): string {
-  const axis = d3
-    .axisBottom<number>(ctx.x)
-    .tickValues(ctx.ticks)
-    .tickFormat((t) => formatTick(t, ctx.unit))
-    .tickSizeOuter(0);
-  return ctx.axes.render(axis, 'axis axis-x', `translate(0,${h})`);
+  return ctx.axes.render({ orient: 'bottom', scale: ctx.x, tickValues: ctx.ticks, format: (t) => formatTick(t, ctx.unit) }, 'axis axis-x', `translate(0,${h})`);
 }
 
 export const PLOT_WIDTH = LAYOUT.plotWidth;

@@ -1,4 +1,4 @@
-import * as d3 from 'd3';
+import * as d3 from '../d3.js';
 import { formatCount, formatMoney } from '../format.js';
 import { cumulativeNotServing } from '../replica-history.js';
 import { axisNumber, chartFigure, headroom, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';

@@ -1,4 +1,4 @@
-import * as d3 from 'd3';
+import * as d3 from '../d3.js';
 import { formatLatency } from '../format.js';
 import { axisNumber, chartFigure, emptyNote, headroom, linearTicks, panelLabel, timeGrid, yAxisWithGrid, type YScale } from '../svg.js';
 import { bucketText } from './traffic.js';

@@ -1,4 +1,4 @@
-import * as d3 from 'd3';
+import * as d3 from '../d3.js';
 import type { EventRow } from '../../model/summary.js';
 import { escapeHtml, formatDuration, num } from '../format.js';
 import { attrs, chartFigure, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';

@@ -1,4 +1,4 @@
-import * as d3 from 'd3';
+import * as d3 from '../d3.js';
 import { escapeHtml, formatDuration, num } from '../format.js';
 import { axisNumber, chartFigure, emptyNote, headroom, linearTicks, panelLabel, timeGrid, yAxisWithGrid } from '../svg.js';
 import { faultRuleLegend, faultRules, PLOT_WIDTH, rate, stepRows, xAxisAt, type ChartContext, chartId, chartTitle, hoverId } from './context.js';
