@@ -16,6 +16,7 @@
  * tests).
  */
 import type { Config } from '../model/config.js';
+import { checkChainRun } from './chain.js';
 import type { EventRow, RequestRow, Summary, TimelineRow } from '../model/summary.js';
 
 export interface RunOutputs {
@@ -32,7 +33,7 @@ export interface RunOutputs {
  * The SPEC §11 number of the invariant and a short name. 0 is not in §11: the outputs must agree
  * with each other (summary counts, timeline gauges and the events), or checking from them means nothing.
  */
-export type InvariantId = 0 | 1 | 2 | 3 | 5 | 6 | 7 | 9;
+export type InvariantId = 0 | 1 | 2 | 3 | 5 | 6 | 7 | 9 | '12.1' | '12.2' | '12.3';
 
 export const INVARIANT_NAMES: Readonly<Record<InvariantId, string>> = {
   0: 'outputs agree with each other',
@@ -43,6 +44,9 @@ export const INVARIANT_NAMES: Readonly<Record<InvariantId, string>> = {
   6: 'request conservation',
   7: 'billing',
   9: 'time order',
+  '12.1': "chain: a succeeded request's calls all succeeded",
+  '12.2': "chain: a call's attempts within retries",
+  '12.3': 'chain: calls in flight within concurrency_limit',
 };
 
 export interface Violation {
@@ -50,6 +54,8 @@ export interface Violation {
   message: string;
   /** Simulated time of the offending record, when there is one. */
   t?: number;
+  /** In a chain: the chainlet whose rows break it (for 12.x, the caller). */
+  chainlet?: string;
 }
 
 export interface CheckOptions {
@@ -141,7 +147,15 @@ function detailWord(detail: string, key: string): string | null {
   return m ? m[1]! : null;
 }
 
+/**
+ * Checks a run's outputs. A Chain's run (config.chain) is checked per chainlet, each as a single
+ * deployment, plus SPEC §12's chain invariants (chain.ts).
+ */
 export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Violation[] {
+  return run.config.chain ? checkChainRun(run, opts, checkDeployment) : checkDeployment(run, opts);
+}
+
+function checkDeployment(run: RunOutputs, opts: CheckOptions = {}): Violation[] {
   const tol = opts.tolerance ?? 1e-6;
   const max = opts.maxViolations ?? 200;
   const out: Violation[] = [];
@@ -1417,7 +1431,12 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
 
 /** One line per violation, for terminals and test failure messages. */
 export function formatViolations(vs: readonly Violation[]): string {
-  return vs.map((v) => `invariant ${v.invariant} (${INVARIANT_NAMES[v.invariant]}): ${v.message}`).join('\n');
+  return vs.map(formatViolation).join('\n');
+}
+
+/** `invariant 3 (health restart not before its threshold): ...`, after `LLM: ` in a chain. */
+export function formatViolation(v: Violation): string {
+  return `${v.chainlet ? `${v.chainlet}: ` : ''}invariant ${v.invariant} (${INVARIANT_NAMES[v.invariant]}): ${v.message}`;
 }
 
 /** Checks a run folder on disk (config.json, summary.json, events.csv, requests.csv). */

@@ -12,7 +12,7 @@ import type { Config } from '../model/config.js';
 import type { EventRow, RequestRow, Summary, TimelineRow } from '../model/summary.js';
 import { simulate } from '../run.js';
 import { loadScenario, loadScenarioText, ScenarioError } from '../scenario/load.js';
-import { checkInvariants, INVARIANT_NAMES, type Violation } from './invariants.js';
+import { checkInvariants, formatViolation, type Violation } from './invariants.js';
 import { applyValues, cornerValues, describeDimension, describeValue, parseExplore, valuesArbitrary, type Dimension } from './explore.js';
 import { evaluateAssertion, ExpectSyntaxError, parseAssertion, type Assertion, type AssertionResult } from './expect.js';
 
@@ -172,7 +172,7 @@ export function describeVerdict(v: DrawVerdict): string[] {
     if (e.failures.length > 10) lines.push(`    ... and ${e.failures.length - 10} more`);
   }
   const shown = v.violations.slice(0, 20);
-  for (const x of shown) lines.push(`  invariant ${x.invariant} (${INVARIANT_NAMES[x.invariant]}): ${x.message}`);
+  for (const x of shown) lines.push(`  ${formatViolation(x)}`);
   if (v.violations.length > shown.length) lines.push(`  ... and ${v.violations.length - shown.length} more invariant violations`);
   return lines;
 }
