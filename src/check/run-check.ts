@@ -254,7 +254,13 @@ export function runCheck(file: string, opts: CheckOptions, io: CheckIo): number 
   });
   const details = fc.check(property, { numRuns: runs, seed, maxSkipsPerRun: 10 });
   const explored = plan.dimensions.map((d) => `  ${d.key}: ${describeDimension(d)}`);
-  const asserted = ['  built-in invariants (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree)', ...plan.assertions.map((a) => `  ${a.source}`)];
+  const builtIn = plan.config.chain
+    ? [
+        `  built-in invariants per chainlet (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree) in ${plan.config.chain.chainlets.map((c) => c.name).join(', ')}`,
+        "  chain invariants (SPEC §12: 12.1 a succeeded request's calls all succeeded, 12.2 a call's attempts within retries, 12.3 calls in flight within concurrency_limit)",
+      ]
+    : ['  built-in invariants (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree)'];
+  const asserted = [...builtIn, ...plan.assertions.map((a) => `  ${a.source}`)];
 
   if (details.failed && details.counterexample) {
     const values = details.counterexample[0] as unknown[];
