@@ -169,6 +169,9 @@ explore:
   chain.chainlets.Search.depends.Ranker.retries: [1, 3]
 expect:
   - "requests.arrived >= 1"
+  - "chainlets.Ranker.requests.arrived >= chainlets.Search.requests.succeeded * 2"
+  - "chain.billing.billed_minutes == chainlets.Search.billing.billed_minutes + chainlets.Ranker.billing.billed_minutes"
+  - "chainlets.Ranker.health.faults[*].restarted_at ?? 1e9 >= at"
 `.replace(/^output: .*$/m, '');
     const file = path.join(dir, 'chain-check.yaml');
     writeFileSync(file, text);
@@ -181,6 +184,31 @@ expect:
     expect(out).toContain('chain.chainlets.Ranker.runtime.health_checks.restart_threshold_seconds: 10 – 120 (111 values, integers)');
     expect(out).toContain('built-in invariants per chainlet (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree) in Search, Ranker');
     expect(out).toContain("chain invariants (SPEC §12: 12.1 a succeeded request's calls all succeeded");
+    expect(out).toContain('chainlets.Ranker.health.faults[*].restarted_at ?? 1e9 >= at');
+  });
+
+  it("rejects a chain's metrics in a single deployment's expect:, and a chainlet that is not in the chain", () => {
+    const io = { out: (t: string) => void t, err: (t: string) => (err += `${t}\n`) };
+    let err = '';
+    const bad = path.join(dir, 'bad-names.yaml');
+    writeFileSync(bad, `${CHAIN}\nexpect:\n  - "chainlets.Rankr.replicas.restarts <= 1"\n`);
+    expect(runCheck(bad, { runs: 1 }, io)).toBe(2);
+    expect(err).toContain('expect.0: chainlets.Rankr: no such chainlet, the chain has Search, Ranker');
+    err = '';
+    const single = path.join(dir, 'single.yaml');
+    writeFileSync(single, 'name: one\nduration: 5m\ntraffic: [{ kind: poisson, rate: 1 }]\nexpect:\n  - "chainlets.LLM.replicas.restarts <= 1"\n');
+    expect(runCheck(single, { runs: 1 }, io)).toBe(2);
+    expect(err).toContain('expect.0: "chainlets.LLM.replicas.restarts" needs a chain');
+  });
+
+  it('finds a violation in one chainlet and names it (the callee FIFO bug below, explored over the request timeout)', () => {
+    const file = path.join(dir, 'fifo.yaml');
+    writeFileSync(file, `${CALLEE_FIFO}explore:\n  request.timeout: [5, 6]\n`);
+    let out = '';
+    const code = runCheck(file, { runs: 5, seed: 1, out: path.join(dir, 'fifo') }, { out: (t) => (out += `${t}\n`), err: () => {} });
+    expect(code).toBe(1);
+    expect(out).toContain('request.timeout = 5');
+    expect(out).toMatch(/\n {2}C1: invariant 1 \(routing: dispatch only to routable replicas\): request \d+ ended \(status 504\)/);
   });
 
   it('names the chainlet in front of a violation', () => {

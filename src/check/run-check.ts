@@ -14,7 +14,7 @@ import { simulate } from '../run.js';
 import { loadScenario, loadScenarioText, ScenarioError } from '../scenario/load.js';
 import { checkInvariants, formatViolation, type Violation } from './invariants.js';
 import { applyValues, cornerValues, describeDimension, describeValue, parseExplore, valuesArbitrary, type Dimension } from './explore.js';
-import { evaluateAssertion, ExpectSyntaxError, parseAssertion, type Assertion, type AssertionResult } from './expect.js';
+import { evaluateAssertion, ExpectSyntaxError, metricPaths, parseAssertion, type Assertion, type AssertionResult } from './expect.js';
 
 export interface CheckOptions {
   /** Draws to try (default 100). */
@@ -86,7 +86,17 @@ export function planCheck(file: string, text: string): CheckPlan {
           return;
         }
         try {
-          assertions.push(parseAssertion(item.value));
+          const a = parseAssertion(item.value);
+          assertions.push(a);
+          // A chain's metrics (SPEC §12) need a chain, and its chainlets' names.
+          const names = config.chain?.chainlets.map((c) => c.name) ?? [];
+          for (const p of metricPaths(a)) {
+            if ((p[0] === 'chain' || p[0] === 'chainlets') && !config.chain) {
+              problems.push(`${file}:${at.line}:${at.col} expect.${i}: "${p.join('.')}" needs a chain: this scenario has one deployment, its metrics are at the top (e.g. replicas.restarts)`);
+            } else if (p[0] === 'chainlets' && p.length > 1 && !names.includes(String(p[1]))) {
+              problems.push(`${file}:${at.line}:${at.col} expect.${i}: chainlets.${String(p[1])}: no such chainlet, the chain has ${names.join(', ')}`);
+            }
+          }
         } catch (e) {
           if (!(e instanceof ExpectSyntaxError)) throw e;
           // Column of the offending character: quoted scalars start one character later.
