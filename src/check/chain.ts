@@ -24,7 +24,7 @@
  */
 import type { Config, Chainlet, Depends } from '../model/config.js';
 import type { ChainSummary, EventRow, RequestRow, Summary, TimelineRow } from '../model/summary.js';
-import type { CheckOptions, RunOutputs, Violation } from './invariants.js';
+import type { CheckOptions, RunOutputs, Violation } from './violations.js';
 
 /** truss-chains `chains.depends` defaults (SPEC §12). */
 const DEFAULT_DEPENDS: Depends = { retries: 1, timeout_sec: 600, concurrency_limit: 300 };
