@@ -159,6 +159,59 @@ describe('the chain invariants catch a doctored run', () => {
   });
 });
 
+/** Search's replica 0 crashes at 60 s with calls in flight: its router retries (503) and every step runs again. */
+const RETRIED = `
+name: retried-caller
+seed: 5
+duration: 3m
+platform: baseten-2026
+chain:
+  entrypoint: Search
+  chainlets:
+    Search:
+      instance: { type: CPU }
+      initial_state: warm
+      autoscaling: { min_replica: 2, max_replica: 2, concurrency_target: 4 }
+      runtime: { predict_concurrency: 4 }
+      steps:
+        - { call: Ranker, count: 2 }
+      depends:
+        Ranker: { retries: 2, timeout_sec: 30, concurrency_limit: 2 }
+    Ranker:
+      instance: { type: L4 }
+      initial_state: warm
+      autoscaling: { min_replica: 2, max_replica: 2, concurrency_target: 4 }
+      runtime: { predict_concurrency: 4 }
+      service_time: 2s
+traffic:
+  - { kind: poisson, rate: 1 }
+faults:
+  - { kind: crash, at: 60, chainlet: Search, replica: 0 }
+output: { requests: true }
+`;
+
+describe('a caller retried by its router (503 after its container crashed)', () => {
+  const config = loadScenarioText(RETRIED, 'retried.yaml').config;
+  const run = record(config);
+  const retried = run.requests.find((r) => r.chainlet === 'Search' && r.attempts === 2 && r.status === 200)!;
+  const calls = run.requests.filter((r) => r.parent === `Search/${retried.id}`);
+
+  it('runs every step again: calls before its last dispatch (the killed attempt) and after; the invariants hold', () => {
+    expect(calls.filter((k) => k.arrival < retried.dispatched!).length).toBeGreaterThan(0);
+    expect(calls.filter((k) => k.arrival >= retried.dispatched!)).toHaveLength(2);
+    expect(formatViolations(checkInvariants({ config, ...run }))).toBe('');
+  });
+
+  it('12.2: more calls before its last dispatch than retries × count × its earlier attempts is caught', () => {
+    const early = calls.find((k) => k.arrival < retried.dispatched!)!;
+    const extra = [1, 2, 3].map((i): RequestRow => ({ ...early, id: 100_000 + i, status: 500, finished: early.arrival + 0.01 * i, latency: 0.01 * i }));
+    const v = only(checkInvariants({ config, ...run, requests: [...run.requests, ...extra] }), '12.2');
+    expect(v.map((x) => x.message)).toEqual([
+      expect.stringMatching(new RegExp(`^request Search/${retried.id} made \\d+ attempts at Ranker before its last dispatch \\(${Number(retried.dispatched!.toFixed(3))} s\\), above retries 2 × 2 calls × 1 earlier attempt = 4: `)),
+    ]);
+  });
+});
+
 describe('deploysim check on a chain', () => {
   it('explores chainlet keys and reports violations per chainlet', () => {
     const text = `${CHAIN}

@@ -8,9 +8,10 @@
  *         attempt's calls to each callee C include exactly n_C attempts that succeeded from the
  *         caller's side (answered 200 within `timeout_sec`), n_C = Σ `count` of its steps calling C,
  *         and none of them was still in flight (caller's side) when the caller answered 200.
- *   12.2  a call's attempts never exceed `retries`: per caller request and callee C, the attempts of
- *         its last dispatched attempt are ≤ retries × n_C, and all its attempts ≤ retries × n_C ×
- *         the caller's `attempts` (the router may run every step again).
+ *   12.2  a call's attempts never exceed `retries`: per caller request and callee C, the attempts
+ *         made in its last dispatched attempt (arrival ≥ its `dispatched`) are ≤ retries × n_C, and
+ *         those made before (its earlier attempts: the router ran every step again) are ≤ retries
+ *         × n_C × (the caller's `attempts` − 1).
  *   12.3  calls in flight from one caller replica to a dependency never exceed `concurrency_limit`,
  *         counted with intervals each attempt surely held its slot (see `slotIntervals`).
  *
@@ -178,12 +179,14 @@ export function checkChainRun(run: RunOutputs, opts: CheckOptions, checkDeployme
                 ? `request ${pk} called ${callee}, which its steps never call: ${ids(lastC)}`
                 : `request ${pk}'s last attempt (dispatched ${s(p.dispatched!)}) made ${lastC.length} attempts at ${callee}, above retries ${retries} × ${nc} call${nc === 1 ? '' : 's'} = ${retries * nc}: ${ids(lastC)}`,
           });
-        } else if (all.length > retries * nc * p.attempts) {
+        } else if (all.length - lastC.length > retries * nc * (p.attempts - 1)) {
+          // Earlier calls belong to the caller's other attempts: at most attempts − 1 of them ran.
+          const earlier = all.filter((k) => !last.includes(k));
           report({
             invariant: '12.2',
             chainlet: caller.name,
-            t: all[0]!.arrival,
-            message: `request ${pk} (${p.attempts} attempt${p.attempts === 1 ? '' : 's'}) made ${all.length} attempts at ${callee}, above retries ${retries} × ${nc} call${nc === 1 ? '' : 's'} × ${p.attempts} = ${retries * nc * p.attempts}: ${ids(all)}`,
+            t: earlier[0]!.arrival,
+            message: `request ${pk} made ${earlier.length} attempts at ${callee} before its last dispatch (${p.dispatched === null ? 'never dispatched' : s(p.dispatched)}), above retries ${retries} × ${nc} call${nc === 1 ? '' : 's'} × ${p.attempts - 1} earlier attempt${p.attempts === 2 ? '' : 's'} = ${retries * nc * (p.attempts - 1)}: ${ids(earlier)}`,
           });
         }
       }
