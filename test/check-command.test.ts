@@ -120,7 +120,7 @@ expect:
       `${file}:9:16 explore.faults.0.at: found the range [300, 60], allowed low ≤ high`,
       `${file}:10:39 explore.deployment.autoscaling.max_replica: found a single value, allowed [low, high], a list of choices, { min, max, step } or { one_of: [...] }`,
       `${file}:11:18 explore.faults.0.kind: found an empty list, allowed [low, high] or a list of choices`,
-      `${file}:13:5 expect.0: unknown metric "availabilty": metrics start with one of scenario, seed, duration_s, platform, requests, availability, latency_s, queue_wait_s, replicas, health, billing, warnings in "availabilty >= 0.99"`,
+      `${file}:13:5 expect.0: unknown metric "availabilty": metrics start with one of scenario, seed, duration_s, platform, requests, availability, latency_s, queue_wait_s, replicas, health, billing, warnings, chain, chainlets in "availabilty >= 0.99"`,
       `${file}:14:19 expect.1: "=" is not an operator: write "==" to compare in "latency_s.p99 = 5"`,
       `${file}:15:5 expect.2: found 42, allowed an assertion text like "latency_s.p99 <= 5"`,
     ]);

@@ -73,20 +73,31 @@ describe('expect assertions', () => {
     ]);
   });
 
+  it("a chain's summary: chainlets.NAME.* per chainlet, [*] inside one, chain.*; a chainlet alone is a group", () => {
+    const llm = { ...summary(), requests: { ...summary().requests, arrived: 3000 } };
+    const chain = { ...summary(), chain: { entrypoint: 'RAG', billing: { billed_minutes: 250 } }, chainlets: { RAG: summary(), LLM: llm } } as unknown as Summary;
+    const on = (src: string) => evaluateAssertion(parseAssertion(src), chain).failures;
+    expect(on('chainlets.LLM.requests.arrived == 3 * chainlets.RAG.requests.arrived')).toEqual([]);
+    expect(on('chain.billing.billed_minutes <= 200')).toEqual(['chain.billing.billed_minutes = 250, expected <= 200 (off by 50)']);
+    expect(on('chainlets.LLM.health.faults[*].restarted_at - at <= 60')).toEqual(['chainlets.LLM.health.faults[1]: chainlets.LLM.health.faults[*].restarted_at - at <= 60: chainlets.LLM.health.faults[1].restarted_at is null (write "?? value" to give a default)']);
+    expect(() => parseAssertion('chainlets.LLM >= 1')).toThrow(/"chainlets.LLM" is a group of metrics, not a number: one of scenario, /);
+    expect(() => parseAssertion('chainlets >= 1')).toThrow('"chainlets" is a group of metrics, not a number: add a chainlet name, e.g. chainlets.LLM.replicas.restarts');
+  });
+
   it('requests.by_status.503 is 0 when absent', () => {
     expect(check('requests.by_status.503 == 0').failures).toEqual([]);
     expect(check('requests.by_status.500 == 0').failures).toHaveLength(1);
   });
 
   it.each([
-    ['availabilty >= 0.9', 'unknown metric "availabilty": metrics start with one of scenario, seed, duration_s, platform, requests, availability, latency_s, queue_wait_s, replicas, health, billing, warnings', 0],
+    ['availabilty >= 0.9', 'unknown metric "availabilty": metrics start with one of scenario, seed, duration_s, platform, requests, availability, latency_s, queue_wait_s, replicas, health, billing, warnings, chain, chainlets', 0],
     ['latency_s.p98 <= 1', 'unknown metric "latency_s.p98": latency_s has one of mean, p50, p90, p95, p99, max', 0],
     ['latency_s <= 1', '"latency_s" is a group of metrics, not a number: one of mean, p50, p90, p95, p99, max', 0],
     ['availability = 1', '"=" is not an operator: write "==" to compare', 13],
     ['availability', 'missing comparison: an assertion reads like "latency_s.p99 <= 5"', 12],
     ['availability >= ', 'expected a number, a metric or "(" but found the end', 16],
     ['platform == 1', '"platform" is text, not a number', 0],
-    ['at <= 3', 'unknown metric "at": metrics start with one of scenario, seed, duration_s, platform, requests, availability, latency_s, queue_wait_s, replicas, health, billing, warnings', 0],
+    ['at <= 3', 'unknown metric "at": metrics start with one of scenario, seed, duration_s, platform, requests, availability, latency_s, queue_wait_s, replicas, health, billing, warnings, chain, chainlets', 0],
     ['latency_s.p99 <= 5 5', 'unexpected "5" after the assertion', 19],
     ['availability >= 0.9 $', 'unexpected character "$"', 20],
   ])('rejects %j: %s', (src, message, offset) => {

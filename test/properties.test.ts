@@ -4,15 +4,16 @@
  * monotone (a higher one never acts earlier), common random numbers (arrivals do not depend on
  * thresholds, deployment, faults or platform), the horizon only cuts (a longer run extends a
  * shorter one), same seed ⇒ same outputs (invariant 8); the checker gives the same verdict on the
- * files a run writes as in memory. `npm run test:deep` (DEPLOYSIM_DEEP=1)
- * runs 10,000 small and 1,000 large scenarios and 2,000 pairs per metamorphic property.
+ * files a run writes as in memory; random Chains (SPEC §12) hold §11 per chainlet and §12's chain
+ * invariants. `npm run test:deep` (DEPLOYSIM_DEEP=1) runs 10,000 small and 1,000 large scenarios,
+ * 1,000 small and 200 larger chains, and 2,000 pairs per metamorphic property.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LARGE, scenarioObject, scenarioYaml, toConfig, type ScenarioObject } from './properties/arbitraries.js';
+import { CHAIN_LARGE, chainScenarioObject, LARGE, scenarioObject, scenarioYaml, toConfig, type ScenarioObject } from './properties/arbitraries.js';
 import { record, tally, tallyText, verdict } from './properties/harness.js';
 import { writeRun } from '../src/output/write-run.js';
 import { checkRunFolder, formatViolations } from '../src/check/invariants.js';
@@ -21,6 +22,8 @@ const DEEP = process.env.DEPLOYSIM_DEEP === '1';
 const SEED = Number(process.env.DEPLOYSIM_SEED ?? 20261124);
 const RUNS = DEEP ? 10_000 : 2_000;
 const METAMORPHIC_RUNS = DEEP ? 2_000 : 300;
+/** Random chains (2–4 chainlets): each run is a few single deployments on one clock. */
+const CHAIN_RUNS = DEEP ? 1_000 : 30;
 const TIMEOUT = DEEP ? 3 * 3600_000 : 120_000;
 
 type Scn = ScenarioObject & { deployment: { runtime: { health_checks: Record<string, number> } }; platform: 'baseten-2025' | 'baseten-2026'; faults: unknown[] };
@@ -110,6 +113,31 @@ function assertPairs(name: string, pairs: fc.Arbitrary<[ScenarioObject, Scenario
   });
   throw new Error(`${why}\n${files.map(([f, t]) => `--- ${f} ---\n${t}`).join('')}`);
 }
+
+describe('policy invariants over generated chains (SPEC §11 per chainlet, §12)', () => {
+  it(
+    `hold per chainlet, with SPEC §12's chain invariants, in ${CHAIN_RUNS} random chains (seed ${SEED + 30})`,
+    () => {
+      const t = tally(chainScenarioObject(), CHAIN_RUNS, SEED + 30);
+      console.log(`chain invariants: ${tallyText(t)}`);
+      if (t.counterexample) console.log(`shrunk counterexample (${t.counterexample.file}):\n${t.counterexample.yaml}`);
+      expect(t.counterexample?.report ?? '', t.counterexample?.yaml).toBe('');
+      expect(t.held).toBe(t.runs);
+    },
+    TIMEOUT,
+  );
+
+  it.runIf(DEEP)(
+    'hold in 200 larger chains (up to 5 replicas per chainlet, 6 requests/s, 30 min, 5 faults)',
+    () => {
+      const t = tally(chainScenarioObject(CHAIN_LARGE), 200, SEED + 31);
+      console.log(`chain invariants (large): ${tallyText(t)}`);
+      if (t.counterexample) console.log(`shrunk counterexample (${t.counterexample.file}):\n${t.counterexample.yaml}`);
+      expect(t.counterexample?.report ?? '', t.counterexample?.yaml).toBe('');
+    },
+    TIMEOUT,
+  );
+});
 
 describe('policy invariants from the files a run writes', () => {
   it(

@@ -46,7 +46,12 @@ export class ExpectSyntaxError extends Error {
   }
 }
 
-type Shape = 'number' | 'string' | 'nullable' | 'map' | { [k: string]: Shape } | [Shape];
+type Shape = 'number' | 'string' | 'nullable' | 'map' | Named | { [k: string]: Shape } | [Shape];
+
+/** Any name, each with the same shape: a chain's `chainlets.NAME` (names are the scenario's). */
+class Named {
+  constructor(readonly each: Shape) {}
+}
 
 /** What summary.json holds (src/model/summary.ts), to reject typos when the file is read. */
 const FAULT_SHAPE: Shape = {
@@ -73,6 +78,19 @@ const SUMMARY_SHAPE: Shape = {
   billing: { billed_minutes: 'number', cost: 'number', cost_per_1k_succeeded: 'nullable', minutes_not_serving: 'number', price_per_minute: 'number' },
   warnings: ['string'],
 };
+
+/** A Chain's summary (SPEC §12): the entrypoint's view as above, plus `chain` and `chainlets.NAME`. */
+const REQUESTS_SHAPE = (SUMMARY_SHAPE as Record<string, Shape>).requests!;
+Object.assign(SUMMARY_SHAPE as Record<string, Shape>, {
+  chain: {
+    entrypoint: 'string',
+    requests: REQUESTS_SHAPE,
+    availability: 'nullable',
+    latency_s: (SUMMARY_SHAPE as Record<string, Shape>).latency_s!,
+    billing: { billed_minutes: 'number', cost: 'number', cost_per_1k_succeeded: 'nullable', minutes_not_serving: 'number' },
+  },
+  chainlets: new Named({ ...(SUMMARY_SHAPE as Record<string, Shape>) }),
+});
 
 const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -257,12 +275,33 @@ export function parseAssertion(source: string): Assertion {
   }
 }
 
+/** Summary metrics (absolute paths) an assertion reads, e.g. ['chainlets', 'LLM', 'replicas', 'restarts']. */
+export function metricPaths(a: Assertion): Segment[][] {
+  const out: Segment[][] = [];
+  const visit = (e: Expr): void => {
+    if (e.kind === 'metric') {
+      if (!e.relative) out.push(e.path);
+    } else if (e.kind === 'neg') visit(e.arg);
+    else if (e.kind === 'bin') {
+      visit(e.left);
+      visit(e.right);
+    }
+  };
+  visit(a.left);
+  visit(a.right);
+  if (a.each) out.push(a.each);
+  return out;
+}
+
 function shapeAt(shape: Shape, path: Segment[]): Shape | undefined {
   let cur: Shape | undefined = shape;
   for (const seg of path) {
     if (cur === undefined) return undefined;
     if (cur === 'map') return typeof seg === 'string' && /^\d+$/.test(seg) ? 'number' : undefined;
-    if (Array.isArray(cur)) {
+    if (cur instanceof Named) {
+      if (typeof seg !== 'string') return undefined;
+      cur = cur.each;
+    } else if (Array.isArray(cur)) {
       if (typeof seg !== 'number') return undefined;
       cur = cur[0];
     } else if (typeof cur === 'object') {
@@ -276,6 +315,7 @@ function shapeAt(shape: Shape, path: Segment[]): Shape | undefined {
 function fields(shape: Shape): string {
   if (Array.isArray(shape)) return ': index it with [n] or [*]';
   if (shape === 'map') return ': add a status, e.g. requests.by_status.503';
+  if (shape instanceof Named) return ': add a chainlet name, e.g. chainlets.LLM.replicas.restarts';
   if (typeof shape === 'object') return `: one of ${Object.keys(shape).join(', ')}`;
   return '';
 }

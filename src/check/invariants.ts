@@ -15,49 +15,12 @@
  * loading: evaluations are not rows) and 8 (needs two runs; see the property
  * tests).
  */
-import type { Config } from '../model/config.js';
-import type { EventRow, RequestRow, Summary, TimelineRow } from '../model/summary.js';
+import type { EventRow, RequestRow, TimelineRow } from '../model/summary.js';
+import { checkChainRun } from './chain.js';
+import type { CheckOptions, RunOutputs, Violation } from './violations.js';
 
-export interface RunOutputs {
-  config: Config;
-  summary: Summary;
-  events: readonly EventRow[];
-  /** null when requests were not recorded: invariant 1 is then not checked. */
-  requests: readonly RequestRow[] | null;
-  /** timeline.csv rows, when available: cross-checked against the events and the summary. */
-  samples?: readonly TimelineRow[] | null;
-}
-
-/**
- * The SPEC §11 number of the invariant and a short name. 0 is not in §11: the outputs must agree
- * with each other (summary counts, timeline gauges and the events), or checking from them means nothing.
- */
-export type InvariantId = 0 | 1 | 2 | 3 | 5 | 6 | 7 | 9;
-
-export const INVARIANT_NAMES: Readonly<Record<InvariantId, string>> = {
-  0: 'outputs agree with each other',
-  1: 'routing: dispatch only to routable replicas',
-  2: 'traffic stop not before its threshold',
-  3: 'health restart not before its threshold',
-  5: 'replica bounds and scale-down policy',
-  6: 'request conservation',
-  7: 'billing',
-  9: 'time order',
-};
-
-export interface Violation {
-  invariant: InvariantId;
-  message: string;
-  /** Simulated time of the offending record, when there is one. */
-  t?: number;
-}
-
-export interface CheckOptions {
-  /** Slack on time comparisons (s): 1e-6 for in-memory rows, about 1e-3 for rows read from CSV. */
-  tolerance?: number;
-  /** Stop after this many violations (default 200): a broken run can produce thousands. */
-  maxViolations?: number;
-}
+export { formatViolation, formatViolations, INVARIANT_NAMES } from './violations.js';
+export type { CheckOptions, InvariantId, RunOutputs, Violation } from './violations.js';
 
 /** ceil(threshold / period) without float noise (60 / 10 must be 6, not 7). */
 export function checkCount(thresholdSeconds: number, period: number): number {
@@ -141,7 +104,15 @@ function detailWord(detail: string, key: string): string | null {
   return m ? m[1]! : null;
 }
 
+/**
+ * Checks a run's outputs. A Chain's run (config.chain) is checked per chainlet, each as a single
+ * deployment, plus SPEC §12's chain invariants (chain.ts).
+ */
 export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Violation[] {
+  return run.config.chain ? checkChainRun(run, opts, checkDeployment) : checkDeployment(run, opts);
+}
+
+function checkDeployment(run: RunOutputs, opts: CheckOptions = {}): Violation[] {
   const tol = opts.tolerance ?? 1e-6;
   const max = opts.maxViolations ?? 200;
   const out: Violation[] = [];
@@ -1413,11 +1384,6 @@ export function checkInvariants(run: RunOutputs, opts: CheckOptions = {}): Viola
       add({ invariant: 7, message: `billing.cost ${b.cost} ≠ billed_minutes ${b.billed_minutes} × price ${price} = ${Number(cost.toFixed(6))} (off by ${Number((b.cost - cost).toFixed(6))})` });
     }
   }
-}
-
-/** One line per violation, for terminals and test failure messages. */
-export function formatViolations(vs: readonly Violation[]): string {
-  return vs.map((v) => `invariant ${v.invariant} (${INVARIANT_NAMES[v.invariant]}): ${v.message}`).join('\n');
 }
 
 /** Checks a run folder on disk (config.json, summary.json, events.csv, requests.csv). */

@@ -55,6 +55,7 @@ export function parseEventsCsv(text: string, file = 'events.csv'): EventRow[] {
     from: cell(r.from),
     to: cell(r.to),
     detail: r.detail ?? '',
+    ...(r.chainlet !== undefined ? { chainlet: r.chainlet } : {}),
   }));
 }
 
@@ -71,6 +72,9 @@ export function parseRequestsCsv(text: string, file = 'requests.csv'): RequestRo
       status: numOrNull(r.status, `${at} status`),
       attempts: num(r.attempts, `${at} attempts`),
       latency: numOrNull(r.latency, `${at} latency`),
+      // A chain's requests.csv (SPEC §12): the chainlet, and the caller's request for a call.
+      ...(r.chainlet !== undefined ? { chainlet: r.chainlet } : {}),
+      ...(r.parent !== undefined ? { parent: r.parent } : {}),
     };
   });
 }
@@ -78,8 +82,8 @@ export function parseRequestsCsv(text: string, file = 'requests.csv'): RequestRo
 /** timeline.csv: every column numeric, empty = null. */
 export function parseTimelineCsv(text: string, file = 'timeline.csv'): TimelineRow[] {
   return csvRecords(text, ['t', 'arrivals', 'replicas', 'routable', 'billed_minutes'], file).map((r, i) => {
-    const row: Record<string, number | null> = {};
-    for (const [k, v] of Object.entries(r)) row[k] = numOrNull(v, `${file} row ${i + 2} ${k}`);
+    const row: Record<string, number | string | null> = {};
+    for (const [k, v] of Object.entries(r)) row[k] = k === 'chainlet' ? v : numOrNull(v, `${file} row ${i + 2} ${k}`);
     return row as TimelineRow;
   });
 }

@@ -12,9 +12,9 @@ import type { Config } from '../model/config.js';
 import type { EventRow, RequestRow, Summary, TimelineRow } from '../model/summary.js';
 import { simulate } from '../run.js';
 import { loadScenario, loadScenarioText, ScenarioError } from '../scenario/load.js';
-import { checkInvariants, INVARIANT_NAMES, type Violation } from './invariants.js';
+import { checkInvariants, formatViolation, type Violation } from './invariants.js';
 import { applyValues, cornerValues, describeDimension, describeValue, parseExplore, valuesArbitrary, type Dimension } from './explore.js';
-import { evaluateAssertion, ExpectSyntaxError, parseAssertion, type Assertion, type AssertionResult } from './expect.js';
+import { evaluateAssertion, ExpectSyntaxError, metricPaths, parseAssertion, type Assertion, type AssertionResult } from './expect.js';
 
 export interface CheckOptions {
   /** Draws to try (default 100). */
@@ -86,7 +86,17 @@ export function planCheck(file: string, text: string): CheckPlan {
           return;
         }
         try {
-          assertions.push(parseAssertion(item.value));
+          const a = parseAssertion(item.value);
+          assertions.push(a);
+          // A chain's metrics (SPEC §12) need a chain, and its chainlets' names.
+          const names = config.chain?.chainlets.map((c) => c.name) ?? [];
+          for (const p of metricPaths(a)) {
+            if ((p[0] === 'chain' || p[0] === 'chainlets') && !config.chain) {
+              problems.push(`${file}:${at.line}:${at.col} expect.${i}: "${p.join('.')}" needs a chain: this scenario has one deployment, its metrics are at the top (e.g. replicas.restarts)`);
+            } else if (p[0] === 'chainlets' && p.length > 1 && !names.includes(String(p[1]))) {
+              problems.push(`${file}:${at.line}:${at.col} expect.${i}: chainlets.${String(p[1])}: no such chainlet, the chain has ${names.join(', ')}`);
+            }
+          }
         } catch (e) {
           if (!(e instanceof ExpectSyntaxError)) throw e;
           // Column of the offending character: quoted scalars start one character later.
@@ -172,7 +182,7 @@ export function describeVerdict(v: DrawVerdict): string[] {
     if (e.failures.length > 10) lines.push(`    ... and ${e.failures.length - 10} more`);
   }
   const shown = v.violations.slice(0, 20);
-  for (const x of shown) lines.push(`  invariant ${x.invariant} (${INVARIANT_NAMES[x.invariant]}): ${x.message}`);
+  for (const x of shown) lines.push(`  ${formatViolation(x)}`);
   if (v.violations.length > shown.length) lines.push(`  ... and ${v.violations.length - shown.length} more invariant violations`);
   return lines;
 }
@@ -254,7 +264,13 @@ export function runCheck(file: string, opts: CheckOptions, io: CheckIo): number 
   });
   const details = fc.check(property, { numRuns: runs, seed, maxSkipsPerRun: 10 });
   const explored = plan.dimensions.map((d) => `  ${d.key}: ${describeDimension(d)}`);
-  const asserted = ['  built-in invariants (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree)', ...plan.assertions.map((a) => `  ${a.source}`)];
+  const builtIn = plan.config.chain
+    ? [
+        `  built-in invariants per chainlet (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree) in ${plan.config.chain.chainlets.map((c) => c.name).join(', ')}`,
+        "  chain invariants (SPEC §12: 12.1 a succeeded request's calls all succeeded, 12.2 a call's attempts within retries, 12.3 calls in flight within concurrency_limit)",
+      ]
+    : ['  built-in invariants (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree)'];
+  const asserted = [...builtIn, ...plan.assertions.map((a) => `  ${a.source}`)];
 
   if (details.failed && details.counterexample) {
     const values = details.counterexample[0] as unknown[];

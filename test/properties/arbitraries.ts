@@ -221,3 +221,196 @@ export function scenarioYaml(s: ScenarioObject): string {
 export function toConfig(s: ScenarioObject): Config {
   return loadScenarioText(scenarioYaml(s), SCENARIO_FILE).config;
 }
+
+// --- Chains (SPEC §12) ---------------------------------------------------------------------
+
+/** How big generated chains get: chainlets, load, replicas; calls fan out, so keep them small. */
+export interface ChainSize {
+  maxChainlets: number;
+  maxMinutes: number;
+  maxReplicas: number;
+  maxRate: number;
+  maxFaults: number;
+  /** Let callees queue requests inside their replicas (concurrency_target > predict_concurrency): see chainletDeployment. */
+  calleeQueues?: boolean;
+}
+
+export const CHAIN_SMALL: ChainSize = { maxChainlets: 4, maxMinutes: 12, maxReplicas: 3, maxRate: 2, maxFaults: 3 };
+export const CHAIN_LARGE: ChainSize = { maxChainlets: 4, maxMinutes: 30, maxReplicas: 5, maxRate: 6, maxFaults: 5 };
+
+/** A chainlet's deployment keys (SPEC §12: every key of `deployment:`), for one platform. */
+function chainletDeployment(platform: 'baseten-2025' | 'baseten-2026', size: ChainSize, leaf: boolean, callee: boolean): fc.Arbitrary<ScenarioObject> {
+  const lim = LIMITS[platform];
+  const withErrors = (r: ScenarioObject): fc.Arbitrary<ScenarioObject> =>
+    ['error_count', 'error_window', 'consecutive_errors'].includes(r.rule as string) ? fc.constantFrom('all', 'own', undefined).map((e) => (e ? { ...r, errors: e } : r)) : fc.constant(r);
+  return fc
+    .record({
+      dev: fc.integer({ min: 0, max: 7 }).map((k) => k === 0),
+      stop: threshold(lim.threshold[0], lim.threshold[1]),
+      restart: threshold(lim.threshold[0], Math.min(lim.threshold[1], lim.sum)),
+      delay: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 120 })),
+      startupThreshold: fc.integer({ min: 10, max: 600 }),
+      min: fc.integer({ min: 0, max: Math.min(2, size.maxReplicas) }),
+      extra: fc.integer({ min: 0, max: size.maxReplicas }),
+      window: fc.integer({ min: 10, max: 180 }),
+      scaleDownDelay: fc.integer({ min: 0, max: 600 }),
+      target: fc.integer({ min: 1, max: 4 }),
+      predict: fc.integer({ min: 1, max: 4 }),
+      initialState: fc.constantFrom('cold', 'warm', 'warm'),
+      startup: fc.record({ schedule: distribution(10), image_pull: distribution(30), load: distribution(60), load_failure_probability: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30 }).map((p) => p / 100)) }),
+      serviceTime: distribution(2).filter((d) => !(typeof d === 'number' && d === 0) && d !== '0s'),
+      isHealthy: fc.option(HEALTH_RULES.chain(withErrors), { nil: null, freq: 2 }),
+      instance: fc.constantFrom('T4', 'A10G', 'H100', 'CPU', 'L4'),
+    })
+    .map((p) => {
+      const max = p.dev ? 1 : Math.max(1, Math.min(size.maxReplicas, p.min + p.extra));
+      const h: ScenarioObject = {
+        stop_traffic_threshold_seconds: p.stop,
+        restart_threshold_seconds: p.restart,
+        restart_check_delay_seconds: Math.min(p.delay, lim.sum - p.restart),
+      };
+      if (platform === 'baseten-2026') h.startup_threshold_seconds = p.startupThreshold;
+      const d: ScenarioObject = {
+        environment: p.dev ? 'development' : 'production',
+        instance: { type: p.instance },
+        initial_state: p.initialState,
+        runtime: { predict_concurrency: p.predict, health_checks: h },
+        autoscaling: p.dev
+          ? { min_replica: Math.min(1, p.min), max_replica: 1 }
+          : {
+              min_replica: Math.min(p.min, max),
+              max_replica: max,
+              autoscaling_window: p.window,
+              scale_down_delay: p.scaleDownDelay,
+              // A callee with requests waiting inside its replicas (target > predict_concurrency) hits a
+              // model bug: the caller's next call takes a freed predict slot ahead of them (see
+              // test/chain-properties.test.ts, 'known model bug'). Kept out until it is fixed.
+              concurrency_target: callee && !size.calleeQueues ? Math.min(p.target, p.predict) : p.target,
+            },
+        startup: p.startup,
+      };
+      if (leaf) d.service_time = p.serviceTime;
+      if (p.isHealthy && !p.dev) d.is_healthy = p.isHealthy;
+      return d;
+    });
+}
+
+/** A call step or a compute step. */
+const computeStep = fc.oneof(seconds(0, 0.5).map((v) => ({ compute: `${v}s` })), fc.integer({ min: 1, max: 500 }).map((ms) => ({ compute: `${ms}ms` })));
+
+/**
+ * Steps calling each of `callees` at least once (count 1–3, parallel or not; a callee may be
+ * called by several steps), in a random order, with compute steps in between.
+ */
+function stepsCalling(callees: readonly string[]): fc.Arbitrary<ScenarioObject[]> {
+  const call = (c: string) =>
+    fc.record({ count: fc.constantFrom(1, 1, 2, 3), parallel: fc.boolean() }).map(({ count, parallel }) => {
+      const s: ScenarioObject = { call: c };
+      if (count > 1) s.count = count;
+      if (parallel) s.parallel = true;
+      return s;
+    });
+  const again = callees.length ? fc.array(fc.constantFrom(...callees), { maxLength: 1 }) : fc.constant([] as string[]);
+  return fc
+    .tuple(again, fc.array(computeStep, { maxLength: 2 }))
+    .chain(([more, computes]) => fc.tuple(fc.tuple(...[...callees, ...more].map(call)), fc.constant(computes)))
+    .chain(([calls, computes]) => fc.shuffledSubarray([...calls, ...computes], { minLength: calls.length + computes.length }));
+}
+
+/** `depends` for some of the callees: retries 1–3, timeout_sec, concurrency_limit 1–5. */
+function dependsFor(callees: readonly string[]): fc.Arbitrary<ScenarioObject> {
+  const one = fc.record(
+    {
+      retries: fc.integer({ min: 1, max: 3 }),
+      timeout_sec: fc.oneof(fc.integer({ min: 1, max: 50 }).map((t) => t / 10), fc.integer({ min: 5, max: 120 })),
+      concurrency_limit: fc.integer({ min: 1, max: 5 }),
+    },
+    { requiredKeys: [] },
+  );
+  return fc.tuple(...callees.map((c) => fc.option(one, { nil: null, freq: 4 }).map((d) => [c, d] as const))).map((pairs) => {
+    const out: ScenarioObject = {};
+    for (const [c, d] of pairs) if (d) out[c] = d;
+    return out;
+  });
+}
+
+/**
+ * A valid chain scenario: 2–`maxChainlets` chainlets C0 (the entrypoint) … Cn, calls only from a
+ * lower index to a higher (acyclic), each Cj (j ≥ 1) called by some Ci, i < j (all reachable),
+ * plus random extra edges; random steps, depends, deployments; faults each on one chainlet.
+ */
+export function chainScenarioObject(size: ChainSize = CHAIN_SMALL): fc.Arbitrary<ScenarioObject> {
+  return fc
+    .record({
+      platform: fc.constantFrom('baseten-2025', 'baseten-2026') as fc.Arbitrary<'baseten-2025' | 'baseten-2026'>,
+      seed: fc.integer({ min: 0, max: 1_000_000 }),
+      duration: fc.integer({ min: 5, max: size.maxMinutes }).map((m) => m * 60),
+      n: fc.integer({ min: 2, max: size.maxChainlets }),
+    })
+    .chain(({ platform, seed, duration, n }) => {
+      const names = Array.from({ length: n }, (_, i) => `C${i}`);
+      // Edges: a tree parent for each Cj, j ≥ 1, then extra forward edges.
+      const graph = fc
+        .tuple(
+          fc.tuple(...names.slice(1).map((_, k) => fc.integer({ min: 0, max: k }))),
+          fc.array(fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n - 1 })), { maxLength: n }),
+        )
+        .map(([parents, extra]) => {
+          const callees: string[][] = names.map(() => []);
+          parents.forEach((p, k) => callees[p]!.push(names[k + 1]!));
+          for (const [a, b] of extra) {
+            const [i, j] = a < b ? [a, b] : [b, a];
+            if (i !== j && !callees[i]!.includes(names[j]!)) callees[i]!.push(names[j]!);
+          }
+          return callees;
+        });
+      return graph.chain((callees) =>
+        fc
+          .record({
+            chainlets: fc.tuple(
+              ...names.map((name, i) => {
+                const cs = callees[i]!;
+                const leaf = cs.length === 0;
+                return fc
+                  .tuple(chainletDeployment(platform, size, leaf, i > 0), leaf ? fc.option(fc.array(computeStep, { minLength: 1, maxLength: 2 }), { nil: null, freq: 3 }) : stepsCalling(cs), dependsFor(cs))
+                  .map(([d, steps, depends]): [string, ScenarioObject] => {
+                    const c: ScenarioObject = { ...d };
+                    if (steps) {
+                      delete c.service_time;
+                      c.steps = steps;
+                    }
+                    if (Object.keys(depends).length) c.depends = depends;
+                    return [name, c];
+                  });
+              }),
+            ),
+            traffic: fc.array(traffic(duration, size.maxRate), { minLength: 1, maxLength: 2 }),
+            faults: fc.array(fc.tuple(fault(duration), fc.constantFrom(...names)).map(([f, c]) => ({ ...f, chainlet: c })), { maxLength: size.maxFaults }),
+            probePhase: fc.constantFrom('aligned', 'aligned', 'random'),
+            probePeriod: fc.constantFrom(10, 10, 5, 15),
+            timeout: fc.oneof(fc.integer({ min: 5, max: 60 }), fc.integer({ min: 30, max: 600 })),
+            maxQueue: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null, freq: 3 }),
+            retry: fc.option(
+              fc.record({ statuses: fc.subarray([502, 503, 504]), initial: fc.constantFrom(0.1, 0.5, 2), multiplier: fc.constantFrom(1, 1.5, 3), max_interval: fc.constantFrom(1, 10, 60), max_total: fc.constantFrom(0, 5, 60, 900) }),
+              { nil: null, freq: 3 },
+            ),
+            autoscalerInterval: fc.constantFrom(10, 10, 5, 30),
+            sampleInterval: fc.constantFrom(10, 10, 7, 60),
+          })
+          .map(
+            (p): ScenarioObject => ({
+              name: 'generated-chain',
+              seed,
+              duration,
+              platform,
+              chain: { entrypoint: 'C0', chainlets: Object.fromEntries(p.chainlets) },
+              traffic: p.traffic,
+              request: { timeout: p.timeout, max_queue: p.maxQueue, ...(p.retry ? { retry: p.retry } : {}) },
+              faults: p.faults,
+              assumptions: { probe_period: p.probePeriod, probe_phase: p.probePhase, autoscaler_interval: p.autoscalerInterval },
+              output: { requests: true, sample_interval: p.sampleInterval },
+            }),
+          ),
+      );
+    });
+}
