@@ -254,14 +254,13 @@ expect:
     expect(err).toContain('expect.0: "chainlets.LLM.replicas.restarts" needs a chain');
   });
 
-  it('finds a violation in one chainlet and names it (the callee FIFO bug below, explored over the request timeout)', () => {
+  it('runs on a chain and holds the per-chainlet and chain invariants once the callee FIFO bug is fixed', () => {
     const file = path.join(dir, 'fifo.yaml');
     writeFileSync(file, `${CALLEE_FIFO}explore:\n  request.timeout: [5, 6]\n`);
     let out = '';
     const code = runCheck(file, { runs: 5, seed: 1, out: path.join(dir, 'fifo') }, { out: (t) => (out += `${t}\n`), err: () => {} });
-    expect(code).toBe(1);
-    expect(out).toContain('request.timeout = 5');
-    expect(out).toMatch(/\n {2}C1: invariant 1 \(routing: dispatch only to routable replicas\): request \d+ ended \(status 504\)/);
+    expect(out).toMatch(/C1/);
+    expect(code, out).toBe(0);
   });
 
   it('names the chainlet in front of a violation', () => {
@@ -309,7 +308,7 @@ output: { requests: true }
 `;
 
 describe('known model bug (remove .fails when fixed)', () => {
-  it.fails('a callee replica serves the requests waiting in it first come, first served: none outlives request.timeout', () => {
+  it('a callee replica serves the requests waiting in it first come, first served: none outlives request.timeout', () => {
     const config = loadScenarioText(CALLEE_FIFO, 'callee-fifo.yaml').config;
     const v = checkInvariants({ config, ...record(config) });
     expect(formatViolations(v)).toBe('');

@@ -113,11 +113,14 @@ export class Serving {
     const seen = own || !(rule && 'errors' in rule && rule.errors === 'own');
     if (c.alive && seen && (status === OK || status === 500)) recordResponse(c.health, rule, now, status, now - req.dispatchedAt!);
     if (status >= 500) this.records.attemptFailedOn(r.id);
-    this.ports.attemptEnded(req, status);
-    // Next waiting request takes the slot; a drained replica may now be gone.
+    // The freed slot goes to the request that waited longest in this replica, before the answer
+    // leaves: in a chain the answer runs the caller at once, and its next call must not jump the
+    // replica's queue (found by the chain property tests: waiting requests starved past their timeout).
     while (r.waiting.length > 0 && r.running < this.slots && c.alive) {
       this.startService(r.waiting.shift()!, r);
     }
+    this.ports.attemptEnded(req, status);
+    // A drained replica may now be gone.
     this.ports.drained(r);
     this.ports.dispatch();
   }
