@@ -14,6 +14,7 @@ import {
   type TimelineRow,
 } from '../model/summary.js';
 import { CallCounter } from '../report/call-graph.js';
+import { readLogHead } from '../report/log-head.js';
 import { renderReport } from '../report/render-report.js';
 import { simulateInterruptible, type SimulateOptions } from '../run.js';
 import { onExitRemove } from './cleanup.js';
@@ -129,6 +130,7 @@ async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions
     timeline: timelineRows,
     events: eventRows,
     ...(chain ? { calls: calls ? calls.edges() : null } : {}),
+    logHead: readLogHead(path.join(tmp, 'logs.txt')),
   });
   fs.writeFileSync(path.join(tmp, 'report.html'), report);
   return summary;

@@ -4,6 +4,7 @@ import type { Config } from '../model/config.js';
 import { TIMELINE_COLUMNS, type EventName, type EventRow, type Summary, type TimelineRow } from '../model/summary.js';
 import { CallCounter, type EdgeCount } from './call-graph.js';
 import { parseCsvRecords } from './csv.js';
+import { readLogHead } from './log-head.js';
 import type { ReportInput } from './render-report.js';
 
 /** A run folder that cannot be read as one: the CLI turns it into exit code 2. */
@@ -48,7 +49,7 @@ export function readRunDir(dir: string): ReportInput {
   const requestsPath = join(dir, 'requests.csv');
   const isChain = typeof (summary as { chain?: unknown }).chain === 'object';
   const calls = isChain && existsSync(requestsPath) ? countCalls(requestsPath) : null;
-  return { config: config as Config | null, summary: summary as Summary, timeline, events, ...(isChain ? { calls } : {}) };
+  return { config: config as Config | null, summary: summary as Summary, timeline, events, ...(isChain ? { calls } : {}), logHead: readLogHead(join(dir, 'logs.txt')) };
 }
 
 /**

@@ -23,7 +23,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 const computeTime = field<Dist>(
-  'a duration (e.g. 20ms), or a distribution {dist: ...}',
+  'a duration ≥ 0 s (e.g. 20ms)',
   (v) => {
     const r = checkDuration({ min: 0 })(v);
     return 'value' in r ? { value: { dist: 'constant', value: r.value } } : { allowed: 'a duration ≥ 0 s (e.g. 20ms)' };
