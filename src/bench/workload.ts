@@ -53,10 +53,14 @@ async function measure(name: string, tmp: string): Promise<Measurement> {
       return engine('mm10');
     case 'day-engine':
       return engine('day');
+    case 'chain-engine':
+      return engine('chain');
     case 'mm10-run':
       return cli(['run', scenario('mm10'), '--out', path.join(tmp, 'run')], path.join(tmp, 'run'));
     case 'day-run':
       return cli(['run', scenario('day'), '--out', path.join(tmp, 'run')], path.join(tmp, 'run'));
+    case 'chain-run':
+      return cli(['run', scenario('chain'), '--out', path.join(tmp, 'run')], path.join(tmp, 'run'));
     case 'sweep-40': {
       const m = await cli(['sweep', scenario('sweep'), '--vary', 'deployment.runtime.health_checks.restart_threshold_seconds=30,60,120,300', '--seeds', '10', '--out', path.join(tmp, 'sweep')], null);
       return { ...m, requests: null, simulated_s: 40 * 6 * 3600, note: `${os.availableParallelism()} workers` };

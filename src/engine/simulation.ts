@@ -6,6 +6,8 @@ export type EventHandle = QueuedEvent;
 /** The priority of an event scheduled without one: the callers name their own (e.g. model/priorities.ts). */
 export const DEFAULT_PRIORITY = 0;
 
+const NOOP = (): void => undefined;
+
 /** A repeating timer: `cancel()` stops it, including an occurrence already queued. */
 export interface Repeating {
   cancel(): void;
@@ -61,7 +63,13 @@ export class Simulation {
   }
 
   cancel(ev: EventHandle | null | undefined): void {
-    if (ev) ev.cancelled = true;
+    if (!ev) return;
+    ev.cancelled = true;
+    // A cancelled event stays in the heap until its time comes (lazy deletion); drop what it holds
+    // so a long timer cancelled early (a chain call's timeout_sec, a request's deadline) does not
+    // keep its request alive for minutes: a day of a 3-chainlet chain peaked at 522 MB without this.
+    ev.fire = NOOP;
+    ev.arg = undefined;
   }
 
   /**
