@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CHAIN_LARGE, chainScenarioObject, LARGE, scenarioObject, scenarioYaml, toConfig, type ScenarioObject } from './properties/arbitraries.js';
+import { CHAIN_LARGE, CHAIN_SMALL, chainScenarioObject, LARGE, scenarioObject, scenarioYaml, toConfig, type ScenarioObject } from './properties/arbitraries.js';
 import { record, tally, tallyText, verdict } from './properties/harness.js';
 import { writeRun } from '../src/output/write-run.js';
 import { checkRunFolder, formatViolations } from '../src/check/invariants.js';
@@ -123,6 +123,16 @@ describe('policy invariants over generated chains (SPEC §11 per chainlet, §12)
       if (t.counterexample) console.log(`shrunk counterexample (${t.counterexample.file}):\n${t.counterexample.yaml}`);
       expect(t.counterexample?.report ?? '', t.counterexample?.yaml).toBe('');
       expect(t.held).toBe(t.runs);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    `hold when callees queue requests inside their replicas (concurrency_target > predict_concurrency), ${CHAIN_RUNS} chains (the callee FIFO case)`,
+    () => {
+      const t = tally(chainScenarioObject({ ...CHAIN_SMALL, calleeQueues: true }), CHAIN_RUNS, SEED + 32);
+      if (t.counterexample) console.log(`shrunk counterexample (${t.counterexample.file}):\n${t.counterexample.yaml}`);
+      expect(t.counterexample?.report ?? '', t.counterexample?.yaml).toBe('');
     },
     TIMEOUT,
   );
