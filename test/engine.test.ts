@@ -135,21 +135,19 @@ describe('same-instant priorities', () => {
   });
 });
 
-describe('every() and timer groups', () => {
-  it('every(first, period) fires at first + k × period exactly, with no drift', () => {
+describe('repeat() and timer groups', () => {
+  it('repeat(first, period) fires at first, then period after each firing', () => {
     const sim = new Simulation();
     const times: number[] = [];
-    sim.every(0.3, 0.1, (t) => times.push(t));
-    sim.run(1000.05);
-    expect(times.length).toBe(9998); // 0.3, 0.4, ..., 1000.0
-    expect(times[9997]).toBe(0.3 + 9997 * 0.1);
-    expect(times[70]).toBe(0.3 + 70 * 0.1);
+    sim.repeat(5, 10, (t) => times.push(t));
+    sim.run(40);
+    expect(times).toEqual([5, 15, 25, 35]);
   });
 
   it('cancel() stops a repeating timer, including the occurrence already queued', () => {
     const sim = new Simulation();
     const times: number[] = [];
-    const r = sim.every(10, 10, (t) => times.push(t));
+    const r = sim.repeat(10, 10, (t) => times.push(t));
     sim.at(25, () => r.cancel());
     sim.run(100);
     expect(times).toEqual([10, 20]);
@@ -161,7 +159,7 @@ describe('every() and timer groups', () => {
     const g = sim.group();
     g.at(1, () => seen.push('one-shot'));
     g.after(5, () => seen.push('later'));
-    g.every(2, 2, (t) => seen.push(`tick ${t}`));
+    g.repeat(2, 2, (t) => seen.push(`tick ${t}`));
     sim.at(4.5, () => g.cancelAll());
     sim.at(3, () => expect(g.size).toBe(2)); // the one-shot fired and left
     sim.run(20);
@@ -169,9 +167,9 @@ describe('every() and timer groups', () => {
     expect(g.size).toBe(0);
   });
 
-  it('every() refuses a period that is not a positive finite number', () => {
+  it('repeat() refuses a period that is not a positive finite number', () => {
     const sim = new Simulation();
-    expect(() => sim.every(0, 0, () => undefined)).toThrow('every(): invalid period 0');
-    expect(() => sim.every(0, Number.NaN, () => undefined)).toThrow('every(): invalid period NaN');
+    expect(() => sim.repeat(0, 0, () => undefined)).toThrow('repeat(): invalid period 0');
+    expect(() => sim.repeat(0, Number.NaN, () => undefined)).toThrow('repeat(): invalid period NaN');
   });
 });

@@ -73,30 +73,12 @@ export class Simulation {
   }
 
   /**
-   * `fire(t)` at `first`, `first + period`, `first + 2 × period`, ... Times are computed as
-   * first + k × period (no drift from repeated addition), so a tick lands exactly on the
-   * multiples a hand-worked timeline expects.
-   */
-  every(first: number, period: number, fire: (t: number) => void, priority: number = DEFAULT_PRIORITY): Repeating {
-    if (!(period > 0) || period === Infinity) throw new Error(`every(): invalid period ${period}`);
-    let k = 0;
-    let next: EventHandle | null = null;
-    const tick = () => {
-      const t = this._now;
-      k++;
-      next = this.at(first + k * period, tick, undefined, priority);
-      fire(t);
-    };
-    next = this.at(first, tick, undefined, priority);
-    return { cancel: () => this.cancel(next) };
-  }
-
-  /**
    * `fire(t)` at `first`, then `period` after each firing: the next occurrence is scheduled
    * when `fire` returns, at now + period. So events that `fire` schedules for the next tick's
    * instant run before it, and a `cancel()` from inside `fire` stops the loop. This is the
-   * model's hand-written loop (`fire(); sim.after(period, tick)`) as one call; unlike `every()`,
-   * whose next tick is queued before `fire` runs and lands on first + k × period exactly.
+   * model's hand-written loop (`fire(); sim.after(period, tick)`) as one call. (A ticker that queues
+   * the next tick before `fire` and lands on first + k × period would change same-instant order and
+   * the times' last bits: the golden outputs pin this one.)
    */
   repeat(first: number, period: number, fire: (t: number) => void, priority: number = DEFAULT_PRIORITY): Repeating {
     if (!(period > 0) || period === Infinity) throw new Error(`repeat(): invalid period ${period}`);
@@ -162,18 +144,6 @@ export class TimerGroup {
   after<A>(delay: number, fire: (arg: A) => void, arg?: A, priority?: number): EventHandle {
     if (!(delay >= 0)) throw new Error(`negative or invalid delay: ${delay}`);
     return this.at(this.sim.now + delay, fire, arg, priority);
-  }
-
-  every(first: number, period: number, fire: (t: number) => void, priority?: number): Repeating {
-    const r = this.sim.every(first, period, fire, priority);
-    const handle = {
-      cancel: () => {
-        this.live.delete(handle);
-        r.cancel();
-      },
-    };
-    this.live.add(handle);
-    return handle;
   }
 
   repeat(first: number, period: number, fire: (t: number) => void, priority?: number): Repeating {
