@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INSTANCE_PRICES } from '../src/model/config.js';
+import { ACCELERATOR_PRICES } from '../src/scenario/accelerators.js';
 import { billedMinutes } from '../src/model/deployment.js';
 import { config, runCollect } from './helpers/run-model.js';
 
@@ -35,7 +35,7 @@ describe('billing in a run', () => {
         c.duration = 61;
         c.deployment.initial_state = 'warm';
         c.deployment.autoscaling = { ...c.deployment.autoscaling, min_replica: 2, max_replica: 2 };
-        c.deployment.instance = { type: 'A10G', count: 1, price_per_minute: INSTANCE_PRICES.A10G! };
+        c.deployment.instance = { type: 'A10G', count: 1, price_per_minute: ACCELERATOR_PRICES.A10G! };
       }),
     );
     expect(summary.billing.billed_minutes).toBe(4);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { INSTANCE_PRICES } from '../src/model/config.js';
+import { defaultConfig } from '../src/model/config.js';
 import {
   ACCELERATOR_PRICES,
   ACCELERATORS,
@@ -189,8 +189,8 @@ describe('prices', () => {
     expect(instancePrice(g.values.instance)).toHaveProperty('error');
   });
 
-  it('the price table has the same numbers as INSTANCE_PRICES (ready to move)', () => {
-    expect({ ...ACCELERATOR_PRICES }).toEqual({ ...INSTANCE_PRICES });
+  it('the model\'s default instance costs what the price table says of an H100', () => {
+    expect(defaultConfig().deployment.instance.price_per_minute).toBe(ACCELERATOR_PRICES.H100);
   });
 });
 

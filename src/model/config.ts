@@ -191,18 +191,6 @@ export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
 /** assumptions.max_in_flight's default: ~1 KB per request, so about 1 GB of requests. */
 export const DEFAULT_MAX_IN_FLIGHT = 1_000_000;
 
-/** Instance prices per minute [resources]. */
-export const INSTANCE_PRICES: Readonly<Record<string, number>> = {
-  T4: 0.01052,
-  L4: 0.01414,
-  A10G: 0.02012,
-  A100: 0.06667,
-  H100: 0.10833,
-  H100MIG: 0.0625,
-  H200: 0.125,
-  B200: 0.16633,
-  CPU: 0.00058,
-};
 
 /** The parameter ranges of each platform profile (SPEC §3). */
 export const PLATFORM_LIMITS: Readonly<
@@ -233,7 +221,8 @@ export function defaultConfig(): Config {
     platform: 'baseten-2025',
     deployment: {
       environment: 'production',
-      instance: { type: 'H100', count: 1, price_per_minute: INSTANCE_PRICES.H100! },
+      // H100's price per minute; the price table lives with the scenario layer (scenario/accelerators.ts).
+      instance: { type: 'H100', count: 1, price_per_minute: 0.10833 },
       truss_config: null,
       initial_state: 'cold',
       initial_replicas: null,

@@ -61,8 +61,7 @@ export const ACCELERATORS = [
 export type Accelerator = (typeof ACCELERATORS)[number];
 
 /**
- * Price per minute of one unit (one GPU; CPU: one instance), in dollars. The same numbers as
- * `INSTANCE_PRICES` in src/model/config.ts (to be moved here). The others have no price:
+ * Price per minute of one unit (one GPU; CPU: one instance), in dollars [resources]. The others have no price:
  * a scenario using them must give `price_per_minute`.
  */
 export const ACCELERATOR_PRICES: Readonly<Partial<Record<Accelerator, number>>> = {
