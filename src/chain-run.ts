@@ -7,15 +7,15 @@
  */
 import { stream } from './engine/random.js';
 import type { Simulation } from './engine/simulation.js';
+import { startTraffic } from './traffic-sources.js';
 import { CallSlots } from './model/chain/calls.js';
 import { dependsOf, type Chainlet } from './model/chain/chain-config.js';
 import { WorkDrawer } from './model/chain/work.js';
 import type { Config } from './model/config.js';
 import { sampler, type Sampler } from './model/distributions.js';
-import { ARRIVAL, DECISION, SAMPLE } from './model/priorities.js';
+import { DECISION, SAMPLE } from './model/priorities.js';
 import { Service } from './model/service.js';
 import type { ChainSummary, Sinks, Summary } from './model/summary.js';
-import { arrivalProcess, type ArrivalProcess } from './model/traffic.js';
 
 export interface World {
   finish(): Summary;
@@ -74,16 +74,7 @@ export function buildChainWorld(sim: Simulation, config: Config, sinks: Sinks): 
   const all = [...services.values()];
   for (const s of all) s.start();
   const entry = services.get(chain.entrypoint)!;
-  config.traffic.forEach((tr, i) => {
-    const proc = arrivalProcess(tr, stream(seed, `arrivals/${i}`), config.duration);
-    const onArrival = (p: ArrivalProcess): void => {
-      entry.submit(p.tokens());
-      const t = p.next();
-      if (t !== null) sim.at(t, onArrival, p, ARRIVAL);
-    };
-    const t = proc.next();
-    if (t !== null) sim.at(t, onArrival, proc, ARRIVAL);
-  });
+  startTraffic(sim, config, entry);
   for (const s of all) s.startFaults();
   const interval = config.assumptions.autoscaler_interval;
   sim.repeat(interval, interval, () => {

@@ -1,11 +1,11 @@
 import { stream } from './engine/random.js';
 import { Simulation } from './engine/simulation.js';
+import { startTraffic } from './traffic-sources.js';
 import { buildChainWorld } from './chain-run.js';
 import type { Config } from './model/config.js';
-import { ARRIVAL, DECISION, SAMPLE } from './model/priorities.js';
+import { DECISION, SAMPLE } from './model/priorities.js';
 import { Service } from './model/service.js';
 import type { Sinks, Summary } from './model/summary.js';
-import { arrivalProcess, type ArrivalProcess } from './model/traffic.js';
 
 export interface SimulateOptions {
   /** Called now and then with the simulated time, for a progress indicator. */
@@ -49,17 +49,7 @@ function buildWorld(sim: Simulation, config: Config, sinks: Sinks): Service {
   const seed = config.seed;
   const service = new Service({ sim, config, sinks, rng: (purpose) => stream(seed, purpose) });
   service.start();
-  config.traffic.forEach((tr, i) => {
-    const proc = arrivalProcess(tr, stream(seed, `arrivals/${i}`), config.duration);
-    // One long-lived handler per source: no closure per request.
-    const onArrival = (p: ArrivalProcess): void => {
-      service.submit(p.tokens());
-      const t = p.next();
-      if (t !== null) sim.at(t, onArrival, p, ARRIVAL);
-    };
-    const t = proc.next();
-    if (t !== null) sim.at(t, onArrival, proc, ARRIVAL);
-  });
+  startTraffic(sim, config, service);
   service.startFaults();
   const interval = config.assumptions.autoscaler_interval;
   sim.repeat(interval, interval, () => service.autoscale(), DECISION);

@@ -1,0 +1,23 @@
+import { stream } from './engine/random.js';
+import type { Simulation } from './engine/simulation.js';
+import type { Config } from './model/config.js';
+import type { Tokens } from './model/distributions.js';
+import { ARRIVAL } from './model/priorities.js';
+import { arrivalProcess, type ArrivalProcess } from './model/traffic.js';
+
+/**
+ * The scenario's traffic, each entry from its own stream `arrivals/<i>`, submitted to `target`
+ * (a deployment, or a chain's entrypoint). One long-lived handler per source: no closure per request.
+ */
+export function startTraffic(sim: Simulation, config: Config, target: { submit(tokens: Tokens | undefined): void }): void {
+  config.traffic.forEach((tr, i) => {
+    const proc = arrivalProcess(tr, stream(config.seed, `arrivals/${i}`), config.duration);
+    const onArrival = (p: ArrivalProcess): void => {
+      target.submit(p.tokens());
+      const t = p.next();
+      if (t !== null) sim.at(t, onArrival, p, ARRIVAL);
+    };
+    const t = proc.next();
+    if (t !== null) sim.at(t, onArrival, proc, ARRIVAL);
+  });
+}
