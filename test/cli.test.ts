@@ -96,3 +96,13 @@ describe('the run summary explains a low availability in one line', () => {
     expect(r.err).toContain('a certain crash loop');
   });
 });
+
+describe('the run summary of a chain', () => {
+  it('has one line per chainlet and the faults of every chainlet, named', async () => {
+    const r = await cli('run', 'scenarios/chains/rag-cascade.yaml', '--out', path.join(tmp, 'rag'), '--duration', '25m');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\n {2}chainlet {6}LLM: [\d,]+ requests · \d+ failed · replicas peak 2 · restarts 1 · traffic stops 1 · \$/);
+    expect(r.out).toContain('  fault         cuda_error on LLM replica 0 at 20m: traffic stopped +20 s, restarted +50 s');
+    expect(r.out).not.toMatch(/\n {2}replicas /); // the entrypoint's replicas alone would read as the chain's
+  });
+});

@@ -82,7 +82,7 @@ describe('loadScenarioText(text) applies the defaults of SPEC', () => {
       startup_threshold_seconds: 1800,
     });
     expect(r.warnings[0]).toBe(
-      'scenarios/minimal.yaml:4:83 deployment.runtime.health_checks.restart_check_delay_seconds: found "2m", deprecated under baseten-2026 (startup_threshold_seconds now protects a slow load)',
+      'scenarios/minimal.yaml:4:83 deployment.runtime.health_checks.restart_check_delay_seconds: found "2m", deprecated under baseten-2026 (startup_threshold_seconds now protects a slow load); it still delays every container\'s first check, so a replica takes traffic no sooner than 2m after it starts',
     );
   });
 

@@ -1,4 +1,4 @@
-import type { Summary } from '../model/summary.js';
+import type { ChainSummary, FaultRecord, Summary } from '../model/summary.js';
 import { after, count, duration, latency, MISSING, money } from '../text/human.js';
 
 const int = (n: number): string => count(n);
@@ -6,6 +6,7 @@ const sec = (x: number | null): string => latency(x);
 
 /** The short human summary `deploysim run` prints on stdout. */
 export function formatSummary(s: Summary, outDir: string): string {
+  const chain = 'chainlets' in s ? (s as ChainSummary) : null;
   const r = s.requests;
   const statuses = Object.entries(r.by_status)
     .map(([k, v]) => `${k}: ${int(v)}`)
@@ -22,16 +23,28 @@ export function formatSummary(s: Summary, outDir: string): string {
       ` · restarts ${s.replicas.restarts} · traffic stops ${s.replicas.traffic_stops}`,
     `  billing       ${int(s.billing.billed_minutes)} min · ${money(s.billing.cost)} · ${s.billing.minutes_not_serving.toFixed(1)} min not serving`,
   ];
-  for (const f of s.health.faults.slice(0, 10)) {
+  // A chain: its replicas are per chainlet (the lines below), not the entrypoint's alone.
+  if (chain) lines.splice(lines.findIndex((l) => l.startsWith('  replicas ')), 1);
+  // A chain: one line per chainlet, and the faults of every chainlet (the top level is the entrypoint's view).
+  const faults: [string, FaultRecord][] = chain
+    ? Object.entries(chain.chainlets).flatMap(([n, c]) => c.health.faults.map((f): [string, FaultRecord] => [`${n} `, f]))
+    : s.health.faults.map((f): [string, FaultRecord] => ['', f]);
+  for (const [n, c] of Object.entries(chain?.chainlets ?? {})) {
+    lines.push(
+      `  chainlet      ${n}: ${int(c.requests.arrived)} requests · ${int(c.requests.failed)} failed · replicas peak ${c.replicas.peak} · ` +
+        `restarts ${c.replicas.restarts} · traffic stops ${c.replicas.traffic_stops} · ${money(c.billing.cost)}`,
+    );
+  }
+  for (const [who, f] of faults.slice(0, 10)) {
     // Every milestone is printed, "never" included: a missing word reads as "fine".
     const stopped = f.traffic_stopped_at !== null;
     lines.push(
-      `  fault         ${f.kind} on replica ${f.replica} at ${duration(f.at)}: traffic stopped ${after(f.traffic_stopped_at, f.at)}, ` +
+      `  fault         ${f.kind} on ${who}replica ${f.replica} at ${duration(f.at)}: traffic stopped ${after(f.traffic_stopped_at, f.at)}, ` +
         `restarted ${after(f.restarted_at, f.at)}, routable again ${after(f.routable_again_at, f.at)}, ` +
         (stopped ? `${int(f.failed_requests_before_stop)} failed before stop` : `${int(f.failed_requests_before_stop)} failed (traffic never stopped)`),
     );
   }
-  if (s.health.faults.length > 10) lines.push(`  …             ${s.health.faults.length - 10} more faults in summary.json`);
+  if (faults.length > 10) lines.push(`  …             ${faults.length - 10} more faults in summary.json`);
   const why = diagnosis(s);
   if (why) lines.push(`  diagnosis     ${why}`);
   for (const w of s.warnings) lines.push(`  warning       ${w}`);
@@ -58,5 +71,9 @@ export function diagnosis(s: Summary): string | null {
   if (s.replicas.mean < 0.5) {
     return `availability ${pct}: requests waited with no replica serving (mean ${s.replicas.mean.toFixed(2)} replicas); look at min_replica, scale_down_delay and the cold-start time`;
   }
-  return null;
+  const idle = s.billing.billed_minutes > 0 ? s.billing.minutes_not_serving / s.billing.billed_minutes : 0;
+  if (idle >= 0.25) {
+    return `availability ${pct}: replicas were up but not serving ${(idle * 100).toFixed(0)} % of their billed time (loading, back-off, waiting for a first check, or traffic stopped); look at the load time, restart_check_delay_seconds and the restart causes in events.csv`;
+  }
+  return `availability ${pct}: look at the failures by status above and at events.csv (restarts, traffic stops, scale decisions) for when they happened`;
 }

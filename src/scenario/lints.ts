@@ -149,7 +149,7 @@ export function overloadLint(c: Config): Lint | null {
     d.autoscaling.concurrency_target < d.runtime.predict_concurrency
       ? `concurrency_target ${d.autoscaling.concurrency_target} (the router sends a replica no more, whatever predict_concurrency ${d.runtime.predict_concurrency} allows)`
       : `predict_concurrency ${d.runtime.predict_concurrency}`;
-  const what = `max_replica ${d.autoscaling.max_replica} × ${slots} serve at most ${capacity} requests at once, about ${round(capacity / service)} req/s at the mean service time of ${duration(service)}`;
+  const what = `max_replica ${d.autoscaling.max_replica} × ${slots} serve at most ${capacity} request${capacity === 1 ? '' : 's'} at once, about ${round(capacity / service)} req/s at the mean service time of ${duration(service)}`;
   if (needed(mean) > capacity) {
     return { path: ['deployment', 'autoscaling', 'max_replica'], message: `overloaded: the traffic averages ${round(mean)} req/s, but ${what}; the queue grows for the whole run. To serve it, ${fix}` };
   }

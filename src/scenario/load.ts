@@ -13,6 +13,7 @@ import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { Node } from 'yaml';
 import type { ChainConfig, Config, Environment, Fault, Platform, Traffic } from '../model/config.js';
 import { normalizeAutoscaling } from './autoscaling-api.js';
+import { duration } from '../text/human.js';
 import { lints } from './lints.js';
 import { parseChain } from './chain.js';
 import { provenanceOf, trussOrigin, trussOriginIn, withTrussFiles, type Provenance } from './truss-merge.js';
@@ -229,7 +230,9 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     warnings.push(
       formatWarning(
         ['deployment', 'runtime', 'health_checks', 'restart_check_delay_seconds'],
-        (found) => `found ${found}, deprecated under baseten-2026 (startup_threshold_seconds now protects a slow load)`,
+        (found) =>
+          `found ${found}, deprecated under baseten-2026 (startup_threshold_seconds now protects a slow load); ` +
+          `it still delays every container's first check, so a replica takes traffic no sooner than ${duration(hc.restart_check_delay_seconds)} after it starts`,
         fmt,
       ),
     );
