@@ -52,6 +52,13 @@ describe('deployment.truss_config', () => {
     expect(provenance['deployment.runtime.health_checks.startup_threshold_seconds']).toEqual({ from: 'default' });
   });
 
+  it('a warning about a value the truss file gives is placed at the truss file\'s line, not at truss_config:', () => {
+    const file = scenario('deepseek-v32-vllm', 'deployment:\n  truss_config: config.yaml\n  instance: { price_per_minute: 1.5 }');
+    const delay = loadScenario(file).warnings.filter((w) => w.includes('restart_check_delay_seconds: found 1800, deprecated'));
+    // config.yaml line 50 col 34 holds `restart_check_delay_seconds: 1800` (read off the fixture).
+    expect(delay).toEqual([expect.stringMatching(new RegExp(`^${path.join(path.dirname(file), 'config.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:50:34 `))]);
+  });
+
   it('the same file under baseten-2025: the 1800 + 30 delay is refused at the truss file\'s line, naming the profile that accepts it', () => {
     const file = scenario('deepseek-v32-vllm', 'platform: baseten-2025\ndeployment:\n  truss_config: config.yaml\n  instance: { price_per_minute: 1.5 }');
     expect(messages(() => loadScenario(file))).toEqual([

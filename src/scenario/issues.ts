@@ -167,8 +167,8 @@ function keyHomes(): Map<string, string[]> {
 export function formatWarning(
   path: Path,
   text: (found: string) => string,
-  ctx: { file: string; source: Source; data: unknown; overrides: readonly Override[] },
+  ctx: { file: string; source: Source; data: unknown; overrides: readonly Override[]; origin?: (path: Path) => string | null },
 ): string {
-  const w = where({ path, allowed: '' }, ctx.file, ctx.source, ctx.overrides);
+  const w = where({ path, allowed: '' }, ctx.file, ctx.source, ctx.overrides, ctx.origin);
   return `${w.text}: ${text(render(valueAt(ctx.data, path)))}`;
 }
