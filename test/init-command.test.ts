@@ -50,6 +50,24 @@ describe('init --from a real truss config', () => {
     expect(existsSync(join(dir, 'report', 'summary.json'))).toBe(true);
   });
 
+  test('the guessed traffic fits the deployment: no overload warning on a fresh scenario', async () => {
+    // Platform defaults: max_replica 1 × concurrency_target 1 at the guessed service time's mean,
+    // lognormal(median 1 s, p99 5 s): sigma = ln 5 / 2.3263 = 0.6918, mean = e^(sigma²/2) = 1.270 s,
+    // so at most 0.787 req/s; half of it, to one significant digit, is 0.3 req/s.
+    const out = join(dir, 'deepseek.yaml');
+    const r = await cli('init', '--from', join(FIXTURES, 'deepseek-v32-vllm', 'config.yaml'), '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.err).not.toMatch(/overloaded/);
+    expect(readFileSync(out, 'utf8')).toMatch(/^ {2}- \{ kind: poisson, rate: 0\.3 \} +# GUESS/m);
+    // With room for it (max_replica 10), the placeholder stays 1 req/s.
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ min_replica: 0, max_replica: 10 }));
+    const roomy = join(dir, 'roomy.yaml');
+    const r2 = await cli('init', '--from', join(FIXTURES, 'deepseek-v32-vllm', 'config.yaml'), '--autoscaling', join(dir, 'settings.json'), '--out', roomy);
+    expect(r2.code).toBe(0);
+    expect(r2.err).not.toMatch(/overloaded/);
+    expect(readFileSync(roomy, 'utf8')).toMatch(/rate: 1 \}/);
+  });
+
   test('the truss_config path is relative to the scenario\'s folder', async () => {
     const out = join(dir, 'a', 'b.yaml');
     mkdirSync(join(dir, 'a'));

@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document } from 'yaml';
+import type { Config } from '../model/config.js';
+import { distMean } from '../model/distributions.js';
 import { loadScenarioText, ScenarioError } from '../scenario/load.js';
 import { FileRefusal, readBoundedFile } from '../scenario/read-file.js';
 import { nameFromModelName, readTrussConfig, TrussError } from '../scenario/truss.js';
@@ -92,7 +94,7 @@ export function initScenario(o: InitOptions): { file: string; text: string; warn
   const schema = schemaFile();
   const v = truss.values;
   const hc = Object.entries(v.runtime.health_checks).map(([k, n]) => `${k} ${n}`);
-  const lines = [
+  const textFor = (rate: number) => [
     ...(schema ? [`# yaml-language-server: $schema=${posix(relative(dirname(abs), schema))}`] : []),
     `# A starting scenario for ${v.name ?? name}, written by \`deploysim init --from ${o.from}\`.`,
     `# Every key is described in deploysim's docs/scenario.md. The lines marked GUESS are placeholders:`,
@@ -120,19 +122,38 @@ export function initScenario(o: InitOptions): { file: string; text: string; warn
     `    load: { dist: uniform, min: 2m, max: 4m }              ${GUESS}`,
     `  service_time: { dist: lognormal, median: 1s, p99: 5s }   ${GUESS}`,
     `traffic:                                 ${GUESS}`,
-    `  - { kind: poisson, rate: 1 }           ${GUESS}`,
+    `  - { kind: poisson, rate: ${rate} }${' '.repeat(Math.max(1, 11 - String(rate).length))}${GUESS}`,
     '',
-  ];
-  const text = lines.join('\n');
+  ].join('\n');
 
   // Validated as it will be written (relative paths from its folder), before anything is written.
-  let loaded;
-  try {
-    loaded = loadScenarioText(text, abs);
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    const reasons = e.messages.map((m) => m.split(abs).join(file));
-    throw new InitRefusal([`${file}: not written: the scenario would not be valid:`, ...reasons].join('\n'));
-  }
+  const validate = (text: string) => {
+    try {
+      return loadScenarioText(text, abs);
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      const reasons = e.messages.map((m) => m.split(abs).join(file));
+      throw new InitRefusal([`${file}: not written: the scenario would not be valid:`, ...reasons].join('\n'));
+    }
+  };
+  let text = textFor(1);
+  let loaded = validate(text);
+  // The guessed traffic must fit what the deployment can serve, or the first run only shows an overload.
+  const rate = guessRate(loaded.config);
+  if (rate !== 1) loaded = validate((text = textFor(rate)));
   return { file, text, warnings: loaded.warnings.map((w) => w.split(abs).join(file)) };
+}
+
+/**
+ * A placeholder rate the deployment serves at about half its capacity (max_replica replicas, each
+ * sent min(concurrency_target, predict_concurrency) requests at once, at the guessed mean service
+ * time), capped at 1 req/s and written with one significant digit.
+ */
+export function guessRate(c: Config): number {
+  const d = c.deployment;
+  const capacity = (d.autoscaling.max_replica * Math.min(d.autoscaling.concurrency_target, d.runtime.predict_concurrency)) / distMean(d.service_time);
+  const half = capacity / 2;
+  if (!(half < 1)) return 1;
+  const p = 10 ** Math.floor(Math.log10(half));
+  return Number((Math.floor(half / p) * p).toPrecision(1));
 }
