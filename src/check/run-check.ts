@@ -374,9 +374,8 @@ function orderLines(s: SamplePlan, runs: number, tries: readonly { origin: Point
     return [`order: ${plural(s.corners.total, 'corner')}, ${plural(s.midpoints.total, 'edge midpoint')}, ${rest}`];
   }
   const shown = tries.filter((t) => t.origin === 'corner' || t.origin === 'edge midpoint');
-  const tried = [plural(s.corners.planned, 'corner'), ...(s.midpoints.planned ? [plural(s.midpoints.planned, 'edge midpoint')] : [])].join(' and ');
   return [
-    `order: --runs ${runs} is fewer than the box's ${plural(s.corners.total, 'corner')} and ${plural(s.midpoints.total, 'edge midpoint')}, so only ${tried} ${shown.length < s.corners.planned + s.midpoints.planned ? `were planned (${shown.length} run before the violation)` : 'were tried'}, no stratified samples (--runs ${needed} tries every corner and edge midpoint):`,
+    `order: --runs ${runs} is fewer than the box's ${plural(s.corners.total, 'corner')} and ${plural(s.midpoints.total, 'edge midpoint')} (--runs ${needed} tries them all), so no stratified samples; tried:`,
     ...shown.slice(0, 20).map((t) => `  ${t.origin}: ${dims.map((d, i) => `${d.key} = ${describeValue(d, t.values[i])}`).join(', ')}`),
     ...(shown.length > 20 ? [`  ... and ${shown.length - 20} more (all in check.json)`] : []),
   ];
