@@ -8,8 +8,8 @@
  *     deployment.runtime.predict_concurrency: { one_of: [1, 2] }     # choices, explicitly
  *     deployment.startup.load_failure_probability: { min: 0, max: 0.5, step: 0.05 }
  *
- * Keys are paths into the scenario, list indices as numbers. A range shrinks toward its low
- * end and choices toward the first one, so the counterexample `check` reports is the smallest.
+ * Keys are paths into the scenario, list indices as numbers. A dimension is a grid of values
+ * (gridSize, gridValue): `check` picks points of it (samples.ts) and searches along it (boundary.ts).
  */
 import fc from 'fast-check';
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';

@@ -1,8 +1,9 @@
 /**
- * `deploysim check`: explore a scenario's `explore:` space with fast-check, run each draw through
- * the simulator, and judge it by the built-in invariants (SPEC §11) and the scenario's `expect:`.
- * On a violation, fast-check shrinks the draw to the smallest one that still fails and we write it
- * out as a plain scenario file that reproduces it.
+ * `deploysim check`: run a scenario at points of its `explore:` box (corners, edge midpoints, then
+ * stratified samples: samples.ts) and judge each run by the built-in invariants (SPEC §11) and the
+ * scenario's `expect:`. At the first violation, write it out as a plain scenario file that
+ * reproduces it, search each explored key for where the violation stops (boundary.ts), and write
+ * everything tried to check.json (docs/check.md).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,11 +19,11 @@ import { planSamples, type PlannedPoint, type PointOrigin, type SamplePlan } fro
 import { evaluateAssertion, ExpectSyntaxError, metricPaths, parseAssertion, type Assertion, type AssertionResult } from './expect.js';
 
 export interface CheckOptions {
-  /** Draws to try (default 100). */
+  /** Runs to try (default 100), the boundary search not counted. */
   runs?: number;
-  /** fast-check seed (default: the scenario's seed), so a check is reproducible. */
+  /** Seed of the stratified samples (default: the scenario's seed), so a check is reproducible. */
   seed?: number;
-  /** Folder for counterexample.yaml (default reports/<scenario name>). */
+  /** Folder for counterexample.yaml and check.json (default reports/<scenario name>). */
   out?: string;
 }
 
