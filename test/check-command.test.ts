@@ -35,20 +35,29 @@ function scenario(name: string, text: string): string {
 }
 
 describe('deploysim check', () => {
-  it('finds the planted violation, shrinks it to the smallest threshold and fault time, writes a counterexample, exits 1', async () => {
+  it('finds the planted violation at a corner, reports where it stops along each key, writes a counterexample and check.json, exits 1', async () => {
     const out = path.join(dir, 'planted');
     const r = await check(['test/fixtures/check/planted-violation.yaml', '--runs', '50', '--seed', '3', '--out', out]);
     expect(r.err).toBe('');
     expect(r.code).toBe(1);
-    // Thresholds up to 60 s stop within 60 s; the smallest that does not is 61 (7 checks), and the
-    // fault must fall between checks: 121 s is the first fault time after 120 s that is late.
-    expect(r.out).toContain('  deployment.runtime.health_checks.stop_traffic_threshold_seconds = 61\n  faults.0.at = 121 s (2m 01s)\n');
-    expect(r.out).toContain('health.faults[0] (cuda_error on replica 0 at 121 s): health.faults[*].traffic_stopped_at - at = 69, expected <= 60 (off by 9)');
+    // Corners first: (30, 2m) and (30, 15m) hold, (90, 2m) is the third run. 120 s is a check
+    // instant, so a CUDA error then fails that check and traffic stops ceil(T / 10) - 1 periods
+    // later: within 60 s while ceil(T / 10) <= 7, i.e. T <= 70. With T = 90 (9 checks, 80 s) no
+    // fault time is early enough: faults.0.at has no boundary.
+    expect(r.out).toContain('VIOLATION at run 3 of 50 (seed 3; a corner of the box):\n  deployment.runtime.health_checks.stop_traffic_threshold_seconds = 90\n  faults.0.at = 120 s (2m)\n');
+    expect(r.out).toContain('health.faults[0] (cuda_error on replica 0 at 120 s): health.faults[*].traffic_stopped_at - at = 80, expected <= 60 (off by 20)');
+    expect(r.out).toContain('  holds when deployment.runtime.health_checks.stop_traffic_threshold_seconds ≤ 70 s; violated at ≥ 71 s\n');
+    expect(r.out).toContain('  faults.0.at: no boundary in its range, violated at every value tried from 120 s to 900 s\n');
     const ce = path.join(out, 'counterexample.yaml');
     expect(r.out).toContain(`counterexample: ${ce}`);
     const text = readFileSync(ce, 'utf8');
     expect(text).not.toMatch(/^explore:|^expect:/m);
     expect(text).toMatch(/^name: check-planted-violation-counterexample$/m);
+    const json = JSON.parse(readFileSync(path.join(out, 'check.json'), 'utf8'));
+    expect(json.result).toBe('violation');
+    expect(json.counterexample.values).toEqual({ 'deployment.runtime.health_checks.stop_traffic_threshold_seconds': 90, 'faults.0.at': 120 });
+    expect(json.boundaries[0]).toMatchObject({ key: 'deployment.runtime.health_checks.stop_traffic_threshold_seconds', below: { kind: 'boundary', violated: 71, holds: 70 }, above: { kind: 'end' } });
+    expect(json.tried.map((t: { origin: string }) => t.origin)).toEqual(['corner', 'corner', 'corner']);
   });
 
   it('the written counterexample reproduces the violation when run', async () => {
@@ -62,15 +71,16 @@ describe('deploysim check', () => {
     expect(code).toBe(0);
     const folder = readRunFolder(runDir);
     const f = folder.summary.health.faults[0]!;
-    expect(f.at).toBe(121);
-    expect(f.traffic_stopped_at! - f.at).toBe(69);
+    expect(f.at).toBe(120);
+    expect(f.traffic_stopped_at! - f.at).toBe(80);
     // The run folder read back from CSV also passes the independent checker.
     expect(checkInvariants({ ...folder, config: loadScenario(ce).config }, { tolerance: 1e-3 })).toEqual([]);
     expect(await checkRunFolder(runDir)).toEqual([]);
   });
 
   it('a safe scenario exits 0 and says what was explored', async () => {
-    const r = await check(['test/fixtures/check/safe.yaml', '--runs', '40']);
+    const out = path.join(dir, 'safe');
+    const r = await check(['test/fixtures/check/safe.yaml', '--runs', '40', '--out', out]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toBe(
@@ -79,16 +89,18 @@ describe('deploysim check', () => {
         'explored:',
         '  deployment.runtime.health_checks.stop_traffic_threshold_seconds: 30 – 60 (31 values, integers)',
         '  faults.0.at: 120 s – 900 s (781 values, whole seconds)',
+        'order: 4 corners, 4 edge midpoints, then 32 stratified samples (Latin hypercube)',
         'held:',
         '  built-in invariants (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree)',
         '  health.faults[*].traffic_stopped_at - at <= 60',
+        `details: ${path.join(out, 'check.json')}`,
         '',
       ].join('\n'),
     );
   });
 
   it('the example scenarios/check-stop-traffic.yaml holds', async () => {
-    const r = await check(['scenarios/check-stop-traffic.yaml', '--runs', '30']);
+    const r = await check(['scenarios/check-stop-traffic.yaml', '--runs', '30', '--out', path.join(dir, 'stop-traffic')]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
   });
@@ -175,7 +187,7 @@ expect:
   - requests.arrived >= 1
 `,
     );
-    const r = await check([file, '--runs', '10']);
+    const r = await check([file, '--runs', '10', '--out', path.join(dir, 'choices')]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('  faults.0.kind: cuda_error | hang | crash\n');
@@ -186,7 +198,7 @@ expect:
 
   it('is wired into the deploysim CLI: exit 0 when it holds, 1 on a violation, 2 on bad input', async () => {
     const io = { out: () => {}, err: () => {}, errRaw: () => {}, exit: () => {}, isTTY: false };
-    expect(await main(['node', 'deploysim', 'check', 'test/fixtures/check/safe.yaml', '--runs', '5'], io)).toBe(0);
+    expect(await main(['node', 'deploysim', 'check', 'test/fixtures/check/safe.yaml', '--runs', '5', '--out', path.join(dir, 'cli-safe')], io)).toBe(0);
     expect(await main(['node', 'deploysim', 'check', 'test/fixtures/check/planted-violation.yaml', '--runs', '20', '--out', path.join(dir, 'cli')], io)).toBe(1);
     expect(existsSync(path.join(dir, 'cli', 'counterexample.yaml'))).toBe(true);
     expect(await main(['node', 'deploysim', 'check', path.join(dir, 'no-such.yaml')], io)).toBe(2);

@@ -8,8 +8,8 @@
  *     deployment.runtime.predict_concurrency: { one_of: [1, 2] }     # choices, explicitly
  *     deployment.startup.load_failure_probability: { min: 0, max: 0.5, step: 0.05 }
  *
- * Keys are paths into the scenario, list indices as numbers. A range shrinks toward its low
- * end and choices toward the first one, so the counterexample `check` reports is the smallest.
+ * Keys are paths into the scenario, list indices as numbers. A dimension is a grid of values
+ * (gridSize, gridValue): `check` picks points of it (samples.ts) and searches along it (boundary.ts).
  */
 import fc from 'fast-check';
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
@@ -201,7 +201,7 @@ function range(min: number, max: number, step: number | null, duration: boolean)
   return { kind: 'range', min, max, step: s, duration };
 }
 
-/** Number of distinct values of a range. */
+/** Number of steps of a range (its distinct values minus one). */
 function steps(d: Extract<Dimension, { kind: 'range' }>): number {
   return Math.floor((d.max - d.min) / d.step + 1e-9);
 }
@@ -209,6 +209,16 @@ function steps(d: Extract<Dimension, { kind: 'range' }>): number {
 /** The k-th value of a range, without float dust (0.1 + 2 × 0.1 = 0.3). */
 function rangeValue(d: Extract<Dimension, { kind: 'range' }>, k: number): number {
   return Math.min(d.max, Number((d.min + k * d.step).toPrecision(12)));
+}
+
+/** How many values a dimension has: a range's grid points, or its choices. */
+export function gridSize(d: Dimension): number {
+  return d.kind === 'choice' ? d.values.length : steps(d) + 1;
+}
+
+/** The k-th value of a dimension (0 ≤ k < gridSize): the range's k-th grid point, or the k-th choice. */
+export function gridValue(d: Dimension, k: number): unknown {
+  return d.kind === 'choice' ? d.values[k] : rangeValue(d, k);
 }
 
 /** One value per dimension; ranges shrink toward their low end, choices toward the first. */

@@ -1,27 +1,29 @@
 /**
- * `deploysim check`: explore a scenario's `explore:` space with fast-check, run each draw through
- * the simulator, and judge it by the built-in invariants (SPEC §11) and the scenario's `expect:`.
- * On a violation, fast-check shrinks the draw to the smallest one that still fails and we write it
- * out as a plain scenario file that reproduces it.
+ * `deploysim check`: run a scenario at points of its `explore:` box (corners, edge midpoints, then
+ * stratified samples: samples.ts) and judge each run by the built-in invariants (SPEC §11) and the
+ * scenario's `expect:`. At the first violation, write it out as a plain scenario file that
+ * reproduces it, search each explored key for where the violation stops (boundary.ts), and write
+ * everything tried to check.json (docs/check.md).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import fc from 'fast-check';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Config } from '../model/config.js';
 import type { EventRow, RequestRow, Summary, TimelineRow } from '../model/summary.js';
 import { simulate } from '../run.js';
 import { loadScenario, loadScenarioText, ScenarioError } from '../scenario/load.js';
 import { checkInvariants, formatViolation, type Violation } from './invariants.js';
-import { applyValues, cornerValues, describeDimension, describeValue, parseExplore, valuesArbitrary, type Dimension } from './explore.js';
+import { applyValues, cornerValues, describeDimension, describeValue, gridValue, parseExplore, type Dimension } from './explore.js';
+import { findBoundaries, type Outcome } from './boundary.js';
+import { planSamples, type PlannedPoint, type PointOrigin, type SamplePlan } from './samples.js';
 import { evaluateAssertion, ExpectSyntaxError, metricPaths, parseAssertion, type Assertion, type AssertionResult } from './expect.js';
 
 export interface CheckOptions {
-  /** Draws to try (default 100). */
+  /** Runs to try (default 100), the boundary search not counted. */
   runs?: number;
-  /** fast-check seed (default: the scenario's seed), so a check is reproducible. */
+  /** Seed of the stratified samples (default: the scenario's seed), so a check is reproducible. */
   seed?: number;
-  /** Folder for counterexample.yaml (default reports/<scenario name>). */
+  /** Folder for counterexample.yaml and check.json (default reports/<scenario name>). */
   out?: string;
 }
 
@@ -249,21 +251,40 @@ export function runCheck(file: string, opts: CheckOptions, io: CheckIo): number 
   const runs = plan.dimensions.length === 0 ? 1 : (opts.runs ?? 100);
   const seed = opts.seed ?? plan.config.seed;
   const outDir = opts.out ?? path.join('reports', plan.config.name);
+  const dims = plan.dimensions;
+  const samples = planSamples(dims, runs, seed);
+  const valuesOf = (index: readonly number[]): unknown[] => index.map((k, i) => gridValue(dims[i]!, k));
+  const named = (values: readonly unknown[]): Record<string, unknown> => Object.fromEntries(dims.map((d, i) => [d.key, values[i]]));
+  const pointText = (values: readonly unknown[]): string => dims.map((d, i) => `${d.key} = ${describeValue(d, values[i])}`).join(', ');
+
+  // Every outcome by point, so the boundary search reuses the samples' runs.
+  const outcomes = new Map<string, Outcome>();
   let invalid = 0;
   let firstInvalid: string | null = null;
   let tried = 0;
-  const property = fc.property(valuesArbitrary(plan.dimensions), (values) => {
+  const tries: { origin: PointOrigin; values: Record<string, unknown>; outcome: Outcome }[] = [];
+  const triedPoints: { origin: PointOrigin; values: unknown[] }[] = [];
+  let found: { point: PlannedPoint; run: number; verdict: DrawVerdict } | null = null;
+  for (const point of samples.points) {
+    const values = valuesOf(point.index);
     const v = judgeDraw(plan, values);
+    const outcome: Outcome = v.invalid ? 'invalid' : drawFailed(v) ? 'violated' : 'holds';
+    outcomes.set(point.index.join(','), outcome);
+    tries.push({ origin: point.origin, values: named(values), outcome });
+    triedPoints.push({ origin: point.origin, values });
     if (v.invalid) {
       invalid++;
-      firstInvalid ??= `${plan.dimensions.map((d, i) => `${d.key} = ${describeValue(d, values[i])}`).join(', ')}: ${v.invalid.map((m) => m.replace(/^\S+:\d+:\d+ /, '')).join('; ')}`;
-      fc.pre(false);
+      firstInvalid ??= `${pointText(values)}: ${v.invalid.map((m) => m.replace(/^\S+:\d+:\d+ /, '')).join('; ')}`;
+      continue;
     }
     tried++;
-    return !drawFailed(v);
-  });
-  const details = fc.check(property, { numRuns: runs, seed, maxSkipsPerRun: 10 });
-  const explored = plan.dimensions.map((d) => `  ${d.key}: ${describeDimension(d)}`);
+    if (outcome === 'violated') {
+      found = { point, run: tries.length, verdict: v };
+      break;
+    }
+  }
+
+  const explored = dims.map((d) => `  ${d.key}: ${describeDimension(d)}`);
   const builtIn = plan.config.chain
     ? [
         `  built-in invariants per chainlet (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree) in ${plan.config.chain.chainlets.map((c) => c.name).join(', ')}`,
@@ -271,34 +292,92 @@ export function runCheck(file: string, opts: CheckOptions, io: CheckIo): number 
       ]
     : ['  built-in invariants (SPEC §11: 1, 2, 3, 5, 6, 7, 9, and outputs agree)'];
   const asserted = [...builtIn, ...plan.assertions.map((a) => `  ${a.source}`)];
+  const order = orderLines(samples, runs, triedPoints, dims);
+  const jsonFile = path.join(outDir, 'check.json');
+  const result = {
+    scenario: file,
+    seed,
+    runs,
+    explored: dims.map((d) => ({ key: d.key, range: describeDimension(d) })),
+    order: { corners: samples.corners, edge_midpoints: samples.midpoints, stratified: samples.stratified, every_combination: samples.exhaustive },
+    invalid_skipped: invalid,
+    tried: tries,
+  };
 
-  if (details.failed && details.counterexample) {
-    const values = details.counterexample[0] as unknown[];
-    const verdict = judgeDraw(plan, values);
+  if (found) {
+    const values = valuesOf(found.point.index);
+    const verdict = found.verdict;
+    let boundaryRuns = 0;
+    const boundaries = findBoundaries(dims, found.point.index, (index) => {
+      const key = index.join(',');
+      let o = outcomes.get(key);
+      if (o === undefined) {
+        boundaryRuns++;
+        const v = judgeDraw(plan, valuesOf(index));
+        o = v.invalid ? 'invalid' : drawFailed(v) ? 'violated' : 'holds';
+        outcomes.set(key, o);
+      }
+      return o;
+    });
     const target = path.join(outDir, 'counterexample.yaml');
-    const origin = `deploysim check ${file} --seed ${seed} (run ${details.numRuns}, ${details.numShrinks} shrinks)`;
+    const where = ORIGIN_WORDS[found.point.origin];
+    const origin = `deploysim check ${file} --seed ${seed} (run ${found.run}, ${where})`;
     writeAtomic(target, counterexampleText(plan, values, outDir, verdict, origin));
-    io.out(`check ${file}: VIOLATION after ${details.numRuns} run${details.numRuns === 1 ? '' : 's'} (seed ${seed}), shrunk ${details.numShrinks} time${details.numShrinks === 1 ? '' : 's'} to:`);
-    plan.dimensions.forEach((d, i) => io.out(`  ${d.key} = ${describeValue(d, values[i])}`));
+    writeAtomic(
+      jsonFile,
+      `${JSON.stringify({ ...result, result: 'violation', counterexample: { run: found.run, origin: found.point.origin, values: named(values), violated: describeVerdict(verdict).map((l) => l.trim()), file: target }, boundary_runs: boundaryRuns, boundaries }, null, 2)}\n`,
+    );
+    io.out(`check ${file}: VIOLATION at run ${found.run} of ${runs} (seed ${seed}; ${where}):`);
+    dims.forEach((d, i) => io.out(`  ${d.key} = ${describeValue(d, values[i])}`));
     io.out('violated:');
     for (const l of describeVerdict(verdict)) io.out(l);
-    io.out(`counterexample: ${target}  (reproduce: deploysim run ${target})`);
-    return 1;
-  }
-  if (details.failed) {
-    // Not a counterexample: fast-check gave up (every draw was an invalid scenario) or errored.
-    if (invalid > 0) {
-      io.err(`${file}: ${tried === 0 ? 'no' : `only ${tried} of ${tried + invalid}`} explored combinations are valid scenarios; narrow explore:, e.g. ${firstInvalid}`);
-      return 2;
+    if (boundaries.length) {
+      io.out(`boundaries (each explored key alone, the others held at the values above; ${boundaryRuns} more run${boundaryRuns === 1 ? '' : 's'}):`);
+      for (const b of boundaries) io.out(`  ${b.text}`);
     }
-    const err: unknown = (details as { errorInstance?: unknown }).errorInstance;
-    io.err(`check ${file}: ${err instanceof Error ? err.message : 'fast-check failed'}`);
+    if (samples.corners.total + samples.midpoints.total > runs) for (const l of order) io.out(l);
+    io.out(`counterexample: ${target}  (reproduce: deploysim run ${target})`);
+    io.out(`details: ${jsonFile}`);
     return 1;
   }
+  if (tried === 0 && invalid > 0) {
+    io.err(`${file}: no explored combinations are valid scenarios; narrow explore:, e.g. ${firstInvalid}`);
+    return 2;
+  }
+  writeAtomic(jsonFile, `${JSON.stringify({ ...result, result: 'held', held: asserted.map((l) => l.trim()) }, null, 2)}\n`);
   io.out(`check ${file}: no violation in ${tried} run${tried === 1 ? '' : 's'} (seed ${seed}${invalid ? `; ${invalid} invalid combination${invalid === 1 ? '' : 's'} skipped` : ''})`);
   if (explored.length) io.out(['explored:', ...explored].join('\n'));
   else io.out('explored: nothing (no explore:), ran the scenario once');
+  for (const l of order) io.out(l);
   io.out(['held:', ...asserted].join('\n'));
   if (invalid && firstInvalid) io.out(`skipped, e.g.: ${firstInvalid}`);
+  io.out(`details: ${jsonFile}`);
   return 0;
+}
+
+const ORIGIN_WORDS: Record<PointOrigin, string> = {
+  corner: 'a corner of the box',
+  'edge midpoint': 'the midpoint of an edge of the box',
+  stratified: 'a stratified sample',
+  grid: 'a point of the grid',
+};
+
+/**
+ * What order the runs took ("order: 4 corners, 4 edge midpoints, then 92 stratified samples"), or,
+ * when the budget did not cover every corner and edge midpoint, that it did not and which were tried.
+ */
+function orderLines(s: SamplePlan, runs: number, tries: readonly { origin: PointOrigin; values: unknown[] }[], dims: readonly Dimension[]): string[] {
+  if (dims.length === 0) return [];
+  const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const needed = s.corners.total + s.midpoints.total;
+  if (needed <= runs) {
+    const rest = s.exhaustive ? `then the other ${plural(s.stratified, 'combination')} of the grid (every combination tried)` : `then ${plural(s.stratified, 'stratified sample')} (Latin hypercube)`;
+    return [`order: ${plural(s.corners.total, 'corner')}, ${plural(s.midpoints.total, 'edge midpoint')}, ${rest}`];
+  }
+  const shown = tries.filter((t) => t.origin === 'corner' || t.origin === 'edge midpoint');
+  return [
+    `order: --runs ${runs} is fewer than the box's ${plural(s.corners.total, 'corner')} and ${plural(s.midpoints.total, 'edge midpoint')} (--runs ${needed} tries them all), so no stratified samples; tried:`,
+    ...shown.slice(0, 20).map((t) => `  ${t.origin}: ${dims.map((d, i) => `${d.key} = ${describeValue(d, t.values[i])}`).join(', ')}`),
+    ...(shown.length > 20 ? [`  ... and ${shown.length - 20} more (all in check.json)`] : []),
+  ];
 }

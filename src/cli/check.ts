@@ -4,7 +4,8 @@ import { parseSeedOption } from './parse-seed.js';
 
 /**
  * `deploysim check <scenario> [--runs N] [--seed S] [--out DIR]`: explore the scenario's `explore:`
- * space and judge every draw by the built-in invariants and its `expect:` (docs/check.md).
+ * box (corners, edge midpoints, then stratified samples) and judge every run by the built-in
+ * invariants and its `expect:`; on a violation, report where it stops along each key (docs/check.md).
  * Exit 0 all held, 1 a violation (counterexample written), 2 bad input.
  *
  * Takes the CLI's Io, or just an exit-code setter (then output goes to the process streams).
@@ -18,9 +19,9 @@ export function registerCheckCommand(program: Command, ioOrSetExit: Io | ((code:
     .command('check')
     .description('explore a scenario (explore:) and check the policy invariants and its expect: assertions')
     .argument('<scenario>', 'scenario file (YAML) with explore: and expect:')
-    .option('--runs <n>', 'draws to try', '100')
-    .option('--seed <s>', 'seed of the exploration (default: the scenario seed)')
-    .option('--out <dir>', 'folder for counterexample.yaml (default reports/<scenario name>)')
+    .option('--runs <n>', 'runs to try: the corners and edge midpoints of the explore: box first, then stratified samples', '100')
+    .option('--seed <s>', 'seed of the stratified samples (default: the scenario seed)')
+    .option('--out <dir>', 'folder for counterexample.yaml and check.json (default reports/<scenario name>)')
     .action(async (file: string, o: { runs: string; seed?: string; out?: string }) => {
       const runs = Number(o.runs);
       if (!Number.isSafeInteger(runs) || runs < 1) {
