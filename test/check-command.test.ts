@@ -203,4 +203,29 @@ expect:
     expect(existsSync(path.join(dir, 'cli', 'counterexample.yaml'))).toBe(true);
     expect(await main(['node', 'deploysim', 'check', path.join(dir, 'no-such.yaml')], io)).toBe(2);
   });
+
+  it('never writes into a folder of the user\'s: refused before any run, files untouched; its own folder is replaced; --force keeps other files', async () => {
+    const victim = mkdtempSync(path.join(dir, 'victim-'));
+    writeFileSync(path.join(victim, 'check.json'), 'my notes\n');
+    writeFileSync(path.join(victim, 'keep.txt'), 'mine\n');
+    const r = await check(['test/fixtures/check/planted-violation.yaml', '--runs', '3', '--seed', '3', '--out', victim]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/deploysim did not write/);
+    expect(readFileSync(path.join(victim, 'check.json'), 'utf8')).toBe('my notes\n');
+    expect(readFileSync(path.join(victim, 'keep.txt'), 'utf8')).toBe('mine\n');
+
+    // Its own folder: written, then replaced by a second check.
+    const own = path.join(dir, 'own-check');
+    expect((await check(['test/fixtures/check/planted-violation.yaml', '--runs', '3', '--seed', '3', '--out', own])).code).toBe(1);
+    expect(existsSync(path.join(own, '.deploysim'))).toBe(true);
+    expect((await check(['test/fixtures/check/planted-violation.yaml', '--runs', '3', '--seed', '3', '--out', own])).code).toBe(1);
+    expect(JSON.parse(readFileSync(path.join(own, 'check.json'), 'utf8')).result).toBe('violation');
+
+    // --force: deploysim's names are replaced, the user's other file stays.
+    const forced = await check(['test/fixtures/check/planted-violation.yaml', '--runs', '3', '--seed', '3', '--out', victim, '--force']);
+    expect(forced.code).toBe(1);
+    expect(JSON.parse(readFileSync(path.join(victim, 'check.json'), 'utf8')).result).toBe('violation');
+    expect(readFileSync(path.join(victim, 'keep.txt'), 'utf8')).toBe('mine\n');
+  });
 });

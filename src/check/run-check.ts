@@ -5,11 +5,13 @@
  * reproduces it, search each explored key for where the violation stops (boundary.ts), and write
  * everything tried to check.json (docs/check.md).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Config } from '../model/config.js';
 import type { EventRow, RequestRow, Summary, TimelineRow } from '../model/summary.js';
+import { onExitRemove } from '../output/cleanup.js';
+import { installFolder, OutputRefused, planOutFolder, type OutPlan } from '../output/owned-folder.js';
 import { simulate } from '../run.js';
 import { loadScenario, loadScenarioText, ScenarioError } from '../scenario/load.js';
 import { checkInvariants, formatViolation, type Violation } from './invariants.js';
@@ -23,8 +25,10 @@ export interface CheckOptions {
   runs?: number;
   /** Seed of the stratified samples (default: the scenario's seed), so a check is reproducible. */
   seed?: number;
-  /** Folder for counterexample.yaml and check.json (default reports/<scenario name>). */
+  /** Folder for counterexample.yaml and check.json (default reports/<scenario name>-check). */
   out?: string;
+  /** Write into an existing --out deploysim did not write (only its own file names are replaced). */
+  force?: boolean;
 }
 
 export interface CheckIo {
@@ -202,12 +206,25 @@ function retargetTraces(doc: Document, scenarioFile: string, outDir: string): vo
   }
 }
 
-/** Writes via a temporary name so a file that exists is whole. */
-function writeAtomic(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+/** The names a check folder holds: with --force, the only names replaced in a folder deploysim did not mark. */
+export const CHECK_FILES = ['check.json', 'counterexample.yaml'] as const;
+
+/**
+ * Writes the check's files into a temporary folder beside the target and puts it in place whole
+ * (owned-folder.ts): a folder of the user's is never replaced, and a half-written one never shows.
+ */
+function writeCheckFolder(plan: OutPlan, files: Record<string, string>): void {
+  const tmp = path.join(path.dirname(plan.dir), `.${path.basename(plan.dir)}.deploysim-tmp-${process.pid}`);
+  const forget = onExitRemove(tmp);
+  try {
+    mkdirSync(path.dirname(plan.dir), { recursive: true });
+    mkdirSync(tmp);
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(tmp, name), text);
+    installFolder(tmp, plan, 'check');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    forget();
+  }
 }
 
 /** The counterexample as a runnable scenario, named `<name>-counterexample` so running it does not overwrite the folder it sits in. */
@@ -250,7 +267,18 @@ export function runCheck(file: string, opts: CheckOptions, io: CheckIo): number 
   }
   const runs = plan.dimensions.length === 0 ? 1 : (opts.runs ?? 100);
   const seed = opts.seed ?? plan.config.seed;
-  const outDir = opts.out ?? path.join('reports', plan.config.name);
+  const outDir = opts.out ?? path.join('reports', `${plan.config.name}-check`);
+  // Where the files go is settled before any run: a folder deploysim did not write is refused now.
+  let outPlan: OutPlan;
+  try {
+    outPlan = planOutFolder(outDir, { kind: 'check', force: opts.force ?? false, ownNames: CHECK_FILES, inputs: [file] });
+  } catch (e) {
+    if (e instanceof OutputRefused) {
+      io.err(e.message);
+      return 2;
+    }
+    throw e;
+  }
   const dims = plan.dimensions;
   const samples = planSamples(dims, runs, seed);
   const valuesOf = (index: readonly number[]): unknown[] => index.map((k, i) => gridValue(dims[i]!, k));
@@ -322,11 +350,10 @@ export function runCheck(file: string, opts: CheckOptions, io: CheckIo): number 
     const target = path.join(outDir, 'counterexample.yaml');
     const where = ORIGIN_WORDS[found.point.origin];
     const origin = `deploysim check ${file} --seed ${seed} (run ${found.run}, ${where})`;
-    writeAtomic(target, counterexampleText(plan, values, outDir, verdict, origin));
-    writeAtomic(
-      jsonFile,
-      `${JSON.stringify({ ...result, result: 'violation', counterexample: { run: found.run, origin: found.point.origin, values: named(values), violated: describeVerdict(verdict).map((l) => l.trim()), file: target }, boundary_runs: boundaryRuns, boundaries }, null, 2)}\n`,
-    );
+    writeCheckFolder(outPlan, {
+      'counterexample.yaml': counterexampleText(plan, values, outDir, verdict, origin),
+      'check.json': `${JSON.stringify({ ...result, result: 'violation', counterexample: { run: found.run, origin: found.point.origin, values: named(values), violated: describeVerdict(verdict).map((l) => l.trim()), file: target }, boundary_runs: boundaryRuns, boundaries }, null, 2)}\n`,
+    });
     io.out(`check ${file}: VIOLATION at run ${found.run} of ${runs} (seed ${seed}; ${where}):`);
     dims.forEach((d, i) => io.out(`  ${d.key} = ${describeValue(d, values[i])}`));
     io.out('violated:');
@@ -344,7 +371,7 @@ export function runCheck(file: string, opts: CheckOptions, io: CheckIo): number 
     io.err(`${file}: no explored combinations are valid scenarios; narrow explore:, e.g. ${firstInvalid}`);
     return 2;
   }
-  writeAtomic(jsonFile, `${JSON.stringify({ ...result, result: 'held', held: asserted.map((l) => l.trim()) }, null, 2)}\n`);
+  writeCheckFolder(outPlan, { 'check.json': `${JSON.stringify({ ...result, result: 'held', held: asserted.map((l) => l.trim()) }, null, 2)}\n` });
   io.out(`check ${file}: no violation in ${tried} run${tried === 1 ? '' : 's'} (seed ${seed}${invalid ? `; ${invalid} invalid combination${invalid === 1 ? '' : 's'} skipped` : ''})`);
   if (explored.length) io.out(['explored:', ...explored].join('\n'));
   else io.out('explored: nothing (no explore:), ran the scenario once');

@@ -21,8 +21,9 @@ export function registerCheckCommand(program: Command, ioOrSetExit: Io | ((code:
     .argument('<scenario>', 'scenario file (YAML) with explore: and expect:')
     .option('--runs <n>', 'runs to try: the corners and edge midpoints of the explore: box first, then stratified samples', '100')
     .option('--seed <s>', 'seed of the stratified samples (default: the scenario seed)')
-    .option('--out <dir>', 'folder for counterexample.yaml and check.json (default reports/<scenario name>)')
-    .action(async (file: string, o: { runs: string; seed?: string; out?: string }) => {
+    .option('--out <dir>', 'folder for counterexample.yaml and check.json (default reports/<scenario name>-check); replaced whole, only if deploysim wrote it')
+    .option('--force', "write into an existing --out deploysim did not write; only check.json and counterexample.yaml are replaced")
+    .action(async (file: string, o: { runs: string; seed?: string; out?: string; force?: boolean }) => {
       const runs = Number(o.runs);
       if (!Number.isSafeInteger(runs) || runs < 1) {
         io.err(`--runs: found ${JSON.stringify(o.runs)}, allowed an integer ≥ 1`);
@@ -32,6 +33,6 @@ export function registerCheckCommand(program: Command, ioOrSetExit: Io | ((code:
       const seed = parseSeedOption(o.seed, io);
       if (seed === null) return;
       const { runCheck } = await import('../check/run-check.js');
-      io.exit(runCheck(file, { runs, seed, out: o.out }, io));
+      io.exit(runCheck(file, { runs, seed, out: o.out, force: o.force }, io));
     });
 }

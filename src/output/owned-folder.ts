@@ -12,7 +12,7 @@ import path from 'node:path';
 
 export const MARKER_FILE = '.deploysim';
 
-export type FolderKind = 'run' | 'sweep' | 'shard' | 'merge';
+export type FolderKind = 'run' | 'sweep' | 'shard' | 'merge' | 'check';
 
 export interface Marker {
   written_by: 'deploysim';
@@ -56,7 +56,7 @@ export function readMarker(dir: string): Marker | null {
   }
   if (typeof raw !== 'object' || raw === null) return null;
   const m = raw as Partial<Marker>;
-  const kinds: readonly unknown[] = ['run', 'sweep', 'shard', 'merge'];
+  const kinds: readonly unknown[] = ['run', 'sweep', 'shard', 'merge', 'check'];
   if (m.written_by !== 'deploysim' || !kinds.includes(m.kind) || !Array.isArray(m.files)) return null;
   // A listed name must stay inside the folder: a forged marker cannot point at ../anything.
   if (!m.files.every((f) => typeof f === 'string' && f !== '' && f !== '.' && f !== '..' && !f.includes('/') && !f.includes('\\'))) return null;
