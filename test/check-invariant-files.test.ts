@@ -159,6 +159,22 @@ describe('each invariant file passes the hand-made timeline and catches a break 
     ]);
   });
 
+  it('probes: the back-off resets 600 s after the last restart; a gap within rounding of 600 s may show either (SPEC §2)', () => {
+    // A second restart after the one at 160 s: backoff=0 is a reset, right only when 600 s have passed.
+    const again = (at: number, backoff: number) =>
+      run((r) => {
+        r.config.duration = 1000;
+        r.events.push(ev(at, 0, 'restart', `cause=liveness;backoff=${backoff}`), st(at, 0, 'ready', 'backoff'), st(at, 0, 'backoff', 'loading'));
+      });
+    const backoff = (r: RunOutputs) => check(checkProbes, r).filter((m) => m.includes('CrashLoopBackOff'));
+    expect(backoff(again(760, 0))).toEqual([]); // 600 s later: reset
+    expect(backoff(again(759, 0))).toEqual(['3: replica 0 restarted at 759 s with backoff=0; CrashLoopBackOff gives 10 s (restart 2 of a loop)']);
+    expect(backoff(again(759, 10))).toEqual([]);
+    // 1.5e-6 s short of 600 (tolerance 1e-6): within two tolerances, either reading is accepted.
+    expect(backoff(again(760 - 1.5e-6, 0))).toEqual([]);
+    expect(backoff(again(760 - 1.5e-6, 10))).toEqual([]);
+  });
+
   it('autoscaler: more replicas than max_replica, a scale-up past desired (invariant 5)', () => {
     expect(check(checkAutoscaler, run())).toEqual([]);
     const bad = check(

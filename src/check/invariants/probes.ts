@@ -287,14 +287,15 @@ export function checkProbes(rp: Replay): Found[] {
   /** CrashLoopBackOff [k8s] (SPEC §2): 0, then 10, 20, 40, ... 300 s; reset when 600 s or more pass between two restarts (restart to restart). */
   function checkBackoff(p: ProbeTrack, e: EventRow, i: number): void {
     const t = e.t;
-    const fresh = p.loop.lastAt === null || t - p.loop.lastAt >= BACKOFF_RESET_S - tol;
+    const last = p.loop.lastAt;
+    const fresh = last === null || t - last >= BACKOFF_RESET_S - tol;
     const n = fresh ? 0 : p.loop.n;
     const want = n === 0 ? 0 : Math.min(BACKOFF_CAP_S, BACKOFF_FIRST_S * 2 ** (n - 1));
     p.loop = { n: n + 1, lastAt: t };
     const got = detailNumber(e.detail, 'backoff');
     if (got === null) return;
     // Exactly at the 600 s reset the rounding of times can tip either way: accept both then.
-    const ambiguous = p.loop.n > 1 && !fresh && t - (p.loop.lastAt ?? 0) >= BACKOFF_RESET_S - 2 * tol;
+    const ambiguous = !fresh && last !== null && t - last >= BACKOFF_RESET_S - 2 * tol;
     if (Math.abs(got - want) > 1e-6 && !(ambiguous && got === 0)) {
       add(rowSlot(i, STAGE.row), {
         invariant: 3,
