@@ -11,7 +11,6 @@
  * Keys are paths into the scenario, list indices as numbers. A dimension is a grid of values
  * (gridSize, gridValue): `check` picks points of it (samples.ts) and searches along it (boundary.ts).
  */
-import fc from 'fast-check';
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import { parseDuration } from '../scenario/duration.js';
 import { duration } from '../text/human.js';
@@ -219,16 +218,6 @@ export function gridSize(d: Dimension): number {
 /** The k-th value of a dimension (0 ≤ k < gridSize): the range's k-th grid point, or the k-th choice. */
 export function gridValue(d: Dimension, k: number): unknown {
   return d.kind === 'choice' ? d.values[k] : rangeValue(d, k);
-}
-
-/** One value per dimension; ranges shrink toward their low end, choices toward the first. */
-export function valuesArbitrary(dims: readonly Dimension[]): fc.Arbitrary<unknown[]> {
-  return fc.tuple(
-    ...dims.map((d): fc.Arbitrary<unknown> => {
-      if (d.kind === 'choice') return fc.integer({ min: 0, max: d.values.length - 1 }).map((i) => d.values[i]);
-      return fc.integer({ min: 0, max: steps(d) }).map((k) => rangeValue(d, k));
-    }),
-  );
 }
 
 /** The values a dimension's validation tries: both ends of a range, every choice. */
