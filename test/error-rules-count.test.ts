@@ -43,7 +43,7 @@ describe('SPEC §4: a 504 from the router does not count against is_healthy', ()
     expect(eventTimes(out.events, 'traffic_stopped', 0)).toEqual([80]);
     expect(eventTimes(out.events, 'restart', 0)).toEqual([]);
     expect(out.summary.health.faults).toEqual([
-      { kind: 'error_rate', replica: 0, at: 50, traffic_stopped_at: 80, restarted_at: null, preempted_at: null, routable_again_at: null, failed_requests_before_stop: 1 },
+      { kind: 'error_rate', replica: 0, at: 50, traffic_stopped_at: 80, restarted_at: null, restarts: 0, preempted_at: null, routable_again_at: null, failed_requests_before_stop: 1 },
     ]);
   });
 

@@ -27,8 +27,8 @@ describe('SPEC §9 fault records: preempted_at', () => {
 
   it('both records carry preempted_at 45 and restarted_at null', () => {
     expect(out.summary.health.faults).toEqual([
-      { kind: 'cuda_error', replica: 0, at: 5, traffic_stopped_at: 30, restarted_at: null, preempted_at: 45, routable_again_at: null, failed_requests_before_stop: 3 },
-      { kind: 'preemption', replica: 0, at: 45, traffic_stopped_at: null, restarted_at: null, preempted_at: 45, routable_again_at: null, failed_requests_before_stop: 0 },
+      { kind: 'cuda_error', replica: 0, at: 5, traffic_stopped_at: 30, restarted_at: null, restarts: 0, preempted_at: 45, routable_again_at: null, failed_requests_before_stop: 3 },
+      { kind: 'preemption', replica: 0, at: 45, traffic_stopped_at: null, restarted_at: null, restarts: 0, preempted_at: 45, routable_again_at: null, failed_requests_before_stop: 0 },
     ]);
     expect(out.summary.requests.by_status).toEqual({ '500': 3 });
   });

@@ -46,7 +46,7 @@ describe('a sticky CUDA error caught by a custom after_fault rule', () => {
   it('records the fault with its stop, restart and recovery, and the 25 requests that failed before the stop', () => {
     // Arrivals at 95.5 … 119.5 hit the broken container: 25 fail with 500.
     expect(summary.health.faults).toEqual([
-      { kind: 'cuda_error', replica: 0, at: 95, traffic_stopped_at: 120, restarted_at: 150, preempted_at: null, routable_again_at: 180, failed_requests_before_stop: 25 },
+      { kind: 'cuda_error', replica: 0, at: 95, traffic_stopped_at: 120, restarted_at: 150, restarts: 1, preempted_at: null, routable_again_at: 180, failed_requests_before_stop: 25 },
     ]);
     expect(summary.requests.by_status).toEqual({ '500': 25 });
     // Requests that arrived while traffic was stopped waited in the router and were served after 180.

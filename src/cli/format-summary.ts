@@ -40,7 +40,7 @@ export function formatSummary(s: Summary, outDir: string): string {
     const stopped = f.traffic_stopped_at !== null;
     lines.push(
       `  fault         ${f.kind} on ${who}replica ${f.replica} at ${duration(f.at)}: traffic stopped ${after(f.traffic_stopped_at, f.at)}, ` +
-        `restarted ${after(f.restarted_at, f.at)}, routable again ${after(f.routable_again_at, f.at)}, ` +
+        `${faultRecovery(f)}, ` +
         (stopped ? `${int(f.failed_requests_before_stop)} failed before stop` : `${int(f.failed_requests_before_stop)} failed (traffic never stopped)`),
     );
   }
@@ -50,6 +50,23 @@ export function formatSummary(s: Summary, outDir: string): string {
   for (const w of s.warnings) lines.push(`  warning       ${w}`);
   lines.push(`  wrote ${outDir}/`);
   return lines.join('\n');
+}
+
+/**
+ * What followed a fault's restart, in words: `restarted +30 s, routable again +1m 30s`, or for a
+ * crash loop `restarted 11 times from +0 s (crash loop), never routable again`. A crash_loop fault
+ * counts its restarts to the end of the run (SPEC §4 faults: every new container crashes too), so
+ * a routable window between crashes reads `routable between crashes from +20 s`, not as a recovery.
+ * A summary.json without `restarts` (written before it) gives the first restart only.
+ */
+export function faultRecovery(f: FaultRecord): string {
+  const n = f.restarts;
+  const restarted =
+    n === undefined || n <= 1 || f.restarted_at === null ? `restarted ${after(f.restarted_at, f.at)}` : `restarted ${count(n)} times from ${after(f.restarted_at, f.at)} (crash loop)`;
+  // "never routable again" only after a restart: a fault that stopped nothing keeps the plain milestone.
+  if (f.routable_again_at === null) return `${restarted}, ${f.restarted_at !== null ? 'never routable again' : `routable again ${after(null, f.at)}`}`;
+  const between = f.kind === 'crash_loop' && n !== undefined && n >= 2;
+  return `${restarted}, ${between ? 'routable between crashes from' : 'routable again'} ${after(f.routable_again_at, f.at)}`;
 }
 
 /**

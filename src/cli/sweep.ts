@@ -41,6 +41,7 @@ interface CommonOpts {
   require: string[];
   minimize?: string;
   force?: boolean;
+  baseline?: string;
 }
 
 function addCommon(cmd: Command): Command {
@@ -51,6 +52,7 @@ function addCommon(cmd: Command): Command {
     .option('--out <dir>', 'output folder (default reports/sweep-<name>/ or reports/compare-<a>-vs-<b>/)')
     .option('--shard <i/n>', 'run only shard i of n (runs k with k mod n = i-1); auto/n takes i from JOB_COMPLETION_INDEX + 1; writes <out>/shard-i-of-n/')
     .option('--require <requirement>', "a requirement, e.g. 'availability>=0.999' (repeatable); met when the 95 % CI bound on the safe side meets it", collect, [])
+    .option('--baseline <variant>', "the variant every other is compared with (paired differences): #N, its label, or key=value,... naming it (compare: a file); default the first variant")
     .option('--minimize <metric>', 'recommend the variant with the lowest mean of this metric among those meeting --require')
     .option('--force', "write into an existing --out deploysim did not write, or that holds a sweep of other arguments (discarding that sweep's results); only deploysim's own files are deleted");
 }
@@ -68,6 +70,7 @@ function sweepOptions(command: 'sweep' | 'compare', files: string[], vary: strin
     require: o.require,
     minimize: o.minimize ?? null,
     force: o.force ?? false,
+    baseline: o.baseline ?? null,
   };
 }
 
@@ -83,7 +86,7 @@ export function registerSweepCommands(program: Command, setExit: (code: number) 
       .command('sweep')
       .description('run every combination of --vary values on the same seeds and compare them with confidence intervals')
       .argument('<scenario>', 'scenario file (YAML)')
-      .option('--vary <key.path=v1,v2,...>', 'a scenario key and its values (repeatable; the grid is every combination; the first values are the baseline)', collect, []),
+      .option('--vary <key.path=v1,v2,...>', 'a scenario key and its values (repeatable; the grid is every combination; the first values are the baseline unless --baseline)', collect, []),
   ).action(async (scenario: string, o: CommonOpts & { vary: string[] }) => {
     setExit(await sweepAction(sweepOptions('sweep', [scenario], o.vary, o)));
   });
@@ -91,7 +94,7 @@ export function registerSweepCommands(program: Command, setExit: (code: number) 
   addCommon(
     program
       .command('compare')
-      .description('run two scenario files on the same seeds and compare them (the first is the baseline)')
+      .description('run two scenario files on the same seeds and compare them (the first is the baseline unless --baseline)')
       .argument('<a>', 'baseline scenario file')
       .argument('<b>', 'other scenario file'),
   ).action(async (a: string, b: string, o: CommonOpts) => {

@@ -11,6 +11,15 @@ export interface FaultRecord {
   traffic_stopped_at: number | null;
   /** First restart of this replica's container after the fault, or null (never happened; a preemption ends the episode without one). */
   restarted_at: number | null;
+  /**
+   * Restarts of this replica's container after the fault, until it was routable again or the run
+   * ended (issue #13: "restarted +0 s" hid 11 restarts). A `crash_loop` fault follows the replica
+   * into every new container, so its count runs to the end of the run: a routable window between
+   * two crashes is not a recovery. 0 = never restarted; with `routable_again_at` null, ≥ 2 is a
+   * crash loop that never recovered. Always written; optional because a summary.json written
+   * before it (a run folder the report reads) lacks it.
+   */
+  restarts?: number;
   /** The replica's loss to a preemption (SPEC §9), on the preemption's own record and on earlier open ones; null = never happened. */
   preempted_at: number | null;
   /** First time the replica was routable again after the stop or restart, or null. */

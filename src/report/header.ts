@@ -132,7 +132,23 @@ function after(at: number, t: number | null): string {
   return `<td>${esc(formatDuration(t))} <small>(+${esc(formatDuration(t - at))})</small></td>`;
 }
 
-/** The fault table: fault → traffic stopped → restarted → routable again. */
+/** The first restart, and below it how many there were when more than one (a crash loop). */
+function restartedCell(f: FaultRecord): string {
+  const n = f.restarts;
+  if (f.restarted_at === null || n === undefined || n <= 1) return after(f.at, f.restarted_at);
+  return `<td class="crash-loop">${esc(formatDuration(f.restarted_at))} <small>(+${esc(formatDuration(f.restarted_at - f.at))})</small><br><b>${esc(formatCount(n))} restarts</b> <small>(crash loop)</small></td>`;
+}
+
+/** Routable again; after a restart that never led back: "never"; a crash_loop fault's routable windows are not a recovery. */
+function routableCell(f: FaultRecord): string {
+  if (f.routable_again_at === null) return f.restarted_at !== null ? '<td class="none">never</td>' : after(f.at, null);
+  if (f.kind === 'crash_loop' && (f.restarts ?? 0) >= 2) {
+    return `<td><small>between crashes from</small> ${esc(formatDuration(f.routable_again_at))} <small>(+${esc(formatDuration(f.routable_again_at - f.at))})</small></td>`;
+  }
+  return after(f.at, f.routable_again_at);
+}
+
+/** The fault table: fault → traffic stopped → restarted (how many times) → routable again. */
 export function faultTableHtml(s: Summary): string {
   return faultTable((s.health?.faults ?? []).map((f) => ({ chainlet: null, f })));
 }
@@ -151,17 +167,16 @@ function faultTable(faults: { chainlet: string | null; f: FaultRecord }[], withC
     .slice(0, MAX)
     .map(
       ({ chainlet, f }) =>
-        `<tr>${withChainlet ? `<td>${esc(chainlet ?? '')}</td>` : ''}<td>${esc(f.kind)}</td><td>r${esc(String(f.replica))}</td><td>${esc(formatDuration(f.at))}</td>${after(f.at, f.traffic_stopped_at)}${after(
-          f.at,
-          f.restarted_at,
-        )}${after(f.at, f.routable_again_at)}<td class="num">${formatCount(f.failed_requests_before_stop)}</td></tr>`,
+        `<tr>${withChainlet ? `<td>${esc(chainlet ?? '')}</td>` : ''}<td>${esc(f.kind)}</td><td>r${esc(String(f.replica))}</td><td>${esc(formatDuration(f.at))}</td>${after(f.at, f.traffic_stopped_at)}${restartedCell(
+          f,
+        )}${routableCell(f)}<td class="num">${formatCount(f.failed_requests_before_stop)}</td></tr>`,
     )
     .join('');
   const more = faults.length > MAX ? `<p class="note">… and ${faults.length - MAX} more faults (see summary.json).</p>` : '';
   return `<section id="faults"><h2>Faults</h2>
 <table id="fault-table"><thead><tr>${withChainlet ? '<th>chainlet</th>' : ''}<th>fault</th><th>replica</th><th>at</th><th>traffic stopped</th><th>restarted</th><th>routable again</th><th>failed before stop</th></tr></thead>
 <tbody>${rows}</tbody></table>${more}
-<p class="caption">Times since the run started; in brackets, since the fault. “—”: it never happened.${
+<p class="caption">Times since the run started; in brackets, since the fault. “—”: it never happened. Restarts: how many the replica had after the fault until it was routable again or the run ended (a crash_loop fault: to the end of the run; its routable windows between crashes are not a recovery); “never”: it never was.${
     withChainlet ? ' A fault’s failures are its chainlet’s; what they cost the callers shows in their charts at the same time.' : ''
   }</p></section>`;
 }

@@ -18,7 +18,7 @@
 import * as d3 from 'd3';
 import { JSDOM } from 'jsdom';
 import type { Comparison, VariantStats } from './comparison.js';
-import { pm, recommendation, warningFlag } from './comparison.js';
+import { baselineText, pm, recommendation, signed, warningFlag } from './comparison.js';
 import { baseMetric, CHAIN_PREFIX, lowerIsBetter, metricNote, METRICS, splitMetric, type MetricKey, type MetricName } from './metrics.js';
 import type { SweepArgs } from './plan.js';
 import type { Estimate } from './stats.js';
@@ -142,6 +142,22 @@ export function robustDomain(values: readonly number[]): { lo: number; hi: numbe
   return { lo: lo - pad, hi: hi + pad, clippedLow, clippedHigh };
 }
 
+/**
+ * The robust domain of the means, widened to the intervals of the points inside it. Means a few cents apart with ±$0.8 intervals otherwise get an axis of
+ * 4 cents: every whisker crosses the whole chart, and a mean 30 cents off, well inside the others'
+ * intervals, is drawn as an outlier on the edge.
+ */
+export function withIntervals<D extends { lo: number; hi: number }>(d: D | null, ests: readonly Estimate[]): D | null {
+  if (!d) return null;
+  let { lo, hi } = d;
+  for (const e of ests) {
+    if (e.mean === null || e.mean < d.lo || e.mean > d.hi) continue;
+    if (e.low !== null) lo = Math.min(lo, e.low);
+    if (e.high !== null) hi = Math.max(hi, e.high);
+  }
+  return { ...d, lo, hi };
+}
+
 /** A metric's axis: means and CI bounds, robust to outliers, not below 0 when no value is. */
 function chartDomain(cmp: Comparison, metric: MetricKey): { lo: number; hi: number } | null {
   const vals = cmp.variants.flatMap((s) => [s.metrics[metric].est.mean, s.metrics[metric].est.low, s.metrics[metric].est.high]).filter((v): v is number => v !== null);
@@ -158,12 +174,27 @@ interface Ctx {
 }
 
 const isBest = (cmp: Comparison, s: VariantStats) => cmp.best === s.variant.index;
+const isBase = (cmp: Comparison, s: VariantStats) => cmp.baseline === s.variant.index;
+/** The baseline's marker, wherever a variant is drawn or named. */
+const BASE_MARK = '◆';
+
+/**
+ * A paired difference's verdict: `better`/`worse` when its 95 % interval excludes 0 on that side
+ * (for a metric with a direction), `same` when it includes 0, `none` without an interval or direction.
+ */
+export function deltaVerdict(metric: MetricKey, d: Estimate): 'better' | 'worse' | 'same' | 'none' {
+  const lower = lowerIsBetter(metric);
+  if (d.mean === null || d.low === null || d.high === null || lower === null) return 'none';
+  if (d.low > 0) return lower ? 'worse' : 'better';
+  if (d.high < 0) return lower ? 'better' : 'worse';
+  return 'same';
+}
 /** Fails one of the requirements that are on this metric. */
 const failsOn = (ctx: Ctx, s: VariantStats, m: MetricKey) => ctx.reqsOf(m).some((t) => s.failing.includes(t));
 
 function tooltip(ctx: Ctx, s: VariantStats, metric: MetricKey | null): string {
-  const lines = [`#${s.variant.index} ${s.variant.label}${isBest(ctx.cmp, s) ? ' ★ recommended' : ''}`];
-  if (metric) lines.push(`${metric} ${pm(s.metrics[metric].est)}`, `Δ vs #0 ${pm(s.metrics[metric].diff)}`);
+  const lines = [`#${s.variant.index} ${s.variant.label}${isBest(ctx.cmp, s) ? ' ★ recommended' : ''}${isBase(ctx.cmp, s) ? ` ${BASE_MARK} baseline` : ''}`];
+  if (metric) lines.push(`${metric} ${pm(s.metrics[metric].est)}`, ...(isBase(ctx.cmp, s) ? [] : [`Δ vs baseline #${ctx.cmp.baseline} ${signed(s.metrics[metric].diff)}`]));
   else lines.push(`cost ${pm(s.metrics.cost.est)}`, `failed requests ${pm(s.metrics.failed_requests.est)}`);
   if (s.failing.length > 0) lines.push(`fails ${s.failing.join(', ')}`);
   const flag = warningFlag(s);
@@ -176,11 +207,11 @@ function mainChart(ctx: Ctx): string {
   const { doc, cmp } = ctx;
   const W = 760;
   const H = 460;
-  const m = { top: 40, right: 40, bottom: 50, left: 70 };
+  const m = { top: 48, right: 40, bottom: 50, left: 70 };
   const svg = newSvg(doc, W, H, 'chart main-chart');
   const pts = cmp.variants.filter((s) => s.metrics.cost.est.mean !== null && s.metrics.failed_requests.est.mean !== null);
-  const xd = robustDomain(pts.map((s) => s.metrics.cost.est.mean!));
-  const yd = robustDomain(pts.map((s) => s.metrics.failed_requests.est.mean!));
+  const xd = withIntervals(robustDomain(pts.map((s) => s.metrics.cost.est.mean!)), pts.map((s) => s.metrics.cost.est));
+  const yd = withIntervals(robustDomain(pts.map((s) => s.metrics.failed_requests.est.mean!)), pts.map((s) => s.metrics.failed_requests.est));
   if (!xd || !yd) {
     svg.append('text').attr('x', 20).attr('y', 40).text('no variant has both a cost and a failed-request count');
     return svg.node()!.outerHTML;
@@ -202,10 +233,9 @@ function mainChart(ctx: Ctx): string {
     .attr('transform', `translate(16,${(m.top + H - m.bottom) / 2}) rotate(-90)`)
     .attr('text-anchor', 'middle')
     .text('failed requests per run (mean, 95 % CI)');
-  svg.append('text').attr('class', 'axis-name').attr('x', m.left).attr('y', 14).text(`labelled: the front, the recommended point and outliers, by ${keyNames(ctx).join(', ')}`);
-  if (yd.clippedHigh || xd.clippedHigh) {
-    svg.append('text').attr('class', 'clip-note').attr('x', 4).attr('y', H - 10).text('▲ beyond the axis: on its edge, value in the label');
-  }
+  // Two lines: the keys' names are long (`stop_traffic_threshold_seconds`) and would run off the chart.
+  svg.append('text').attr('class', 'axis-name').attr('x', m.left).attr('y', 14).text(`labelled: the Pareto front, ★ the recommended point, ${BASE_MARK} the baseline, ▲ outliers`);
+  svg.append('text').attr('class', 'axis-name').attr('x', m.left).attr('y', 30).text(`label: ${keyNames(ctx).join(', ')}`);
 
   const front = pts.filter((s) => s.pareto).sort((a, b) => a.metrics.cost.est.mean! - b.metrics.cost.est.mean! || a.metrics.failed_requests.est.mean! - b.metrics.failed_requests.est.mean!);
   if (front.length > 0) {
@@ -226,7 +256,7 @@ function mainChart(ctx: Ctx): string {
     const c = s.metrics.cost.est;
     const f = s.metrics.failed_requests.est;
     const out = c.mean! > x1 || f.mean! > y1 || c.mean! < x0 || f.mean! < y0;
-    const cls = ['variant', s.pareto ? 'on-front' : '', isBest(cmp, s) ? 'recommended' : '', s.meets === false ? 'fails' : '', out ? 'outlier' : ''].filter(Boolean).join(' ');
+    const cls = ['variant', s.pareto ? 'on-front' : '', isBest(cmp, s) ? 'recommended' : '', isBase(cmp, s) ? 'baseline' : '', s.meets === false ? 'fails' : '', out ? 'outlier' : ''].filter(Boolean).join(' ');
     const g = svg.append('g').attr('class', cls);
     if (c.low !== null && c.high !== null) g.append('line').attr('class', 'ci').attr('x1', X(c.low)).attr('x2', X(c.high)).attr('y1', Y(f.mean!)).attr('y2', Y(f.mean!));
     if (f.low !== null && f.high !== null) g.append('line').attr('class', 'ci').attr('x1', X(c.mean!)).attr('x2', X(c.mean!)).attr('y1', Y(f.low)).attr('y2', Y(f.high));
@@ -237,10 +267,14 @@ function mainChart(ctx: Ctx): string {
     if (isBest(cmp, s)) g.append('circle').attr('class', 'best-ring').attr('cx', px).attr('cy', py).attr('r', 12);
     g.append('title').text(tooltip(ctx, s, null));
     // Only the front, the recommended point and outliers are labelled here (30 labels would stack); every variant is named in the table.
-    if (isBest(cmp, s) || s.pareto || out) {
+    if (isBest(cmp, s) || s.pareto || out || isBase(cmp, s)) {
       const value = out ? ` (${fmtValue('failed_requests', f.mean)} failed, ${fmtValue('cost', c.mean)})` : '';
-      labels.push({ x: px, y: py, text: `${isBest(cmp, s) ? '★ ' : ''}${s.variant.values.join(', ')}${value}` });
+      labels.push({ x: px, y: py, text: `${isBest(cmp, s) ? '★ ' : ''}${isBase(cmp, s) ? `${BASE_MARK} ` : ''}${s.variant.values.join(', ')}${value}` });
     }
+  }
+  // Only when a point is actually beyond an axis (the intervals may have widened the domain over it).
+  if (svg.select('.variant.outlier').size() > 0) {
+    svg.append('text').attr('class', 'clip-note').attr('x', 4).attr('y', H - 10).text('▲ beyond the axis: on its edge, value in the label');
   }
   for (const l of pointLabels(labels)) {
     const tooWide = l.x + l.text.length * 6.5 > W;
@@ -323,12 +357,14 @@ function heatmap(ctx: Ctx, metric: MetricKey): string {
       const y = top + cellH * i;
       const mean = s.metrics[metric].est.mean;
       const fill = mean === null || !colour ? '#eee' : colour(mean);
-      const cls = ['cell', isBest(cmp, s) ? 'recommended' : '', failsOn(ctx, s, metric) ? 'fails' : '', s.warnings.seeds > 0 ? 'warned' : ''].filter(Boolean).join(' ');
+      const cls = ['cell', isBest(cmp, s) ? 'recommended' : '', isBase(cmp, s) ? 'baseline' : '', failsOn(ctx, s, metric) ? 'fails' : '', s.warnings.seeds > 0 ? 'warned' : ''].filter(Boolean).join(' ');
       const g = panel.append('g').attr('class', cls).attr('data-variant', s.variant.index);
       g.append('rect').attr('x', x).attr('y', y).attr('width', cellW - 2).attr('height', cellH - 2).attr('fill', fill);
       if (failsOn(ctx, s, metric)) g.append('rect').attr('class', 'hatched').attr('x', x).attr('y', y).attr('width', cellW - 2).attr('height', cellH - 2).attr('fill', 'url(#hatch)');
-      g.append('text').attr('class', 'cell-value').attr('x', x + (cellW - 2) / 2).attr('y', y + cellH / 2 + 3).attr('text-anchor', 'middle').style('fill', textColour(fill)).text(`${isBest(cmp, s) ? '★ ' : ''}${fmtValue(metric, mean)}`);
+      g.append('text').attr('class', 'cell-value').attr('x', x + (cellW - 2) / 2).attr('y', y + cellH / 2 + 3).attr('text-anchor', 'middle').style('fill', textColour(fill)).text(`${isBest(cmp, s) ? '★ ' : ''}${isBase(cmp, s) ? `${BASE_MARK} ` : ''}${fmtValue(metric, mean)}`);
       if (s.warnings.seeds > 0) g.append('text').attr('class', 'warn-mark').attr('x', x + cellW - 5).attr('y', y + 10).attr('text-anchor', 'end').text('⚠');
+      // Dashed inside the cell, in the text's colour so it shows on light and dark fills alike.
+      if (isBase(cmp, s)) g.append('rect').attr('class', 'base-outline').attr('x', x + 2).attr('y', y + 2).attr('width', cellW - 6).attr('height', cellH - 6).style('stroke', textColour(fill));
       if (isBest(cmp, s)) g.append('rect').attr('class', 'best-outline').attr('x', x - 1).attr('y', y - 1).attr('width', cellW).attr('height', cellH);
       g.append('title').text(tooltip(ctx, s, metric));
     }
@@ -365,9 +401,10 @@ function lineChart(ctx: Ctx, metric: MetricKey): string {
     const e = s.metrics[metric].est;
     const px = r2(x(s.variant.values[0]!)!);
     const out = e.mean! > y1 || e.mean! < y0;
-    const cls = ['variant', isBest(cmp, s) ? 'recommended' : '', failsOn(ctx, s, metric) ? 'fails' : '', out ? 'outlier' : ''].filter(Boolean).join(' ');
+    const cls = ['variant', isBest(cmp, s) ? 'recommended' : '', isBase(cmp, s) ? 'baseline' : '', failsOn(ctx, s, metric) ? 'fails' : '', out ? 'outlier' : ''].filter(Boolean).join(' ');
     const g = svg.append('g').attr('class', cls);
     if (e.low !== null && e.high !== null) g.append('line').attr('class', 'ci').attr('x1', px).attr('x2', px).attr('y1', Y(e.low)).attr('y2', Y(e.high));
+    if (isBase(cmp, s)) g.append('text').attr('class', 'base-label').attr('x', px).attr('y', H - m.bottom + 30).attr('text-anchor', 'middle').text(`${BASE_MARK} baseline`);
     if (out) {
       const py = Y(e.mean!);
       g.append('path').attr('class', 'mark').attr('d', `M${px},${r2(py - 7)}L${r2(px + 6)},${r2(py + 4)}L${r2(px - 6)},${r2(py + 4)}Z`);
@@ -403,21 +440,21 @@ function dotChart(ctx: Ctx, metric: MetricKey): string {
   const X = (v: number) => r2(x(Math.min(x1, Math.max(x0, v))));
   const rowY = (i: number) => m.top + rowH * i + rowH / 2;
   svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - m.bottom})`).call(d3.axisBottom(x).ticks(4));
-  const base = cmp.variants[0]!.metrics[metric].est.mean;
+  const base = cmp.variants[cmp.baseline]!.metrics[metric].est.mean;
   if (base !== null) svg.append('line').attr('class', 'baseline-mean').attr('x1', X(base)).attr('x2', X(base)).attr('y1', m.top).attr('y2', H - m.bottom);
   cmp.variants.forEach((s, i) => {
     const e = s.metrics[metric].est;
     const label = s.variant.label.length > 60 ? s.variant.label.slice(0, 59) + '…' : s.variant.label;
     svg
       .append('text')
-      .attr('class', `row-label${isBest(cmp, s) ? ' recommended' : ''}`)
+      .attr('class', `row-label${isBest(cmp, s) ? ' recommended' : ''}${isBase(cmp, s) ? ' baseline' : ''}`)
       .attr('x', m.left - 6)
       .attr('y', rowY(i) + 4)
       .attr('text-anchor', 'end')
-      .text(`${isBest(cmp, s) ? '★ ' : ''}${s.warnings.seeds > 0 ? '⚠ ' : ''}${label}`);
+      .text(`${isBest(cmp, s) ? '★ ' : ''}${isBase(cmp, s) ? `${BASE_MARK} ` : ''}${s.warnings.seeds > 0 ? '⚠ ' : ''}${label}`);
     if (e.mean === null) return;
     const out = e.mean > x1 || e.mean < x0;
-    const g = svg.append('g').attr('class', ['variant', isBest(cmp, s) ? 'recommended' : '', failsOn(ctx, s, metric) ? 'fails' : '', out ? 'outlier' : ''].filter(Boolean).join(' '));
+    const g = svg.append('g').attr('class', ['variant', isBest(cmp, s) ? 'recommended' : '', isBase(cmp, s) ? 'baseline' : '', failsOn(ctx, s, metric) ? 'fails' : '', out ? 'outlier' : ''].filter(Boolean).join(' '));
     if (e.low !== null && e.high !== null) g.append('line').attr('class', 'ci').attr('x1', X(e.low)).attr('x2', X(e.high)).attr('y1', rowY(i)).attr('y2', rowY(i));
     g.append('circle').attr('class', 'mark').attr('cx', X(e.mean)).attr('cy', rowY(i)).attr('r', isBest(cmp, s) ? 5 : 4);
     if (out) g.append('text').attr('class', 'point-label').attr('x', X(e.mean) - 8).attr('y', rowY(i) + 4).attr('text-anchor', 'end').text(`▲ ${fmtValue(metric, e.mean)}`);
@@ -458,6 +495,12 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 .best-outline { fill: none; stroke: #0a2a14; stroke-width: 3; }
 .hatch-line { stroke: #7f0000; stroke-width: 1.6; opacity: 0.55; }
 .warn-mark { font-size: 10px; fill: #8a4b00; }
+.base-outline { fill: none; stroke: #333; stroke-width: 1.2; stroke-dasharray: 3 2; }
+.base-label { font-size: 10px; fill: #444; }
+.delta { display: block; font-size: 11px; font-weight: 400; color: #666; }
+.delta.better { color: #1b7f3b; } .delta.worse { color: #b71c1c; }
+tr.baseline td { background: #f1f3f7; }
+.baseline-note { margin: 8px 0; }
 table { border-collapse: collapse; margin-top: 8px; } td, th { border-bottom: 1px solid #ddd; padding: 3px 10px; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.variants { font-size: 13px; }
@@ -504,6 +547,14 @@ function warningsBox(cmp: Comparison): string {
   return `<div class="warnings"><b>⚠ Run warnings in ${warned.length} of ${cmp.variants.length} variants</b> (every text is in runs.jsonl; the count per run in results.csv)${intro}<ul class="warned">\n${items}\n</ul>${examples ? `<p>e.g. ${examples}</p>` : ''}</div>`;
 }
 
+/** Under a mean in the table: the paired difference to the baseline, green/red when its interval excludes 0. */
+function deltaCell(cmp: Comparison, s: VariantStats, metric: MetricKey): string {
+  if (isBase(cmp, s)) return '';
+  const d = s.metrics[metric].diff;
+  if (d.mean === null) return '';
+  return `<span class="delta ${deltaVerdict(metric, d)}">Δ ${escapeHtml(signed(d))}</span>`;
+}
+
 function variantTable(ctx: Ctx, args: SweepArgs): string {
   const { cmp } = ctx;
   const axisHeads = args.command === 'compare' ? ['settings that differ', 'file'] : args.vary.map((a) => a.key.split('.').pop()!);
@@ -520,9 +571,11 @@ function variantTable(ctx: Ctx, args: SweepArgs): string {
   const rows = sorted
     .map((s) => {
       const settings = args.command === 'compare' ? [s.variant.label, s.variant.values[0]!] : s.variant.values;
-      const cells = cols.map((c) => `<td class="num${failsOn(ctx, s, c) ? ' bad' : ''}">${escapeHtml(pm(s.metrics[c].est))}</td>`).join('');
+      const cells = cols.map((c) => `<td class="num${failsOn(ctx, s, c) ? ' bad' : ''}">${escapeHtml(pm(s.metrics[c].est))}${deltaCell(cmp, s, c)}</td>`).join('');
       const req = cmp.requirements.length + cmp.defaults.length > 0 ? `<td class="${s.meets ? '' : 'bad'}">${s.meets ? 'meets all' : escapeHtml(`fails ${s.failing.join(', ')}`)}</td>` : '';
-      return `<tr class="${isBest(cmp, s) ? 'recommended' : ''}"><td>${isBest(cmp, s) ? '★ recommended' : ''}</td>${settings.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}${cells}<td>${s.pareto ? 'yes' : ''}</td>${req}<td class="warn">${escapeHtml(warningFlag(s))}</td><td>${s.variant.index}</td></tr>`;
+      const tags = [isBest(cmp, s) ? '★ recommended' : '', isBase(cmp, s) ? `${BASE_MARK} baseline` : ''].filter(Boolean).join('<br>');
+      const rowCls = [isBest(cmp, s) ? 'recommended' : '', isBase(cmp, s) ? 'baseline' : ''].filter(Boolean).join(' ');
+      return `<tr class="${rowCls}"><td>${tags}</td>${settings.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}${cells}<td>${s.pareto ? 'yes' : ''}</td>${req}<td class="warn">${escapeHtml(warningFlag(s))}</td><td>${s.variant.index}</td></tr>`;
     })
     .join('\n');
   return `<table class="variants">\n${head}\n${rows}\n</table>`;
@@ -570,8 +623,9 @@ export function renderComparisonHtml(args: SweepArgs, cmp: Comparison): string {
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p>${cmp.variants.length} variants, each run on the same ${cmp.seeds.length} seeds (${cmp.seeds[0]}–${cmp.seeds[cmp.seeds.length - 1]}). Variants are named by the settings their runs resolved to; the first one (#0) is the baseline of the paired differences.</p>
-<p class="legend"><span>★ / dark outline: recommended</span><span>red: worse, or fails a requirement</span><span>blue: on the Pareto front of cost and failed requests</span><span>▲: beyond the axis, drawn on its edge</span><span>⚠: some seed had a run warning</span></p>
+<p>${cmp.variants.length} variants, each run on the same ${cmp.seeds.length} seeds (${cmp.seeds[0]}–${cmp.seeds[cmp.seeds.length - 1]}). Variants are named by the settings their runs resolved to.</p>
+<p class="baseline-note">${BASE_MARK} <b>Baseline #${cmp.baseline}: ${escapeHtml(baselineText(cmp))}</b>. Every Δ is the paired difference variant − baseline over the same seeds (same traffic, same faults), with its 95 % CI; green / red: better / worse with confidence (the interval excludes 0).</p>
+<p class="legend"><span>★ / dark outline: recommended</span><span>${BASE_MARK} / dashed outline: the baseline</span><span>red: worse, or fails a requirement</span><span>blue: on the Pareto front of cost and failed requests</span><span>▲: beyond the axis, drawn on its edge</span><span>⚠: some seed had a run warning</span></p>
 ${rec ? `<p class="recommendation${cmp.best === null ? ' none' : ''}">${escapeHtml(rec)}</p>` : ''}
 ${warningsBox(cmp)}
 ${notes}

@@ -1,6 +1,6 @@
 /**
  * Per-variant statistics over seeds: mean and 95 % interval of every metric, the paired
- * difference to the baseline (variant 0) on the same seeds, the cost / failed-requests Pareto
+ * difference to the baseline (`--baseline`, else variant 0) on the same seeds, the cost / failed-requests Pareto
  * front and the requirement check. Written as comparison.csv (one row per variant and metric)
  * and printed as a table.
  */
@@ -68,6 +68,10 @@ export interface Comparison {
   excludedByDefault: number[];
   /** Notes on the labels (resolveVariants) and on the comparison. */
   notes: string[];
+  /** Index of the baseline every `diff` is taken against (`--baseline`; 0 without it). */
+  baseline: number;
+  /** The baseline was named by `--baseline` (false: variant 0 by default). */
+  baselineChosen: boolean;
 }
 
 /**
@@ -106,7 +110,10 @@ export function compareVariants(
   requirements: readonly Requirement[] = [],
   minimize: MetricKey | null = null,
   notes: readonly string[] = [],
+  baseline: number | null = null,
 ): Comparison {
+  const baseIndex = baseline ?? 0;
+  if (!variants.some((v) => v.index === baseIndex)) throw new Error(`compareVariants: baseline #${baseIndex} is not a variant (0–${variants.length - 1})`);
   const keys = metricKeysOf(records);
   const asked = requirements.length > 0 || minimize !== null;
   // A metric no run reported (an executor that does not fold the event stream) is not measured: no default on it.
@@ -122,7 +129,7 @@ export function compareVariants(
   const stats: VariantStats[] = variants.map((variant) => {
     const metrics = {} as Record<MetricKey, MetricStats>;
     for (const m of statKeys) {
-      const base = series(records, 0, seeds, m);
+      const base = series(records, baseIndex, seeds, m);
       const mine = series(records, variant.index, seeds, m);
       metrics[m] = { est: meanCi(mine.filter((x): x is number => x !== null)), diff: pairedDiff(base, mine) };
     }
@@ -167,7 +174,7 @@ export function compareVariants(
       if (v !== null && (b === null || v < b)) excludedByDefault.push(s.variant.index);
     }
   }
-  return { seeds: [...seeds], metrics: keys, variants: stats, requirements: [...requirements], defaults, minimize, best, excludedByDefault, notes: [...notes] };
+  return { seeds: [...seeds], metrics: keys, variants: stats, requirements: [...requirements], defaults, minimize, best, excludedByDefault, notes: [...notes], baseline: baseIndex, baselineChosen: baseline !== null };
 }
 
 /** `fault missed in 3/20 seeds`, `warnings in 2/20 seeds`, or '' when no seed had a warning. */
@@ -181,7 +188,7 @@ export function warningFlag(s: VariantStats): string {
 }
 
 export function comparisonCsv(axisColumns: readonly string[], cmp: Comparison): string {
-  const header = ['variant', ...axisColumns, 'metric', 'n', 'mean', 'ci_low', 'ci_high', 'diff', 'diff_ci_low', 'diff_ci_high', 'pareto', 'meets_requirements', 'seeds_with_warnings', 'seeds_fault_missed'];
+  const header = ['variant', ...axisColumns, 'metric', 'n', 'mean', 'ci_low', 'ci_high', 'diff', 'diff_ci_low', 'diff_ci_high', 'pareto', 'meets_requirements', 'seeds_with_warnings', 'seeds_fault_missed', 'baseline'];
   const rows: string[][] = [];
   for (const s of cmp.variants) {
     for (const m of cmp.metrics) {
@@ -201,6 +208,7 @@ export function comparisonCsv(axisColumns: readonly string[], cmp: Comparison): 
         s.meets === null ? '' : s.meets ? 'yes' : 'no',
         String(s.warnings.seeds),
         String(s.warnings.missedSeeds),
+        s.variant.index === cmp.baseline ? 'yes' : 'no',
       ]);
     }
   }
@@ -215,7 +223,7 @@ export function pm(est: Estimate, digits = 4): string {
   return `${fmtNum(est.mean, digits)} ± ${fmtNum(half, 2)}`;
 }
 
-function signed(est: Estimate, digits = 3): string {
+export function signed(est: Estimate, digits = 3): string {
   if (est.mean === null) return '-';
   const s = pm(est, digits);
   return est.mean > 0 ? `+${s}` : s;
@@ -276,6 +284,12 @@ function defaultWhy(s: VariantStats): (text: string) => string {
   };
 }
 
+/** The baseline's label and how it was chosen, in words. */
+export function baselineText(cmp: Comparison): string {
+  const s = cmp.variants.find((v) => v.variant.index === cmp.baseline)!;
+  return `${s.variant.label} (${cmp.baselineChosen ? '--baseline' : 'the first variant, by default; --baseline picks another'})`;
+}
+
 /** `1, 3, 5` or `1, 3, 5, … (12)`. */
 function seedList(seeds: readonly number[]): string {
   return seeds.length <= 6 ? seeds.join(', ') : `${seeds.slice(0, 5).join(', ')}, … (${seeds.length})`;
@@ -291,11 +305,13 @@ const TABLE_BLOCK = 4;
  */
 export function comparisonTable(cmp: Comparison): string {
   const out = [
-    `${cmp.variants.length} variants × ${cmp.seeds.length} seeds (${cmp.seeds[0]}–${cmp.seeds[cmp.seeds.length - 1]}); mean ± 95 % CI half-width; Δ = paired difference to #0 on the same seeds`,
+    `${cmp.variants.length} variants × ${cmp.seeds.length} seeds (${cmp.seeds[0]}–${cmp.seeds[cmp.seeds.length - 1]}); mean ± 95 % CI half-width; Δ = paired difference to the baseline #${cmp.baseline} on the same seeds`,
+    `baseline #${cmp.baseline}: ${baselineText(cmp)}`,
   ];
   const legendW = Math.max(...cmp.variants.map((s) => s.variant.label.length));
   for (const s of cmp.variants) {
     const marks = [
+      cmp.baseline === s.variant.index ? 'BASELINE' : '',
       cmp.best === s.variant.index ? 'RECOMMENDED' : '',
       s.pareto ? 'Pareto front (cost, failed requests)' : '',
       s.meets === null ? '' : s.meets ? 'meets requirements' : `fails ${s.failing.join(', ')}`,
@@ -305,12 +321,12 @@ export function comparisonTable(cmp: Comparison): string {
   }
   for (let b = 0; b < cmp.variants.length; b += TABLE_BLOCK) {
     const block = cmp.variants.slice(b, b + TABLE_BLOCK);
-    const header = ['metric', ...block.map((s) => `#${s.variant.index}`)];
+    const header = ['metric', ...block.map((s) => `#${s.variant.index}${s.variant.index === cmp.baseline ? ' (baseline)' : ''}`)];
     const rows = cmp.metrics.map((m) => [
       m,
       ...block.map((s) => {
         const cell = pm(s.metrics[m].est);
-        return s.variant.index === 0 || s.metrics[m].diff.mean === null ? cell : `${cell} (Δ ${signed(s.metrics[m].diff)})`;
+        return s.variant.index === cmp.baseline || s.metrics[m].diff.mean === null ? cell : `${cell} (Δ ${signed(s.metrics[m].diff)})`;
       }),
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -50,6 +50,7 @@ export function readSweepJson(path: string): SweepArgs {
     ['require', Array.isArray(o.require) && o.require.every((r) => typeof r === 'string')],
     ['minimize', o.minimize === null || typeof o.minimize === 'string'],
     ['labels', o.labels === undefined || (Array.isArray(o.labels) && o.labels.every((l) => typeof l === 'string'))],
+    ['baseline', o.baseline === undefined || (typeof o.baseline === 'object' && o.baseline !== null && typeof (o.baseline as { spec?: unknown }).spec === 'string' && int((o.baseline as { variant?: unknown }).variant))],
     ['shard', o.shard === null || (typeof o.shard === 'object' && int((o.shard as { index?: unknown }).index) && int((o.shard as { count?: unknown }).count))],
   ];
   const wrong = checks.filter(([, ok]) => !ok).map(([k]) => k);

@@ -26,6 +26,7 @@ export function comparisonOf(args: SweepArgs, records: readonly RunRecord[]): Co
     args.require.map(parseRequirement),
     args.minimize === null ? null : parseMinimize(args.minimize),
     notes,
+    args.baseline?.variant ?? null,
   );
 }
 

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { compareVariants, expandGrid, runList, seedList, type Run, type Variant, type VaryAxis } from './grid.js';
+import type { BaselineChoice } from './baseline.js';
 import type { Shard } from './shard.js';
 
 /**
@@ -40,6 +41,12 @@ export interface SweepArgs {
    * labels come from each run's resolved settings.
    */
   labels?: string[];
+  /**
+   * `--baseline`: the variant the paired differences are taken against, as the user named it and
+   * as resolved before any run. Absent: variant 0 (the first value of every --vary; compare: the
+   * first file). Not part of the run key: another baseline reuses every run.
+   */
+  baseline?: BaselineChoice;
 }
 
 export function fileSha256(path: string): string {

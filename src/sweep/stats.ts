@@ -62,7 +62,10 @@ export function pairedDiff(a: readonly (number | null)[], b: readonly (number | 
     const x = a[i];
     const y = b[i];
     if (x === null || x === undefined || y === null || y === undefined) continue;
-    d.push(y - x);
+    // The values are kept to 10 significant digits (fmtNum): a difference below that is rounding
+    // noise, not a difference (10.21 − 10.21 read back as 7.5e-10 would print as a change).
+    const diff = y - x;
+    d.push(Math.abs(diff) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y)) ? 0 : diff);
   }
   return meanCi(d, confidence);
 }

@@ -20,7 +20,9 @@ import type { Config } from '../model/config.js';
 import { toOutcome, type Executor } from './run-pool.js';
 import { inShard, parseShard, shardDirName, type Shard } from './shard.js';
 import { scenarioMessages, type LoadScenario } from './simulator.js';
-import { diffConfigs } from './labels.js';
+import { diffConfigs, resolveVariants } from './labels.js';
+import { findBaseline } from './baseline.js';
+import { resolvedSettings } from './simulator.js';
 
 export interface Io {
   out(text: string): void;
@@ -50,6 +52,8 @@ export interface SweepOptions {
   minimize: string | null;
   /** Write into an existing folder deploysim did not mark, and discard a previous sweep's results there (only deploysim's own files are deleted). */
   force?: boolean;
+  /** `--baseline`: the variant the paired differences are against (`#N`, a label, `key=value,...`, compare: a file); absent: variant 0. */
+  baseline?: string | null;
 }
 
 export const EXIT_OK = 0;
@@ -225,6 +229,18 @@ export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, sign
     const diff = diffConfigs(configs, args.scenarios.map((s) => s.path));
     args.labels = diff.labels;
     for (const n of diff.notes) io.err(`warning: ${n}`);
+  }
+  if (opts.baseline != null) {
+    // Resolved once, before any run, against the labels the outputs will show (the settings each
+    // variant's validated config holds) and the values as written; sweep.json keeps the answer.
+    const probe = variants.map((v, i) => ({ key: '', k: i, variant: v.index, seed: args.first_seed, metrics: {} as RunRecord['metrics'], settings: configs[i] ? resolvedSettings(configs[i] as Config, v.overrides) : null }));
+    const resolved = resolveVariants(args, variants, probe).variants;
+    const found = findBaseline(opts.baseline, variants, resolved, args.vary.map((a) => a.key));
+    if ('error' in found) {
+      io.err(found.error);
+      return EXIT_BAD_INPUT;
+    }
+    args.baseline = { spec: opts.baseline, variant: found.variant };
   }
   // The traces are part of the key: an edited trace is never resumed as the old one.
   for (const f of reads) {

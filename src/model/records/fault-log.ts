@@ -13,6 +13,8 @@ export class FaultLog {
   readonly warnings: string[] = [];
   /** Per replica, the records still waiting for a stop, a restart or routability. */
   private open = new Map<number, FaultRecord[]>();
+  /** Per replica, the crash_loop records: they count restarts to the end of the run (the fault outlives routable windows). */
+  private looping = new Map<number, FaultRecord[]>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -23,6 +25,7 @@ export class FaultLog {
       at: this.clock.now,
       traffic_stopped_at: null,
       restarted_at: null,
+      restarts: 0,
       preempted_at: null,
       routable_again_at: null,
       failed_requests_before_stop: 0,
@@ -31,6 +34,7 @@ export class FaultLog {
     const open = this.open.get(replica);
     if (open) open.push(rec);
     else this.open.set(replica, [rec]);
+    if (kind === 'crash_loop') this.looping.set(replica, [...(this.looping.get(replica) ?? []), rec]);
   }
 
   missed(kind: FaultKind, miss: FaultMiss): void {
@@ -54,14 +58,18 @@ export class FaultLog {
     this.mark(replica, 'traffic_stopped_at');
   }
 
+  /** Every restart counts on the records still open, and on the replica's crash_loop records whether open or not. */
   restarted(replica: number): void {
     this.mark(replica, 'restarted_at');
+    const counted = new Set<FaultRecord>([...(this.open.get(replica) ?? []), ...(this.looping.get(replica) ?? [])]);
+    for (const rec of counted) rec.restarts = (rec.restarts ?? 0) + 1;
   }
 
   /** The replica is lost (preemption): the episode of every open record ends, no restart; the replica is gone. */
   preempted(replica: number): void {
     this.mark(replica, 'preempted_at');
     this.open.delete(replica);
+    this.looping.delete(replica);
   }
 
   /** Routable again: closes the records that had a stop or a restart. */
