@@ -16,9 +16,9 @@ function summary(): Summary {
     replicas: { created: 2, peak: 2, mean: 1.5, restarts: 1, cold_starts: 2, traffic_stops: 1 },
     health: {
       faults: [
-        { kind: 'cuda_error', replica: 0, at: 600, traffic_stopped_at: 630, restarted_at: 660, preempted_at: null, routable_again_at: 700, failed_requests_before_stop: 10 },
-        { kind: 'hang', replica: 1, at: 1200, traffic_stopped_at: 1290, restarted_at: null, preempted_at: null, routable_again_at: null, failed_requests_before_stop: 0 },
-        { kind: 'crash', replica: 1, at: 2000, traffic_stopped_at: null, restarted_at: 2000, preempted_at: null, routable_again_at: 2040, failed_requests_before_stop: 0 },
+        { kind: 'cuda_error', replica: 0, at: 600, traffic_stopped_at: 630, restarted_at: 660, preempted_at: null, routable_again_at: 700, failed_requests_before_stop: 10, restarts: 1 },
+        { kind: 'hang', replica: 1, at: 1200, traffic_stopped_at: 1290, restarted_at: null, preempted_at: null, routable_again_at: null, failed_requests_before_stop: 0, restarts: 0 },
+        { kind: 'crash', replica: 1, at: 2000, traffic_stopped_at: null, restarted_at: 2000, preempted_at: null, routable_again_at: 2040, failed_requests_before_stop: 0, restarts: 6 },
       ],
     },
     billing: { billed_minutes: 100, cost: 10.83, cost_per_1k_succeeded: 10.9, minutes_not_serving: 3, price_per_minute: 0.10833 },
@@ -56,6 +56,10 @@ describe('expect assertions', () => {
       'health.faults[1] (hang on replica 1 at 1200 s): health.faults[*].traffic_stopped_at - at = 90, expected <= 60 (off by 30)',
       'health.faults[2] (crash on replica 1 at 2000 s): health.faults[*].traffic_stopped_at - at <= 60: health.faults[2].traffic_stopped_at is null (write "?? value" to give a default)',
     ]);
+  });
+
+  it('health.faults[*].restarts <= 3 flags the crash loop (6 restarts after one fault)', () => {
+    expect(check('health.faults[*].restarts <= 3').failures).toEqual(['health.faults[2] (crash on replica 1 at 2000 s): health.faults[*].restarts = 6, expected <= 3 (off by 3)']);
   });
 
   it('?? gives a default for a null metric', () => {

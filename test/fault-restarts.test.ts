@@ -51,7 +51,7 @@ describe('a load longer than delay + restart threshold: a certain crash loop', (
   });
   it('the CLI fault line: "restarted 8 times from +0 s (crash loop), never routable again"', () => {
     expect(faultRecovery(f)).toBe('restarted 8 times from +0 s (crash loop), never routable again');
-    expect(formatSummary(out.summary, 'out')).toContain('fault         crash on replica 0 at 1m: traffic stopped never, restarted 8 times from +0 s (crash loop), never routable again');
+    expect(formatSummary(out.summary, 'out')).toContain('fault         crash on replica 0 at 1m: traffic never stopped, restarted 8 times from +0 s (crash loop), never routable again');
   });
   it('the report\'s fault table: the first restart, 8 restarts (crash loop), routable again never', () => {
     const html = faultTableHtml(out.summary);

@@ -63,6 +63,7 @@ const FAULT_SHAPE: Shape = {
   preempted_at: 'nullable',
   routable_again_at: 'nullable',
   failed_requests_before_stop: 'number',
+  restarts: 'number',
 };
 const SUMMARY_SHAPE: Shape = {
   scenario: 'string',

@@ -39,9 +39,8 @@ export function formatSummary(s: Summary, outDir: string): string {
     // Every milestone is printed, "never" included: a missing word reads as "fine".
     const stopped = f.traffic_stopped_at !== null;
     lines.push(
-      `  fault         ${f.kind} on ${who}replica ${f.replica} at ${duration(f.at)}: traffic stopped ${after(f.traffic_stopped_at, f.at)}, ` +
-        `${faultRecovery(f)}, ` +
-        (stopped ? `${int(f.failed_requests_before_stop)} failed before stop` : `${int(f.failed_requests_before_stop)} failed (traffic never stopped)`),
+      `  fault         ${f.kind} on ${who}replica ${f.replica} at ${duration(f.at)}: ${stopped ? `traffic stopped ${after(f.traffic_stopped_at, f.at)}` : 'traffic never stopped'}, ` +
+        `${faultRecovery(f)}, ${int(f.failed_requests_before_stop)} failed${stopped ? ' before stop' : ''}`,
     );
   }
   if (faults.length > 10) lines.push(`  …             ${faults.length - 10} more faults in summary.json`);
