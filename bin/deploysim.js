@@ -1,4 +1,9 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run on `npm ci` via prepare).
-import { main } from '../dist/cli/index.js';
-main(process.argv).then((code) => { process.exitCode = code; });
+// Thin launcher for the CLI that `npm run build` (run by `npm ci` via prepare) bundles into
+// dist/bundle/ (src/scripts/bundle.ts): one entry file, then the chunks the command imports.
+import module from 'node:module';
+
+// Node 22+ keeps V8's compiled code between runs (tsc and npm do the same); Node 20 has no such cache.
+module.enableCompileCache?.();
+const { main } = await import('../dist/bundle/deploysim.js');
+process.exitCode = await main(process.argv);
