@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide, desiredReplicas, INITIAL_AUTOSCALER_STATE, type AutoscalerState } from '../src/model/autoscaler.js';
-import { defaultConfig, type Autoscaling } from '../src/model/config.js';
+import { type Autoscaling } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import { config, eventTimes, runCollect } from './helpers/run-model.js';
 
 function scaling(change: Partial<Autoscaling>): Autoscaling {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Autoscaler, type ScaleDecision } from '../src/model/autoscaling/autoscaler.js';
 import { basetenAutoscaler } from '../src/model/autoscaling/baseten.js';
 import type { InFlightMetrics } from '../src/model/autoscaling/policy.js';
-import { defaultConfig } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 
 /** The driver between a policy and a service: reads the window, reports the decision with its inputs, then applies it. */
 function setup(avg: number, current: number) {

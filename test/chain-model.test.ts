@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEPENDS, type Chainlet, type Step } from '../src/model/chain/chain-config.js';
-import { defaultConfig, type Config } from '../src/model/config.js';
+import { type Config } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import { runCollect } from './helpers/run-model.js';
 
 const c = (value: number) => ({ dist: 'constant' as const, value });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type Config } from '../src/model/config.js';
+import { type Config } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import type { EventRow, RequestRow, Summary } from '../src/model/summary.js';
 import { replay, type Found } from '../src/check/replay.js';
 import type { RunOutputs } from '../src/check/violations.js';

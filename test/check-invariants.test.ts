@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'csv-stringify/sync';
-import { defaultConfig, type Config } from '../src/model/config.js';
+import { type Config } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import { simulate } from '../src/run.js';
 import type { EventRow, RequestRow, Summary } from '../src/model/summary.js';
 import { EVENT_COLUMNS, REQUEST_COLUMNS } from '../src/model/summary.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { defaultConfig } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import { checkInvariants } from '../src/check/invariants.js';
 import { loadScenarioText } from '../src/scenario/load.js';
 import { scenarioObject, SCENARIO_FILE, toConfig, type ScenarioObject } from './properties/arbitraries.js';

@@ -1,5 +1,6 @@
 /** Hand-built run outputs for the report tests: a short run with a fault, and a 7-day run. */
-import { defaultConfig, type Config } from '../src/model/config.js';
+import { type Config } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import { TIMELINE_COLUMNS, type EventRow, type Summary, type TimelineRow } from '../src/model/summary.js';
 import type { ReportInput } from '../src/report/render-report.js';
 

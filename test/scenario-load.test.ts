@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type Config } from '../src/model/config.js';
+import { type Config } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import { parseDuration } from '../src/scenario/duration.js';
 import { loadScenario, loadScenarioText } from '../src/scenario/load.js';
 import { Z99 } from '../src/scenario/schema.js';

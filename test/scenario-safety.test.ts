@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import { OverloadError } from '../src/model/overload.js';
 import { simulate } from '../src/run.js';
 import { loadScenario, loadScenarioText, ScenarioError, type LoadOptions } from '../src/scenario/load.js';

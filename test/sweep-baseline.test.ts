@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import { findBaseline } from '../src/sweep/baseline.js';
 import { compareVariants as gridCompare, expandGrid } from '../src/sweep/grid.js';
 import type { Metrics } from '../src/sweep/metrics.js';

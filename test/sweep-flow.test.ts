@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import { expandGrid, parseVary, splitValues, GridError } from '../src/sweep/grid.js';
 import type { Metrics } from '../src/sweep/metrics.js';
 import { runMerge } from '../src/sweep/merge.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { defaultConfig } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import { MARKER_FILE, readMarker } from '../src/output/owned-folder.js';
 import { writeFileAtomic } from '../src/output/atomic-file.js';
 import { runMerge } from '../src/sweep/merge.js';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../src/model/config.js';
+import { defaultConfig } from '../src/scenario/defaults.js';
 import {
   ACCELERATOR_PRICES,
   ACCELERATORS,
@@ -189,8 +189,11 @@ describe('prices', () => {
     expect(instancePrice(g.values.instance)).toHaveProperty('error');
   });
 
-  it('the model\'s default instance costs what the price table says of an H100', () => {
-    expect(defaultConfig().deployment.instance.price_per_minute).toBe(ACCELERATOR_PRICES.H100);
+  it('the defaults are the schema\'s: an H100 at the price table\'s price; baseten-2026 adds its 1800 s startup threshold (SPEC §3)', () => {
+    expect(defaultConfig().deployment.instance).toEqual({ type: 'H100', count: 1, price_per_minute: ACCELERATOR_PRICES.H100 });
+    expect(defaultConfig().deployment.runtime.health_checks.startup_threshold_seconds).toBe(null);
+    expect(defaultConfig('baseten-2026').deployment.runtime.health_checks.startup_threshold_seconds).toBe(1800);
+    expect(defaultConfig('baseten-2026').platform).toBe('baseten-2026');
   });
 });
 

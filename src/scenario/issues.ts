@@ -8,7 +8,7 @@
  */
 import { stringify } from 'yaml';
 import type { z } from 'zod';
-import { defaultConfig } from '../model/config.js';
+import { scenarioSchema } from './schema.js';
 import { UNKNOWN_KEYS_PREFIX } from './fields.js';
 import { locate, writtenNumber, type Override, type Path, type Source } from './source.js';
 import { clipText, closest } from './suggest.js';
@@ -143,7 +143,7 @@ export function formatProblems(
 let homes: Map<string, string[]> | null = null;
 
 /**
- * Where each settings key lives, from the shape of defaultConfig() (its keys are the file's):
+ * Where each settings key lives, from the shape of a parsed scenario with every default:
  * `max_replica` → deployment.autoscaling. For a key put in the wrong mapping. Lists and
  * distributions are skipped: their keys depend on `kind:`/`dist:`.
  */
@@ -158,7 +158,7 @@ function keyHomes(): Map<string, string[]> {
       walk(child, [...path, k]);
     }
   };
-  walk(defaultConfig(), []);
+  walk(scenarioSchema({ file: '', platform: 'baseten-2025', environment: 'production', firstNonTrace: null }, 'scenario').parse({ traffic: [{ kind: 'constant', rate: 1 }] }), []);
   homes = found;
   return found;
 }

@@ -7,12 +7,9 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_WORK, DEFAULT_START_TIME, PLATFORM_LIMITS } from './limits.js';
 import {
-  DEFAULT_MAX_IN_FLIGHT,
-  DEFAULT_MAX_WORK,
-  DEFAULT_START_TIME,
   FAULT_KINDS,
-  PLATFORM_LIMITS,
   type Dist,
   type Environment,
   type FaultTarget,

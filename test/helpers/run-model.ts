@@ -1,4 +1,5 @@
-import { defaultConfig, type Config } from '../../src/model/config.js';
+import { type Config } from '../../src/model/config.js';
+import { defaultConfig } from '../../src/scenario/defaults.js';
 import type { EventRow, RequestRow, Summary, TimelineRow } from '../../src/model/summary.js';
 import { simulate } from '../../src/run.js';
 
