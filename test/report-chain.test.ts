@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainSummary } from '../src/model/summary.js';
-import { writeRun } from '../src/output/write-run.js';
+import { runToFolder } from '../src/run-to-folder.js';
 import { requestRowsOf } from '../src/output/read-run.js';
 import { readRunDir } from '../src/report/read-run-dir.js';
 import { CHART_IDS, renderReport } from '../src/report/render-report.js';
@@ -64,7 +64,7 @@ const num = (el: Element | null, attr: string) => (el?.getAttribute(attr) === ''
 
 async function runChain(text: string, name: string, overrides: string[] = []): Promise<string> {
   const dir = join(root, name);
-  await writeRun(loadScenarioText(text, `${name}.yaml`, { overrides }).config, dir);
+  await runToFolder(loadScenarioText(text, `${name}.yaml`, { overrides }).config, dir);
   return dir;
 }
 
@@ -143,18 +143,18 @@ describe('run and report <dir> draw the same page', () => {
   const cases: [string, () => Promise<string>][] = [
     ['a single deployment', async () => {
       const dir = join(root, 'single');
-      await writeRun(loadScenario('scenarios/cuda-error.yaml').config, dir);
+      await runToFolder(loadScenario('scenarios/cuda-error.yaml').config, dir);
       return dir;
     }],
     ['a single deployment with a trace', async () => {
       const dir = join(root, 'single-trace');
-      await writeRun(loadScenario('scenarios/scale-to-zero-trace.yaml').config, dir);
+      await runToFolder(loadScenario('scenarios/scale-to-zero-trace.yaml').config, dir);
       return dir;
     }],
     ['a chain with requests.csv', () => runChain(SMALL_CHAIN.replace('output:', 'faults: [{ kind: error_rate, at: 10s, chainlet: C, probability: 0.5 }]\noutput:'), 'same-chain')],
     ['a chain without requests.csv (rag-cascade)', async () => {
       const dir = join(root, 'rag');
-      await writeRun(loadScenario('scenarios/chains/rag-cascade.yaml').config, dir);
+      await runToFolder(loadScenario('scenarios/chains/rag-cascade.yaml').config, dir);
       return dir;
     }],
   ];

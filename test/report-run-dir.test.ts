@@ -1,4 +1,4 @@
-/** readRunDir and `deploysim report` over real run folders written by writeRun. */
+/** readRunDir and `deploysim report` over real run folders written by runToFolder. */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSDOM } from 'jsdom';
 import { main } from '../src/cli/index.js';
 import { registerReportCommand } from '../src/cli/report.js';
-import { writeRun } from '../src/output/write-run.js';
+import { runToFolder } from '../src/run-to-folder.js';
 import { readRunDir, RunDirError } from '../src/report/read-run-dir.js';
 import { CHART_IDS, renderReport } from '../src/report/render-report.js';
 import type { TimelineRow } from '../src/model/summary.js';
@@ -19,7 +19,7 @@ let runDir: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'deploysim-report-'));
   runDir = join(root, 'cuda-error');
-  await writeRun(loadScenario('scenarios/cuda-error.yaml').config, runDir);
+  await runToFolder(loadScenario('scenarios/cuda-error.yaml').config, runDir);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -51,7 +51,7 @@ describe('readRunDir', () => {
 
   it('readRunDir(dir) gives config null when config.json is absent', async () => {
     const dir = join(root, 'no-config');
-    await writeRun(loadScenario('scenarios/cuda-error.yaml').config, dir);
+    await runToFolder(loadScenario('scenarios/cuda-error.yaml').config, dir);
     rmSync(join(dir, 'config.json'));
     expect(readRunDir(dir).config).toBeNull();
   });
