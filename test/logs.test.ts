@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatLogTime, ReplicaNames, replicaName, startTimeMs } from '../src/output/logs.js';
-import { writeRun } from '../src/output/write-run.js';
+import { runToFolder } from '../src/run-to-folder.js';
 import { simulate } from '../src/run.js';
 import type { Config } from '../src/model/config.js';
 import type { LogEntry } from '../src/model/summary.js';
@@ -26,7 +26,7 @@ async function runFolder(file: string, edit: (c: Config) => void = () => {}): Pr
   const { config } = loadScenario(scenario(file));
   edit(config);
   const dir = path.join(root, `${path.basename(file, '.yaml')}-${runs++}`);
-  await writeRun(config, dir);
+  await runToFolder(config, dir);
   const lines = fs.readFileSync(path.join(dir, 'logs.txt'), 'utf8').split('\n');
   expect(lines.pop()).toBe(''); // every line ends in a newline
   const events = fs.readFileSync(path.join(dir, 'events.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));

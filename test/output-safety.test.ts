@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { lockPathOf } from '../src/output/folder-lock.js';
 import { MARKER_FILE, readMarker } from '../src/output/owned-folder.js';
-import { writeRun } from '../src/output/write-run.js';
+import { runToFolder } from '../src/run-to-folder.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { cli } from './helpers/cli.js';
 
@@ -207,7 +207,7 @@ describe('one writer, and nothing half-written', () => {
     const before = snapshot(dir);
     const { config } = loadScenario(scenario);
     config.deployment.service_time = { dist: 'nonsense' } as never; // the model throws on its first request
-    await expect(writeRun(config, dir)).rejects.toThrow();
+    await expect(runToFolder(config, dir)).rejects.toThrow();
     expect(snapshot(dir)).toEqual(before);
     expect(fs.readdirSync(box)).toEqual(['prev']);
   });

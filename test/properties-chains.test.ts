@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import type { Config } from '../src/model/config.js';
 import type { RequestRow } from '../src/model/summary.js';
 import { loadScenarioText } from '../src/scenario/load.js';
-import { writeRun } from '../src/output/write-run.js';
+import { runToFolder } from '../src/run-to-folder.js';
 import { checkInvariants, checkRunFolder, formatViolation, formatViolations, type Violation } from '../src/check/invariants.js';
 import { runCheck } from '../src/check/run-check.js';
 import { chainScenarioObject, scenarioYaml, toConfig } from './properties/arbitraries.js';
@@ -47,7 +47,7 @@ describe('generated chains', () => {
     async () => {
       for (const [i, s] of fc.sample(chainScenarioObject(), { numRuns: 3, seed: SEED + 33 }).entries()) {
         const out = path.join(dir, `folder-${i}`);
-        await writeRun(toConfig(s), out, {});
+        await runToFolder(toConfig(s), out, {});
         expect(formatViolations(await checkRunFolder(out)), scenarioYaml(s)).toBe(formatViolations(verdict(s).violations));
       }
     },

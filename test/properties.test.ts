@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CHAIN_LARGE, CHAIN_SMALL, chainScenarioObject, LARGE, scenarioObject, scenarioYaml, toConfig, type ScenarioObject } from './properties/arbitraries.js';
 import { record, tally, tallyText, verdict } from './properties/harness.js';
-import { writeRun } from '../src/output/write-run.js';
+import { runToFolder } from '../src/run-to-folder.js';
 import { checkRunFolder, formatViolations } from '../src/check/invariants.js';
 
 const DEEP = process.env.DEPLOYSIM_DEEP === '1';
@@ -158,7 +158,7 @@ describe('policy invariants from the files a run writes', () => {
         const samples = fc.sample(scenarioObject(), { numRuns: DEEP ? 500 : 30, seed: SEED + 20 });
         for (const [i, s] of samples.entries()) {
           const out = path.join(dir, String(i));
-          await writeRun(toConfig(s), out, {});
+          await runToFolder(toConfig(s), out, {});
           const fromFiles = await checkRunFolder(out);
           const inMemory = verdict(s);
           expect(formatViolations(fromFiles), scenarioYaml(s)).toBe(formatViolations(inMemory.violations));

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainSummary } from '../src/model/summary.js';
-import { writeRun } from '../src/output/write-run.js';
-import { parseCsvRecords } from '../src/report/csv.js';
+import { runToFolder } from '../src/run-to-folder.js';
+import { requestRowsOf } from '../src/output/read-run.js';
 import { readRunDir } from '../src/report/read-run-dir.js';
 import { CHART_IDS, renderReport } from '../src/report/render-report.js';
 import { loadScenario, loadScenarioText } from '../src/scenario/load.js';
@@ -64,7 +64,7 @@ const num = (el: Element | null, attr: string) => (el?.getAttribute(attr) === ''
 
 async function runChain(text: string, name: string, overrides: string[] = []): Promise<string> {
   const dir = join(root, name);
-  await writeRun(loadScenarioText(text, `${name}.yaml`, { overrides }).config, dir);
+  await runToFolder(loadScenarioText(text, `${name}.yaml`, { overrides }).config, dir);
   return dir;
 }
 
@@ -113,12 +113,12 @@ describe('the call graph of a small constant chain', () => {
     // C fails half its requests from 10 s on: B's calls to C fail, so B's requests fail, so A's calls to B do.
     const text = SMALL_CHAIN.replace('output:', 'faults: [{ kind: error_rate, at: 10s, chainlet: C, probability: 0.5 }]\noutput:');
     const dir = await runChain(text, 'small-failing');
-    const rows = parseCsvRecords(readFileSync(join(dir, 'requests.csv'), 'utf8')).records;
+    const rows = requestRowsOf({ file: join(dir, 'requests.csv') }, 'strict');
     const d = doc(readFileSync(join(dir, 'report.html'), 'utf8'));
     let failedSomewhere = 0;
     for (const [caller, callee] of [['A', 'B'], ['A', 'C'], ['B', 'C']] as const) {
       const mine = rows.filter((r) => r.chainlet === callee && r.parent!.startsWith(`${caller}/`));
-      const failed = mine.filter((r) => r.status !== '' && r.status !== '200').length;
+      const failed = mine.filter((r) => r.status !== null && r.status !== 200).length;
       failedSomewhere += failed;
       expect([num(edge(d, caller, callee), 'data-calls'), num(edge(d, caller, callee), 'data-failed')], `${caller} → ${callee}`).toEqual([mine.length, failed]);
     }
@@ -143,18 +143,18 @@ describe('run and report <dir> draw the same page', () => {
   const cases: [string, () => Promise<string>][] = [
     ['a single deployment', async () => {
       const dir = join(root, 'single');
-      await writeRun(loadScenario('scenarios/cuda-error.yaml').config, dir);
+      await runToFolder(loadScenario('scenarios/cuda-error.yaml').config, dir);
       return dir;
     }],
     ['a single deployment with a trace', async () => {
       const dir = join(root, 'single-trace');
-      await writeRun(loadScenario('scenarios/scale-to-zero-trace.yaml').config, dir);
+      await runToFolder(loadScenario('scenarios/scale-to-zero-trace.yaml').config, dir);
       return dir;
     }],
     ['a chain with requests.csv', () => runChain(SMALL_CHAIN.replace('output:', 'faults: [{ kind: error_rate, at: 10s, chainlet: C, probability: 0.5 }]\noutput:'), 'same-chain')],
     ['a chain without requests.csv (rag-cascade)', async () => {
       const dir = join(root, 'rag');
-      await writeRun(loadScenario('scenarios/chains/rag-cascade.yaml').config, dir);
+      await runToFolder(loadScenario('scenarios/chains/rag-cascade.yaml').config, dir);
       return dir;
     }],
   ];
@@ -175,7 +175,9 @@ describe('readRunDir on a chain folder', () => {
   it('reads every chainlet\'s rows with their chainlet, and a malformed chainlet summary is named', async () => {
     const dir = await runChain(SMALL_CHAIN, 'read');
     const input = readRunDir(dir);
-    expect(new Set(input.timeline.map((r) => r.chainlet))).toEqual(new Set(['A', 'B', 'C']));
+    const chainlets = new Set<string | undefined>();
+    input.timeline.forEach((r) => chainlets.add(r.chainlet));
+    expect(chainlets).toEqual(new Set(['A', 'B', 'C']));
     expect(new Set(input.events.map((r) => r.chainlet))).toEqual(new Set(['A', 'B', 'C']));
     expect(input.calls).toEqual([
       { caller: 'A', callee: 'B', calls: 60, failed: 0 },

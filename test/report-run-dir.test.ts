@@ -1,4 +1,4 @@
-/** readRunDir and `deploysim report` over real run folders written by writeRun. */
+/** readRunDir and `deploysim report` over real run folders written by runToFolder. */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSDOM } from 'jsdom';
 import { main } from '../src/cli/index.js';
 import { registerReportCommand } from '../src/cli/report.js';
-import { writeRun } from '../src/output/write-run.js';
+import { runToFolder } from '../src/run-to-folder.js';
 import { readRunDir, RunDirError } from '../src/report/read-run-dir.js';
 import { CHART_IDS, renderReport } from '../src/report/render-report.js';
+import type { TimelineRow } from '../src/model/summary.js';
 import { loadScenario } from '../src/scenario/load.js';
 
 let root: string;
@@ -18,7 +19,7 @@ let runDir: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'deploysim-report-'));
   runDir = join(root, 'cuda-error');
-  await writeRun(loadScenario('scenarios/cuda-error.yaml').config, runDir);
+  await runToFolder(loadScenario('scenarios/cuda-error.yaml').config, runDir);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -35,20 +36,22 @@ async function report(args: string[]): Promise<{ code: number | null; out: strin
 describe('readRunDir', () => {
   it('readRunDir(dir) reads a real run folder: summary, every timeline row and event, config', () => {
     const input = readRunDir(runDir);
+    const timeline: TimelineRow[] = [];
+    input.timeline.forEach((r) => timeline.push(r));
     const csvLines = (f: string) => readFileSync(join(runDir, f), 'utf8').trim().split('\n').length - 1;
     expect(input.summary.scenario).toBe('cuda-error');
-    expect(input.timeline).toHaveLength(csvLines('timeline.csv'));
+    expect(timeline).toHaveLength(csvLines('timeline.csv'));
     expect(input.events).toHaveLength(csvLines('events.csv'));
     expect(input.config?.deployment.runtime.health_checks.stop_traffic_threshold_seconds).toBe(30);
     expect(input.events.some((e) => e.event === 'fault' && e.replica === 0 && e.detail === 'kind=cuda_error')).toBe(true);
     const scale = input.events.find((e) => e.event === 'scale_up');
     if (scale) expect(typeof scale.to).toBe('number');
-    expect(input.timeline.every((r) => typeof r.t === 'number')).toBe(true);
+    expect(timeline.every((r) => typeof r.t === 'number')).toBe(true);
   });
 
   it('readRunDir(dir) gives config null when config.json is absent', async () => {
     const dir = join(root, 'no-config');
-    await writeRun(loadScenario('scenarios/cuda-error.yaml').config, dir);
+    await runToFolder(loadScenario('scenarios/cuda-error.yaml').config, dir);
     rmSync(join(dir, 'config.json'));
     expect(readRunDir(dir).config).toBeNull();
   });

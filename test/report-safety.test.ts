@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRun } from '../src/output/write-run.js';
+import { runToFolder } from '../src/run-to-folder.js';
 import { GENERATOR_META } from '../src/report/render-report.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { cli } from './helpers/cli.js';
@@ -17,7 +17,7 @@ let runDir: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'report-safety-'));
   runDir = join(root, 'steady');
-  await writeRun(loadScenario('scenarios/steady-warm.yaml').config, runDir);
+  await runToFolder(loadScenario('scenarios/steady-warm.yaml').config, runDir);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -1,7 +1,7 @@
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { aggregateTimeline } from '../src/report/aggregate.js';
-import { parseCsv } from '../src/report/csv.js';
+import { parseCsv } from '../src/output/read-csv.js';
 import { formatDuration, formatLatency, formatPercent } from '../src/report/format.js';
 import { CHART_IDS, renderReport, type ReportInput } from '../src/report/render-report.js';
 import { cumulativeNotServing, replicaHistories, assignLanes } from '../src/report/replica-history.js';

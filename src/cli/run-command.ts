@@ -18,10 +18,11 @@ export function registerRunCommand(program: Command, io: Io): void {
       const seed = parseSeedOption(o.seed, io);
       if (seed === null) return;
       // Loaded here, not at CLI start: `deploysim --help` or `validate` need none of it.
-      const [{ loadScenario, ScenarioError }, { OutputRefused }, { planRunFolder, writeRun }, { RunInterrupted }, { formatSummary }] = await Promise.all([
+      const [{ loadScenario, ScenarioError }, { OutputRefused }, { planRunFolder }, { runToFolder }, { RunInterrupted }, { formatSummary }] = await Promise.all([
         import('../scenario/load.js'),
         import('../output/owned-folder.js'),
         import('../output/write-run.js'),
+        import('../run-to-folder.js'),
         import('../run.js'),
         import('./format-summary.js'),
       ]);
@@ -52,7 +53,7 @@ export function registerRunCommand(program: Command, io: Io): void {
       const progress = progressLine(io, loaded.config.duration);
       const interrupt = onInterrupt();
       try {
-        const summary = await writeRun(loaded.config, plan, { warnings: loaded.warnings, provenance: loaded.provenance, onProgress: progress.update, signal: interrupt.signal });
+        const summary = await runToFolder(loaded.config, plan, { warnings: loaded.warnings, provenance: loaded.provenance, onProgress: progress.update, signal: interrupt.signal });
         progress.done();
         io.out(formatSummary(summary, outDir));
         io.exit(0);

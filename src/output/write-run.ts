@@ -10,13 +10,10 @@ import {
   TIMELINE_COLUMNS,
   type EventRow,
   type RequestRow,
+  type Sinks,
   type Summary,
   type TimelineRow,
 } from '../model/summary.js';
-import { CallCounter } from '../report/call-graph.js';
-import { readLogHead } from '../report/log-head.js';
-import { renderReport } from '../report/render-report.js';
-import { simulateInterruptible, type SimulateOptions } from '../run.js';
 import { onExitRemove } from './cleanup.js';
 import { CsvFile, roundDeep } from './csv-file.js';
 import { lockFolder } from './folder-lock.js';
@@ -26,13 +23,21 @@ import { installFolder, planOutFolder, type OutPlan } from './owned-folder.js';
 /** Every name a run folder may hold: with --force, the only names deleted in a folder deploysim did not mark. */
 export const RUN_FILES = ['summary.json', 'config.json', 'timeline.csv', 'events.csv', 'requests.csv', 'logs.txt', 'report.html'] as const;
 
-export interface WriteRunOptions extends SimulateOptions {
+export interface WriteRunOptions {
+  /**
+   * The run itself: it writes its records to `sinks` as they happen (the folder's CSVs and
+   * logs.txt), and gives the summary. It throws to abandon the folder (RunInterrupted on Ctrl-C).
+   */
+  simulate: (sinks: Sinks) => Promise<Summary>;
+  /**
+   * report.html, drawn from the folder once every other file is in it (`dir` is the temporary
+   * folder; absent: no report.html). It reads the files back, as `deploysim report <dir>` does.
+   */
+  report?: (dir: string) => string;
   /** Extra warnings from loading the scenario, prepended to the run's own. */
   warnings?: string[];
   /** Where each setting came from (scenario, --set, truss file, default): written into config.json. */
   provenance?: Record<string, unknown>;
-  /** Ctrl-C: the run stops, its temporary folder and lock are removed, RunInterrupted is thrown. */
-  signal?: AbortSignal;
 }
 
 /**
@@ -46,12 +51,14 @@ export function planRunFolder(outDir: string, opts: { force?: boolean; inputs?: 
 let tmpCounter = 0;
 
 /**
- * Run a scenario and write its folder: summary.json, timeline.csv, events.csv, requests.csv
- * (when asked), logs.txt, config.json and report.html, and deploysim's marker. The folder is built under
- * a hidden temporary name beside the target and put in place only when everything is written;
- * on any error or interruption the temporary folder goes, and the target is as it was.
+ * Write a run's folder as it runs: timeline.csv, events.csv, requests.csv (when asked) and logs.txt
+ * are sinks the run streams into, then summary.json, config.json and report.html, and deploysim's
+ * marker. The folder is built under a hidden temporary name beside the target and put in place
+ * only when everything is written; on any error or interruption the temporary folder goes, and
+ * the target is as it was. The run and the report are the caller's (run-to-folder.ts): this
+ * module only writes files.
  */
-export async function writeRun(config: Config, out: string | OutPlan, opts: WriteRunOptions = {}): Promise<Summary> {
+export async function writeRun(config: Config, out: string | OutPlan, opts: WriteRunOptions): Promise<Summary> {
   const plan = typeof out === 'string' ? planRunFolder(out) : out;
   const lock = lockFolder(plan.dir);
   const tmp = path.join(path.dirname(plan.dir), `.${path.basename(plan.dir)}.deploysim-tmp-${process.pid}-${tmpCounter++}`);
@@ -80,36 +87,15 @@ async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions
   const requests = config.output.requests ? new CsvFile<RequestRow>(path.join(tmp, 'requests.csv'), rCols, cells(rCols)) : null;
   // logs.txt: streamed like the CSVs (a chain's chainlets share one clock: their lines come merged).
   const logs = new LogsFile(path.join(tmp, 'logs.txt'), { seed: config.seed, startTime: config.assumptions.start_time });
-  // The report needs the rows (a chain's: every chainlet's); timeline rows are few (one per sample
-  // interval and chainlet) and events are changes, not requests. It takes them rounded as the CSV
-  // files hold them, so `deploysim report <dir>` draws the very same page from the files.
-  const timelineRows: TimelineRow[] = [];
-  const eventRows: EventRow[] = [];
-  // A chain's call graph counts calls per caller → callee from the request rows requests.csv holds.
-  const calls = chain && requests ? new CallCounter() : null;
+  // Nothing is kept for the report: it reads the files back once they are complete.
   let summary: Summary;
   try {
-    summary = await simulateInterruptible(
-      config,
-      {
-        sample: (r) => {
-          timeline.write(r);
-          timelineRows.push(roundDeep(r));
-        },
-        event: (r) => {
-          events.write(r);
-          eventRows.push(roundDeep(r));
-        },
-        request: requests
-          ? (r) => {
-              requests.write(r);
-              calls?.add(r.chainlet, r.parent, r.status);
-            }
-          : undefined,
-        log: (e) => logs.write(e),
-      },
-      opts,
-    );
+    summary = await opts.simulate({
+      sample: (r) => timeline.write(r),
+      event: (r) => events.write(r),
+      request: requests ? (r) => requests.write(r) : undefined,
+      log: (e) => logs.write(e),
+    });
   } finally {
     timeline.close();
     events.close();
@@ -118,21 +104,9 @@ async function buildRunFolder(config: Config, tmp: string, opts: WriteRunOptions
   }
   summary.warnings = [...(opts.warnings ?? []), ...summary.warnings];
   summary = roundDeep(summary);
-  const summaryText = JSON.stringify(summary, null, 2) + '\n';
-  const configText = JSON.stringify(configForOutput(config, opts.provenance), null, 2) + '\n';
-  fs.writeFileSync(path.join(tmp, 'summary.json'), summaryText);
-  fs.writeFileSync(path.join(tmp, 'config.json'), configText);
-  // The report from what the files hold (summary.json, config.json, the CSVs' rounded rows): the
-  // page `deploysim report <dir>` draws from them, byte for byte.
-  const report = renderReport({
-    config: JSON.parse(configText) as Config,
-    summary: JSON.parse(summaryText) as Summary,
-    timeline: timelineRows,
-    events: eventRows,
-    ...(chain ? { calls: calls ? calls.edges() : null } : {}),
-    logHead: readLogHead(path.join(tmp, 'logs.txt')),
-  });
-  fs.writeFileSync(path.join(tmp, 'report.html'), report);
+  fs.writeFileSync(path.join(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  fs.writeFileSync(path.join(tmp, 'config.json'), JSON.stringify(configForOutput(config, opts.provenance), null, 2) + '\n');
+  if (opts.report) fs.writeFileSync(path.join(tmp, 'report.html'), opts.report(tmp));
   return summary;
 }
 

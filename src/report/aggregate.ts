@@ -47,120 +47,158 @@ export interface Buckets {
 }
 
 export function aggregateTimeline(rows: readonly TimelineRow[], maxBuckets: number): Buckets {
-  const rowsPerBucket = Math.max(1, Math.ceil(rows.length / Math.max(1, maxBuckets)));
-  const n = Math.ceil(rows.length / rowsPerBucket);
-  const b: Buckets = {
-    n,
-    rowsPerBucket,
-    t0: [],
-    t1: [],
-    arrivals: [],
-    succeeded: [],
-    failed: [],
-    failedBy: [],
-    replicas: [],
-    starting: [],
-    waiting: [],
-    routable: [],
-    traffic_stopped: [],
-    backoff: [],
-    desired: [],
-    desiredMin: [],
-    desiredMean: [],
-    in_flight: [],
-    queued: [],
-    p50: [],
-    p99: [],
-    cost: [],
-    billed_minutes: [],
-  };
-  const byStatus = new Map<string, number[]>(FAILED_STATUSES.map((s) => [s, []]));
-  const other: number[] = [];
-  let prevEnd = 0;
-  for (let j = 0; j < n; j++) {
-    const lo = j * rowsPerBucket;
-    const hi = Math.min(rows.length, lo + rowsPerBucket);
-    const m = hi - lo;
-    let arrivals = 0;
-    let succeeded = 0;
-    let failed = 0;
-    const statusSums = FAILED_STATUSES.map(() => 0);
-    let replicas = 0;
-    let starting = 0;
-    let waiting = 0;
-    let routable = 0;
-    let stopped = 0;
-    let backoff = 0;
-    let desired: number | null = null;
-    let desiredMin: number | null = null;
-    let desiredSum = 0;
-    let desiredN = 0;
-    let inFlight = 0;
-    let queued = 0;
-    const p50s: number[] = [];
-    let p99: number | null = null;
-    let cost: number | null = null;
-    let billed: number | null = null;
-    for (let i = lo; i < hi; i++) {
-      const r = rows[i]!;
-      arrivals += r.arrivals ?? 0;
-      succeeded += r.succeeded ?? 0;
-      failed += r.failed ?? 0;
-      FAILED_STATUSES.forEach((s, k) => {
-        statusSums[k]! += r[`failed_${s}`] ?? 0;
-      });
-      replicas += r.replicas ?? 0;
-      starting += r.starting ?? 0;
-      const rt = r.routable ?? 0;
-      const st = r.traffic_stopped ?? 0;
-      routable += rt;
-      stopped += st;
-      waiting += Math.max(0, (r.ready ?? 0) - rt - st);
-      backoff += r.backoff ?? 0;
-      if (r.desired != null) {
-        desired = desired === null ? r.desired : Math.max(desired, r.desired);
-        desiredMin = desiredMin === null ? r.desired : Math.min(desiredMin, r.desired);
-        desiredSum += r.desired;
-        desiredN++;
-      }
-      inFlight = Math.max(inFlight, r.in_flight ?? 0);
-      queued = Math.max(queued, r.queued ?? 0);
-      if (r.latency_p50 != null) p50s.push(r.latency_p50);
-      if (r.latency_p99 != null) p99 = p99 === null ? r.latency_p99 : Math.max(p99, r.latency_p99);
-      if (r.cost != null) cost = r.cost;
-      if (r.billed_minutes != null) billed = r.billed_minutes;
+  const agg = new TimelineAggregator(rows.length, maxBuckets);
+  for (const r of rows) agg.add(r);
+  return agg.finish();
+}
+
+/**
+ * aggregateTimeline one row at a time, for rows streamed from timeline.csv: only the bucket
+ * being filled is held. `total` is the number of rows that will come (it sets the bucket size).
+ */
+export class TimelineAggregator {
+  private readonly b: Buckets;
+  private readonly byStatus = new Map<string, number[]>(FAILED_STATUSES.map((s) => [s, []]));
+  private readonly other: number[] = [];
+  private prevEnd = 0;
+  private acc = newAccumulator();
+
+  constructor(
+    private readonly total: number,
+    maxBuckets: number,
+  ) {
+    const rowsPerBucket = Math.max(1, Math.ceil(total / Math.max(1, maxBuckets)));
+    const n = Math.ceil(total / rowsPerBucket);
+    this.b = {
+      n,
+      rowsPerBucket,
+      t0: [],
+      t1: [],
+      arrivals: [],
+      succeeded: [],
+      failed: [],
+      failedBy: [],
+      replicas: [],
+      starting: [],
+      waiting: [],
+      routable: [],
+      traffic_stopped: [],
+      backoff: [],
+      desired: [],
+      desiredMin: [],
+      desiredMean: [],
+      in_flight: [],
+      queued: [],
+      p50: [],
+      p99: [],
+      cost: [],
+      billed_minutes: [],
+    };
+  }
+
+  add(r: TimelineRow): void {
+    const a = this.acc;
+    a.m++;
+    a.arrivals += r.arrivals ?? 0;
+    a.succeeded += r.succeeded ?? 0;
+    a.failed += r.failed ?? 0;
+    FAILED_STATUSES.forEach((s, k) => {
+      a.statusSums[k]! += r[`failed_${s}`] ?? 0;
+    });
+    a.replicas += r.replicas ?? 0;
+    a.starting += r.starting ?? 0;
+    const rt = r.routable ?? 0;
+    const st = r.traffic_stopped ?? 0;
+    a.routable += rt;
+    a.stopped += st;
+    a.waiting += Math.max(0, (r.ready ?? 0) - rt - st);
+    a.backoff += r.backoff ?? 0;
+    if (r.desired != null) {
+      a.desired = a.desired === null ? r.desired : Math.max(a.desired, r.desired);
+      a.desiredMin = a.desiredMin === null ? r.desired : Math.min(a.desiredMin, r.desired);
+      a.desiredSum += r.desired;
+      a.desiredN++;
     }
-    const t1 = rows[hi - 1]!.t ?? prevEnd;
-    b.t0.push(prevEnd);
+    a.inFlight = Math.max(a.inFlight, r.in_flight ?? 0);
+    a.queued = Math.max(a.queued, r.queued ?? 0);
+    if (r.latency_p50 != null) a.p50s.push(r.latency_p50);
+    if (r.latency_p99 != null) a.p99 = a.p99 === null ? r.latency_p99 : Math.max(a.p99, r.latency_p99);
+    if (r.cost != null) a.cost = r.cost;
+    if (r.billed_minutes != null) a.billed = r.billed_minutes;
+    a.lastT = r.t;
+    if (a.m === this.b.rowsPerBucket) this.close();
+  }
+
+  /** The buckets; throws when the rows added are not the `total` promised (a file changed between its two reads). */
+  finish(): Buckets {
+    if (this.acc.m > 0) this.close();
+    const b = this.b;
+    if (b.t1.length !== b.n) throw new Error(`timeline: ${b.n} buckets expected of ${this.total} rows, got ${b.t1.length}`);
+    for (const s of FAILED_STATUSES) {
+      const values = this.byStatus.get(s)!;
+      if (values.some((v) => v > 0)) b.failedBy.push({ status: s, values });
+    }
+    if (this.other.some((v) => v > 0)) b.failedBy.push({ status: 'other', values: this.other });
+    return b;
+  }
+
+  private close(): void {
+    const { b, acc: a } = this;
+    const m = a.m;
+    const t1 = a.lastT ?? this.prevEnd;
+    b.t0.push(this.prevEnd);
     b.t1.push(t1);
-    prevEnd = t1;
-    b.arrivals.push(arrivals);
-    b.succeeded.push(succeeded);
-    b.failed.push(failed);
-    FAILED_STATUSES.forEach((s, k) => byStatus.get(s)!.push(statusSums[k]!));
-    other.push(Math.max(0, failed - statusSums.reduce((a, v) => a + v, 0)));
-    b.replicas.push(replicas / m);
-    b.starting.push(starting / m);
-    b.waiting.push(waiting / m);
-    b.routable.push(routable / m);
-    b.traffic_stopped.push(stopped / m);
-    b.backoff.push(backoff / m);
-    b.desired.push(desired);
-    b.desiredMin.push(desiredMin);
-    b.desiredMean.push(desiredN > 0 ? desiredSum / desiredN : null);
-    b.in_flight.push(inFlight);
-    b.queued.push(queued);
-    b.p50.push(median(p50s));
-    b.p99.push(p99);
-    b.cost.push(cost);
-    b.billed_minutes.push(billed);
+    this.prevEnd = t1;
+    b.arrivals.push(a.arrivals);
+    b.succeeded.push(a.succeeded);
+    b.failed.push(a.failed);
+    FAILED_STATUSES.forEach((s, k) => this.byStatus.get(s)!.push(a.statusSums[k]!));
+    this.other.push(Math.max(0, a.failed - a.statusSums.reduce((x, v) => x + v, 0)));
+    b.replicas.push(a.replicas / m);
+    b.starting.push(a.starting / m);
+    b.waiting.push(a.waiting / m);
+    b.routable.push(a.routable / m);
+    b.traffic_stopped.push(a.stopped / m);
+    b.backoff.push(a.backoff / m);
+    b.desired.push(a.desired);
+    b.desiredMin.push(a.desiredMin);
+    b.desiredMean.push(a.desiredN > 0 ? a.desiredSum / a.desiredN : null);
+    b.in_flight.push(a.inFlight);
+    b.queued.push(a.queued);
+    b.p50.push(median(a.p50s));
+    b.p99.push(a.p99);
+    b.cost.push(a.cost);
+    b.billed_minutes.push(a.billed);
+    this.acc = newAccumulator();
   }
-  for (const s of FAILED_STATUSES) {
-    const values = byStatus.get(s)!;
-    if (values.some((v) => v > 0)) b.failedBy.push({ status: s, values });
-  }
-  if (other.some((v) => v > 0)) b.failedBy.push({ status: 'other', values: other });
-  return b;
+}
+
+/** One bucket's running sums, maxima and last values. */
+function newAccumulator() {
+  return {
+    m: 0,
+    arrivals: 0,
+    succeeded: 0,
+    failed: 0,
+    statusSums: FAILED_STATUSES.map(() => 0),
+    replicas: 0,
+    starting: 0,
+    waiting: 0,
+    routable: 0,
+    stopped: 0,
+    backoff: 0,
+    desired: null as number | null,
+    desiredMin: null as number | null,
+    desiredSum: 0,
+    desiredN: 0,
+    inFlight: 0,
+    queued: 0,
+    p50s: [] as number[],
+    p99: null as number | null,
+    cost: null as number | null,
+    billed: null as number | null,
+    lastT: null as number | null,
+  };
 }
 
 function median(xs: number[]): number | null {
