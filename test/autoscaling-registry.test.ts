@@ -36,4 +36,27 @@ describe('InFlightWindow: the time-weighted in-flight average the policy asks fo
     w.set(2, 2);
     expect(w.average(11)).toBeCloseTo(2, 12);
   });
+
+  it('keeps exact answers while its ring grows and wraps: 20,000 changes, queried every 7 s, against a plain list of points', () => {
+    const w = new InFlightWindow(60);
+    const points: { t: number; integral: number; value: number }[] = [{ t: 0, integral: 0, value: 0 }];
+    const integralAt = (t: number): number => {
+      const p = points.filter((q) => q.t <= t).pop()!;
+      return p.integral + p.value * (t - p.t);
+    };
+    let t = 0;
+    let queried = 7;
+    for (let i = 1; i <= 20_000; i++) {
+      t += (i % 13) * 0.005; // ~2,000 points in a window (the ring starts at 1,024); bursts of changes at one instant too (i % 13 = 0)
+      const value = (i * 7919) % 23;
+      const last = points[points.length - 1]!;
+      if (value !== last.value) points.push({ t, integral: last.integral + last.value * (t - last.t), value });
+      w.set(t, value);
+      if (t >= queried) {
+        const from = Math.max(0, t - 60);
+        expect(w.average(t)).toBe((integralAt(t) - integralAt(from)) / (t - from));
+        queried += 7;
+      }
+    }
+  });
 });

@@ -69,6 +69,35 @@ describe('Simulation', () => {
     expect(sim.processed).toBe(0);
   });
 
+  it('cancelling takes the event out of the queue at once, and the others still run in (time, priority, seq) order', () => {
+    const sim = new Simulation();
+    const rng = stream(1, 'cancel');
+    const seen: number[] = [];
+    const handles: { id: number; time: number; priority: number; h: ReturnType<Simulation['at']> }[] = [];
+    for (let id = 0; id < 2000; id++) {
+      // Coarse times and priorities: many ties, so the sequence number decides often.
+      const time = Math.floor(rng() * 50);
+      const priority = Math.floor(rng() * 3);
+      handles.push({ id, time, priority, h: sim.at(time, () => seen.push(id), undefined, priority) });
+    }
+    const cancelled = new Set<number>();
+    for (const e of handles) {
+      if (rng() < 0.6) {
+        sim.cancel(e.h);
+        cancelled.add(e.id);
+      }
+    }
+    sim.cancel(handles[[...cancelled][0]!]!.h); // twice: a no-op
+    expect(sim.pendingCount).toBe(2000 - cancelled.size);
+    sim.run(100);
+    const expected = handles
+      .filter((e) => !cancelled.has(e.id))
+      .sort((a, b) => a.time - b.time || a.priority - b.priority || a.id - b.id)
+      .map((e) => e.id);
+    expect(seen).toEqual(expected);
+    expect(sim.pendingCount).toBe(0);
+  });
+
   it('the clock never goes backwards', () => {
     const sim = new Simulation();
     const rng = stream(1, 'test');

@@ -17,6 +17,7 @@ const WORKLOADS: { name: string; what: string; eventsFrom?: string }[] = [
   { name: 'mm10-run', what: 'M/M/10, 1M requests, `deploysim run` end to end', eventsFrom: 'mm10-engine' },
   { name: 'day-engine', what: 'a day at ~100 req/s with faults, engine only' },
   { name: 'day-run', what: 'a day at ~100 req/s with faults, `deploysim run` end to end', eventsFrom: 'day-engine' },
+  { name: 'week-engine', what: 'a week at ~200 req/s with faults (bench/week.yaml), engine only: peak RSS must not grow with the events' },
   { name: 'chain-engine', what: 'a 3-chainlet chain at 50 req/s for a day (3 hops a request), engine only' },
   { name: 'chain-run', what: 'the same chain, `deploysim run` end to end', eventsFrom: 'chain-engine' },
   { name: 'sweep-40', what: '40-run sweep (4 variants × 10 seeds of 6 h), all workers' },

@@ -55,6 +55,8 @@ async function measure(name: string, tmp: string): Promise<Measurement> {
       return engine('day');
     case 'chain-engine':
       return engine('chain');
+    case 'week-engine':
+      return engine('week');
     case 'mm10-run':
       return cli(['run', scenario('mm10'), '--out', path.join(tmp, 'run')], path.join(tmp, 'run'));
     case 'day-run':

@@ -35,12 +35,17 @@ export class Simulation {
     return this._processed;
   }
 
+  /** Events still queued (cancelled ones are not). */
+  get pendingCount(): number {
+    return this.queue.size;
+  }
+
   /** Schedule `fire(arg)` at absolute time `time`; throws on a time in the past or not finite. */
   at<A>(time: number, fire: (arg: A) => void, arg?: A, priority: number = DEFAULT_PRIORITY): EventHandle {
     if (!(time >= this._now) || time === Infinity) {
       throw new Error(`event scheduled in the past or at an invalid time: ${time} (now ${this._now})`);
     }
-    const ev: QueuedEvent = { time, priority, seq: this.seq++, cancelled: false, fire, arg };
+    const ev: QueuedEvent = { time, priority, seq: this.seq++, cancelled: false, fire, arg, index: -1 };
     this.queue.push(ev);
     return ev;
   }
@@ -52,8 +57,8 @@ export class Simulation {
   }
 
   /**
-   * Whether an event of a lower priority than `priority` may still run at this instant (the queue's
-   * next event is now and below it; a cancelled one counts: a conservative answer). When not, an
+   * Whether an event of a lower priority than `priority` will still run at this instant (the queue's
+   * next event is now and below it). When not, an
    * event scheduled now at `priority` would run before anything else that is already queued at that
    * priority or later only by sequence, so a caller may do its work inline instead.
    */
@@ -65,9 +70,10 @@ export class Simulation {
   cancel(ev: EventHandle | null | undefined): void {
     if (!ev) return;
     ev.cancelled = true;
-    // A cancelled event stays in the heap until its time comes (lazy deletion); drop what it holds
-    // so a long timer cancelled early (a chain call's timeout_sec, a request's deadline) does not
-    // keep its request alive for minutes: a day of a 3-chainlet chain peaked at 522 MB without this.
+    this.queue.remove(ev);
+    // The caller may keep the handle (a request's `end`): drop what it holds, so a handle kept
+    // after its timer was cancelled (a chain call's timeout_sec, a request's deadline) does not
+    // keep its request alive.
     ev.fire = NOOP;
     ev.arg = undefined;
   }
@@ -111,7 +117,6 @@ export class Simulation {
       const top = q.peek();
       if (top === undefined || top.time >= until) break;
       q.pop();
-      if (top.cancelled) continue;
       this._now = top.time;
       this._processed++;
       top.fire(top.arg);

@@ -10,7 +10,10 @@ export function pickReplica(routable: readonly Replica[], concurrencyTarget: num
   let best: Replica | null = null;
   for (let i = 0; i < routable.length; i++) {
     const r = routable[i]!;
-    if (r.inFlight < concurrencyTarget && (best === null || r.inFlight < best.inFlight)) best = r;
+    if (r.inFlight < concurrencyTarget && (best === null || r.inFlight < best.inFlight)) {
+      best = r;
+      if (r.inFlight === 0) break; // none can have fewer, and a later one has a higher id
+    }
   }
   return best;
 }

@@ -30,7 +30,8 @@ export interface CallOwner {
   readonly hung: boolean;
 }
 
-interface Semaphore {
+/** One caller container's slots for one dependency. */
+export interface Semaphore {
   inUse: number;
   waiting: Attempt[];
 }
@@ -42,7 +43,8 @@ interface Semaphore {
 export class CallSlots {
   private readonly byContainer = new WeakMap<Container, Map<string, Semaphore>>();
 
-  private sem(c: Container, callee: string): Semaphore {
+  /** The slots of container `c` for `callee` (looked up once per call, not per acquire and release). */
+  sem(c: Container, callee: string): Semaphore {
     let m = this.byContainer.get(c);
     if (!m) this.byContainer.set(c, (m = new Map()));
     let s = m.get(callee);
@@ -51,8 +53,7 @@ export class CallSlots {
   }
 
   /** Take a slot now (true) or queue for one (false; `granted` is called later). */
-  acquire(a: Attempt): boolean {
-    const s = this.sem(a.container, a.callee);
+  acquire(s: Semaphore, a: Attempt): boolean {
     if (s.inUse < a.depends.concurrency_limit) {
       s.inUse++;
       return true;
@@ -62,16 +63,14 @@ export class CallSlots {
   }
 
   /** Give a slot back; the first waiting attempt of that container and dependency takes it. */
-  release(a: Attempt): void {
-    const s = this.sem(a.container, a.callee);
+  release(s: Semaphore): void {
     const next = s.waiting.shift();
     if (next) next.granted();
     else s.inUse--;
   }
 
   /** An attempt that gave up while waiting for a slot. */
-  leaveQueue(a: Attempt): void {
-    const s = this.sem(a.container, a.callee);
+  leaveQueue(s: Semaphore, a: Attempt): void {
     const i = s.waiting.indexOf(a);
     if (i >= 0) s.waiting.splice(i, 1);
   }
@@ -97,6 +96,8 @@ export class Call {
   attempts = 0;
   done = false;
   private current: Attempt | null = null;
+  /** The caller container's slots for this dependency: every attempt of the call takes one of them. */
+  readonly sem: Semaphore;
 
   constructor(
     private readonly ctx: CallContext,
@@ -104,7 +105,9 @@ export class Call {
     readonly depends: Depends,
     readonly work: Work,
     private readonly owner: CallOwner,
-  ) {}
+  ) {
+    this.sem = ctx.slots.sem(ctx.container, callee);
+  }
 
   start(): void {
     this.attempts++;
@@ -154,14 +157,17 @@ export class Attempt implements CallAttempt {
     this.depends = call.depends;
   }
 
+  /** The timeout's handler, one for every attempt (the attempt is the event's argument): no closure per attempt. */
+  private static readonly onTimeout = (a: Attempt): void => a.timedOut();
+
   begin(): void {
-    if (this.ctx.slots.acquire(this)) this.granted();
+    if (this.ctx.slots.acquire(this.call.sem, this)) this.granted();
   }
 
   /** The slot is ours: submit to the callee's router; the timeout runs from here. */
   granted(): void {
     this.state = 'in_flight';
-    this.timeout = this.ctx.sim.after(this.depends.timeout_sec, () => this.timedOut(), undefined, CALL_TIMEOUT);
+    this.timeout = this.ctx.sim.after(this.depends.timeout_sec, Attempt.onTimeout, this, CALL_TIMEOUT);
     this.ctx.callee(this.callee).submitCall(this.ctx.tokens, this.call.work, this, this.ctx.parent);
   }
 
@@ -180,16 +186,16 @@ export class Attempt implements CallAttempt {
     this.state = 'over';
     this.ctx.sim.cancel(this.timeout);
     this.timeout = null;
-    this.ctx.slots.release(this);
+    this.ctx.slots.release(this.call.sem);
     this.call.attemptEnded(ok);
   }
 
   abandon(): void {
-    if (this.state === 'waiting') this.ctx.slots.leaveQueue(this);
+    if (this.state === 'waiting') this.ctx.slots.leaveQueue(this.call.sem, this);
     else if (this.state === 'in_flight') {
       this.ctx.sim.cancel(this.timeout);
       this.timeout = null;
-      if (this.container.alive) this.ctx.slots.release(this); // a dead container's slots vanish with it
+      if (this.container.alive) this.ctx.slots.release(this.call.sem); // a dead container's slots vanish with it
     }
     this.state = 'over';
   }

@@ -11,6 +11,7 @@ import type { EventHandle, Simulation } from '../../engine/simulation.js';
 import type { Rng } from '../../engine/random.js';
 import type { Container, Request } from '../replica.js';
 import { DEADLINE, PHASE_END } from '../priorities.js';
+import type { Tokens } from '../distributions.js';
 import { Call, type CallContext, type CallOwner, type CallSlots, type Callee } from './calls.js';
 import type { Depends } from './chain-config.js';
 import type { StepRunHandle, WorkStep } from './handles.js';
@@ -31,7 +32,12 @@ export interface StepHost {
   ended(req: Request, status: number, own: boolean): void;
 }
 
-export class StepRun implements CallOwner, StepRunHandle {
+/**
+ * The run is also the context of its calls (CallContext): one object per attempt of the request,
+ * not one per call step. Its timers share three handlers with the run as the event's argument:
+ * no closure per step (a chain's hot path: every request runs a few steps and calls).
+ */
+export class StepRun implements CallOwner, StepRunHandle, CallContext {
   private index = -1;
   private timer: EventHandle | null = null;
   private deadline: EventHandle | null = null;
@@ -39,17 +45,43 @@ export class StepRun implements CallOwner, StepRunHandle {
   private pending = 0;
   private over = false;
   hung = false;
+  private _parent: string | null = null;
 
   constructor(
     private readonly host: StepHost,
     private readonly req: Request,
     private readonly steps: readonly WorkStep[],
-    private readonly container: Container,
+    readonly container: Container,
   ) {}
+
+  private static readonly onDeadline = (run: StepRun): void => run.finish(504, true);
+  private static readonly onError = (run: StepRun): void => run.finish(500, true);
+  private static readonly onComputed = (run: StepRun): void => {
+    run.timer = null;
+    run.next();
+  };
+
+  // CallContext: what this run's calls need.
+  get sim(): Simulation {
+    return this.host.sim;
+  }
+  get slots(): CallSlots {
+    return this.host.slots;
+  }
+  get tokens(): Tokens | undefined {
+    return this.req.tokens;
+  }
+  /** The caller's request as its callees record it (`chainlet/id`), built once per run. */
+  get parent(): string {
+    return (this._parent ??= `${this.host.name}/${this.req.id}`);
+  }
+  callee(name: string): Callee {
+    return this.host.callee(name);
+  }
 
   start(): void {
     const { sim } = this.host;
-    if (Number.isFinite(this.req.deadline)) this.deadline = sim.at(Math.max(sim.now, this.req.deadline), () => this.finish(504, true), undefined, DEADLINE);
+    if (Number.isFinite(this.req.deadline)) this.deadline = sim.at(Math.max(sim.now, this.req.deadline), StepRun.onDeadline, this, DEADLINE);
     if (this.container.hung) this.hang();
     else this.next();
   }
@@ -66,31 +98,15 @@ export class StepRun implements CallOwner, StepRunHandle {
       const c = this.container;
       const now = sim.now;
       if (c.cudaError || (c.errorRate && now < c.errorRate.until && this.host.errors() < c.errorRate.probability)) {
-        this.timer = sim.after(this.host.errorLatency, () => this.finish(500, true), undefined, PHASE_END);
+        this.timer = sim.after(this.host.errorLatency, StepRun.onError, this, PHASE_END);
         return;
       }
       const dur = c.slowdown && now < c.slowdown.until ? step.compute * c.slowdown.factor : step.compute;
-      this.timer = sim.after(
-        dur,
-        () => {
-          this.timer = null;
-          this.next();
-        },
-        undefined,
-        PHASE_END,
-      );
+      this.timer = sim.after(dur, StepRun.onComputed, this, PHASE_END);
       return;
     }
     const depends = this.host.depends(step.callee);
-    const ctx: CallContext = {
-      sim,
-      slots: this.host.slots,
-      callee: (n) => this.host.callee(n),
-      parent: `${this.host.name}/${this.req.id}`,
-      tokens: this.req.tokens,
-      container: this.container,
-    };
-    this.calls = step.calls.map((w) => new Call(ctx, step.callee, depends, w, this));
+    this.calls = step.calls.map((w) => new Call(this, step.callee, depends, w, this));
     this.pending = this.calls.length;
     if (step.parallel) for (const call of this.calls) call.start();
     else this.calls[0]!.start();

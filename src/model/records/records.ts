@@ -4,11 +4,14 @@ import type { Config, FaultKind } from '../config.js';
 import type { ReplicaState, Request, RestartCause } from '../replica.js';
 import type { FaultMiss, ProbeName, ServiceReports } from '../reports.js';
 import type { RequestRow, Sinks, Summary } from '../summary.js';
+import { bucketOf } from '../latency-histogram.js';
 import { EventLog } from './event-log.js';
 import { FaultLog } from './fault-log.js';
 import { LogFeed } from './log-feed.js';
 import { Timeline, type ServiceView } from './timeline.js';
 import { Totals } from './totals.js';
+
+const OK = 200;
 
 /** What the summary reads of the service at the horizon, besides a timeline row. */
 export interface FinalView extends ServiceView {
@@ -109,8 +112,9 @@ export class Records implements ServiceReports {
   finished(req: Request, status: number): void {
     const now = this.clock.now;
     const latency = now - req.arrival;
-    this.totals.finished(latency, req.queueWait, status);
-    this.timeline.finished(latency, status);
+    const bucket = status === OK ? bucketOf(latency) : 0;
+    this.totals.finished(latency, bucket, req.queueWait, status);
+    this.timeline.finished(latency, bucket, status);
     this.requestSink?.(requestRow(req, now, status, latency));
   }
 

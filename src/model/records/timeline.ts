@@ -36,10 +36,11 @@ export class Timeline {
     this.arrivals++;
   }
 
-  finished(latency: number, status: number): void {
+  /** `bucket`: the latency's bucket (bucketOf), found once for this and the totals. */
+  finished(latency: number, bucket: number, status: number): void {
     if (status === OK) {
       this.succeeded++;
-      this.latency.add(latency);
+      this.latency.addInBucket(latency, bucket);
     } else {
       this.failed++;
       this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);

@@ -32,10 +32,11 @@ export class Totals {
     if (count > this.peak) this.peak = count;
   }
 
-  finished(latency: number, queueWait: number, status: number): void {
+  /** `bucket`: the latency's bucket (bucketOf), found once for this and the timeline. */
+  finished(latency: number, bucket: number, queueWait: number, status: number): void {
     if (status === OK) {
       this.succeeded++;
-      this.latency.add(latency);
+      this.latency.addInBucket(latency, bucket);
     } else {
       this.failed++;
       this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
