@@ -16,7 +16,8 @@ import { CHAIN_METRICS, metricKeysFor, metricProblem, METRICS } from '../src/swe
 import { parseRequirement } from '../src/sweep/requirements.js';
 import { inlineExecutor } from '../src/sweep/run-pool.js';
 import { configAt, defaultLoader, runOutcome } from '../src/sweep/simulator.js';
-import { runSweep, type Io, type SweepOptions } from '../src/sweep/sweep.js';
+import type { SweepIo } from '../src/sweep/io.js';
+import { runSweep, type SweepOptions } from '../src/sweep/sweep.js';
 
 const root = mkdtempSync(join(tmpdir(), 'chain-sweep-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -26,7 +27,7 @@ const WRONG_TIER = 'scenarios/chains/wrong-tier.yaml';
 const COST_SPLIT = 'scenarios/chains/cost-split.yaml';
 const RETRY_KEY = 'chain.chainlets.Search.depends.Ranker.retries';
 
-function quietIo(): Io & { errText: () => string; outText: () => string } {
+function quietIo(): SweepIo & { errText: () => string; outText: () => string } {
   let err = '';
   let out = '';
   return {

@@ -3,29 +3,28 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { registerCheckCommand } from '../src/cli/check.js';
+import { registerCheckCommand } from '../src/cli/check-command.js';
 import { main } from '../src/cli/index.js';
 import { readRunFolder } from '../src/check/read-outputs.js';
 import { checkInvariants, checkRunFolder } from '../src/check/invariants.js';
 import { loadScenario } from '../src/scenario/load.js';
+import { captureIo } from './helpers/cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'deploysim-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `deploysim check ...` in-process, on a program that has only the check command. */
 async function check(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  let code = 0;
+  const c = captureIo();
   const program = new Command('deploysim').exitOverride();
-  registerCheckCommand(program, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), errRaw: (t) => (err += t), exit: (c) => (code = c), isTTY: false });
-  for (const c of program.commands) c.exitOverride();
+  registerCheckCommand(program, c.io);
+  for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(['node', 'deploysim', 'check', ...args]);
   } catch (e) {
-    return { code: 2, out, err: `${err}${(e as Error).message}` };
+    return { code: 2, out: c.out(), err: `${c.err()}${(e as Error).message}` };
   }
-  return { code, out, err };
+  return { code: c.code() ?? 0, out: c.out(), err: c.err() };
 }
 
 function scenario(name: string, text: string): string {
@@ -65,9 +64,9 @@ describe('deploysim check', () => {
     await check(['test/fixtures/check/planted-violation.yaml', '--runs', '50', '--seed', '3', '--out', out]);
     const ce = path.join(out, 'counterexample.yaml');
     const runDir = path.join(dir, 'reproduced');
-    let err = '';
-    const code = await main(['node', 'deploysim', 'run', ce, '--out', runDir], { out: () => {}, err: (t) => (err += t), errRaw: () => {}, exit: () => {}, isTTY: false });
-    expect(err).toBe('');
+    const c = captureIo();
+    const code = await main(['node', 'deploysim', 'run', ce, '--out', runDir], c.io);
+    expect(c.err()).toBe('');
     expect(code).toBe(0);
     const folder = readRunFolder(runDir);
     const f = folder.summary.health.faults[0]!;
@@ -197,7 +196,7 @@ expect:
   });
 
   it('is wired into the deploysim CLI: exit 0 when it holds, 1 on a violation, 2 on bad input', async () => {
-    const io = { out: () => {}, err: () => {}, errRaw: () => {}, exit: () => {}, isTTY: false };
+    const io = captureIo().io;
     expect(await main(['node', 'deploysim', 'check', 'test/fixtures/check/safe.yaml', '--runs', '5', '--out', path.join(dir, 'cli-safe')], io)).toBe(0);
     expect(await main(['node', 'deploysim', 'check', 'test/fixtures/check/planted-violation.yaml', '--runs', '20', '--out', path.join(dir, 'cli')], io)).toBe(1);
     expect(existsSync(path.join(dir, 'cli', 'counterexample.yaml'))).toBe(true);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { main } from '../src/cli/index.js';
+import { captureIo } from './helpers/cli.js';
 
 const BASE = `name: fuzz-base
 seed: 5
@@ -135,16 +136,9 @@ const dir = mkdtempSync(path.join(tmpdir(), 'deploysim-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'deploysim', ...args], {
-    out: (t) => (out += `${t}\n`),
-    err: (t) => (err += `${t}\n`),
-    errRaw: (t) => (err += t),
-    exit: () => undefined,
-    isTTY: false,
-  });
-  return { code, out, err };
+  const c = captureIo();
+  const code = await main(['node', 'deploysim', ...args], c.io);
+  return { code, out: c.out(), err: c.err() };
 }
 
 describe('bad scenario files through `deploysim run`', () => {

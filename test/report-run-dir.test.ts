@@ -6,12 +6,13 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSDOM } from 'jsdom';
 import { main } from '../src/cli/index.js';
-import { registerReportCommand } from '../src/cli/report.js';
+import { registerReportCommand } from '../src/cli/report-command.js';
 import { runToFolder } from '../src/run-to-folder.js';
 import { readRunDir, RunDirError } from '../src/report/read-run-dir.js';
 import { CHART_IDS, renderReport } from '../src/report/render-report.js';
 import type { TimelineRow } from '../src/model/summary.js';
 import { loadScenario } from '../src/scenario/load.js';
+import { captureIo } from './helpers/cli.js';
 
 let root: string;
 let runDir: string;
@@ -24,13 +25,12 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 async function report(args: string[]): Promise<{ code: number | null; out: string[]; err: string[] }> {
-  let code: number | null = null;
-  const out: string[] = [];
-  const err: string[] = [];
+  const c = captureIo();
   const program = new Command('deploysim').exitOverride();
-  registerReportCommand(program, (c) => (code = c), { out: (t) => out.push(t), err: (t) => err.push(t) });
+  registerReportCommand(program, c.io);
   await program.parseAsync(['node', 'deploysim', 'report', ...args]);
-  return { code, out, err };
+  const lines = (text: string) => (text === '' ? [] : text.replace(/\n$/, '').split('\n'));
+  return { code: c.code(), out: lines(c.out()), err: lines(c.err()) };
 }
 
 describe('readRunDir', () => {
@@ -105,7 +105,7 @@ describe('deploysim report', () => {
   });
 
   it('deploysim report through main: 0 on a run folder, 2 on a folder that is not one', async () => {
-    const io = { out: () => undefined, err: () => undefined, errRaw: () => undefined, exit: () => undefined, isTTY: false };
+    const io = captureIo().io;
     expect(await main(['node', 'deploysim', 'report', runDir], io)).toBe(0);
     expect(await main(['node', 'deploysim', 'report', mkdtempSync(join(root, 'empty-'))], io)).toBe(2);
   });

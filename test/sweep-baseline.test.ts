@@ -15,7 +15,8 @@ import { compareVariants as gridCompare, expandGrid } from '../src/sweep/grid.js
 import type { Metrics } from '../src/sweep/metrics.js';
 import { inlineExecutor } from '../src/sweep/run-pool.js';
 import type { LoadScenario, RunTask } from '../src/sweep/simulator.js';
-import { runSweep, type Io, type SweepOptions } from '../src/sweep/sweep.js';
+import type { SweepIo } from '../src/sweep/io.js';
+import { runSweep, type SweepOptions } from '../src/sweep/sweep.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sweep-baseline-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -61,7 +62,7 @@ function fakeRun(task: RunTask): Metrics {
   };
 }
 
-function capture(): Io & { outText: () => string; errText: () => string } {
+function capture(): SweepIo & { outText: () => string; errText: () => string } {
   let out = '';
   let err = '';
   return {

@@ -13,7 +13,8 @@ import { runMerge } from '../src/sweep/merge.js';
 import { inlineExecutor, type Executor } from '../src/sweep/run-pool.js';
 import { parseShard } from '../src/sweep/shard.js';
 import type { LoadScenario, RunTask } from '../src/sweep/simulator.js';
-import { runSweep, type Io, type SweepOptions } from '../src/sweep/sweep.js';
+import type { SweepIo } from '../src/sweep/io.js';
+import { runSweep, type SweepOptions } from '../src/sweep/sweep.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sweep-flow-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -64,7 +65,7 @@ function fakeRun(task: RunTask): Metrics {
   };
 }
 
-function capture(): Io & { outText: () => string; errText: () => string } {
+function capture(): SweepIo & { outText: () => string; errText: () => string } {
   let out = '';
   let err = '';
   return {

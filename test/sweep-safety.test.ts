@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/scenario/defaults.js';
 import { MARKER_FILE, readMarker } from '../src/output/owned-folder.js';
 import { writeFileAtomic } from '../src/output/atomic-file.js';
@@ -14,7 +14,8 @@ import { runMerge } from '../src/sweep/merge.js';
 import type { Metrics } from '../src/sweep/metrics.js';
 import { inlineExecutor, type Executor } from '../src/sweep/run-pool.js';
 import type { LoadScenario, RunTask } from '../src/sweep/simulator.js';
-import { runSweep, type Io, type SweepOptions } from '../src/sweep/sweep.js';
+import type { SweepIo } from '../src/sweep/io.js';
+import { runSweep, type SweepOptions } from '../src/sweep/sweep.js';
 import { cli } from './helpers/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sweep-safety-'));
@@ -48,7 +49,7 @@ function fakeRun(task: RunTask): Metrics {
   };
 }
 
-function capture(): Io & { errText: () => string } {
+function capture(): SweepIo & { errText: () => string } {
   let err = '';
   return { out: () => undefined, err: (t) => void (err += t + '\n'), errStream: { write: () => true } as unknown as NodeJS.WritableStream, errText: () => err };
 }
@@ -338,19 +339,14 @@ describe('--workers and temporary files', () => {
 
 describe('through the CLI', () => {
   it('sweep --out FILE exits 2 and leaves the file; merge and sweep accept --force', async () => {
-    const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      const file = join(root, 'cli-file.txt');
-      writeFileSync(file, 'keep me\n');
-      const r = await cli('sweep', 'test/fixtures/sweep/sticky-fault.yaml', '--vary', 'deployment.runtime.health_checks.stop_traffic_threshold_seconds=60,30', '--seeds', '2', '--out', file);
-      expect(r.code).toBe(2);
-      expect(readFileSync(file, 'utf8')).toBe('keep me\n');
-      const dir = userFolder('cli-merge');
-      const before = snapshot(dir);
-      expect((await cli('merge', join(root, 'nope-shard'), '--out', dir, '--force')).code).toBe(2);
-      expect(snapshot(dir)).toEqual(before);
-    } finally {
-      quiet.mockRestore();
-    }
+    const file = join(root, 'cli-file.txt');
+    writeFileSync(file, 'keep me\n');
+    const r = await cli('sweep', 'test/fixtures/sweep/sticky-fault.yaml', '--vary', 'deployment.runtime.health_checks.stop_traffic_threshold_seconds=60,30', '--seeds', '2', '--out', file);
+    expect(r.code).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe('keep me\n');
+    const dir = userFolder('cli-merge');
+    const before = snapshot(dir);
+    expect((await cli('merge', join(root, 'nope-shard'), '--out', dir, '--force')).code).toBe(2);
+    expect(snapshot(dir)).toEqual(before);
   });
 });

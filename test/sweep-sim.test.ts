@@ -9,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerSweepCommands } from '../src/cli/sweep.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerSweepCommand } from '../src/cli/sweep-command.js';
 import { runMerge } from '../src/sweep/merge.js';
 import { poolExecutor } from '../src/sweep/run-pool.js';
 import { defaultLoader } from '../src/sweep/simulator.js';
-import { runSweep, type Io, type SweepOptions } from '../src/sweep/sweep.js';
+import type { SweepIo } from '../src/sweep/io.js';
+import { runSweep, type SweepOptions } from '../src/sweep/sweep.js';
+import { captureIo } from './helpers/cli.js';
 import { ensureBuilt } from './sweep-build.js';
 
 const FIX = 'test/fixtures/sweep';
@@ -27,7 +29,7 @@ const root = mkdtempSync(join(tmpdir(), 'sweep-sim-'));
 beforeAll(() => ensureBuilt(), 180_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function quietIo(): Io & { errText: () => string } {
+function quietIo(): SweepIo & { errText: () => string } {
   let err = '';
   return { out: () => undefined, err: (t) => void (err += t + '\n'), errStream: { write: () => true } as unknown as NodeJS.WritableStream, errText: () => err };
 }
@@ -122,20 +124,11 @@ describe('sweep on the simulator', () => {
 
 describe('deploysim sweep (commander)', () => {
   async function cli(argv: string[]): Promise<{ code: number; err: string; out: string }> {
-    let code = -1;
-    let err = '';
-    let out = '';
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-    try {
-      const program = new Command('deploysim').exitOverride();
-      registerSweepCommands(program, (c) => (code = c));
-      await program.parseAsync(['node', 'deploysim', ...argv]);
-    } finally {
-      e.mockRestore();
-      o.mockRestore();
-    }
-    return { code, err, out };
+    const c = captureIo();
+    const program = new Command('deploysim').exitOverride();
+    registerSweepCommand(program, c.io);
+    await program.parseAsync(['node', 'deploysim', ...argv]);
+    return { code: c.code() ?? -1, err: c.err(), out: c.out() };
   }
 
   const cases: [string, string, string][] = [
@@ -173,12 +166,11 @@ describe('Ctrl-C', () => {
       scriptFile,
       `
       import { Command } from ${JSON.stringify(pathToFileURL(resolve('node_modules/commander/esm.mjs')).href)};
-      import { registerSweepCommands } from ${JSON.stringify(pathToFileURL(resolve('dist/cli/sweep.js')).href)};
+      import { processIo } from ${JSON.stringify(pathToFileURL(resolve('dist/cli/io.js')).href)};
+      import { registerSweepCommand } from ${JSON.stringify(pathToFileURL(resolve('dist/cli/sweep-command.js')).href)};
       const program = new Command('deploysim');
-      let code = 0;
-      registerSweepCommands(program, (c) => (code = c));
-      await program.parseAsync(process.argv.slice(3), { from: 'user' });
-      process.exitCode = code;`,
+      registerSweepCommand(program, processIo()); // processIo's exit sets process.exitCode
+      await program.parseAsync(process.argv.slice(3), { from: 'user' });`,
     );
     const args = [scriptFile, 'deploysim', 'sweep', `${FIX}/speed.yaml`, '--vary', 'duration=6h', '--vary', `${THRESHOLD}=30,60`, '--seeds', '8', '--workers', '1', '--out', out];
     const journal = join(out, 'runs.jsonl');

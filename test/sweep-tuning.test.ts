@@ -15,13 +15,14 @@ import type { Metrics } from '../src/sweep/metrics.js';
 import { parseRequirement } from '../src/sweep/requirements.js';
 import { inlineExecutor } from '../src/sweep/run-pool.js';
 import { defaultLoader, runOutcome } from '../src/sweep/simulator.js';
-import { runSweep, type Io, type SweepOptions } from '../src/sweep/sweep.js';
+import type { SweepIo } from '../src/sweep/io.js';
+import { runSweep, type SweepOptions } from '../src/sweep/sweep.js';
 
 const FIX = 'test/fixtures/tuning';
 const root = mkdtempSync(join(tmpdir(), 'sweep-tuning-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function capture(): Io & { outText: () => string; errText: () => string } {
+function capture(): SweepIo & { outText: () => string; errText: () => string } {
   let out = '';
   let err = '';
   return {

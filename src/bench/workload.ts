@@ -33,7 +33,7 @@ async function engine(name: string): Promise<Measurement> {
 /** `deploysim <args>` in this process, timed from process start: what a user waits for at the shell. */
 async function cli(args: string[], summaryDir: string | null): Promise<Measurement> {
   const { main } = await import('../cli/index.js');
-  const quiet = { out: () => undefined, err: (t: string) => void process.stderr.write(`${t}\n`), errRaw: () => undefined, exit: () => undefined, isTTY: false };
+  const quiet = { out: () => undefined, err: (t: string) => void process.stderr.write(`${t}\n`), errStream: { write: () => true } as unknown as NodeJS.WritableStream, exit: () => undefined };
   const code = await main(['node', 'deploysim', ...args], quiet);
   const wall = process.uptime();
   if (code !== 0) throw new Error(`deploysim ${args.join(' ')} exited ${code}`);

@@ -1,11 +1,25 @@
 import { Command, CommanderError } from 'commander';
-import type { Io } from './io.js';
-import { registerCheckCommand } from './check.js';
+import { processIo, type Io, type RegisterCommand } from './io.js';
+import { registerCheckCommand } from './check-command.js';
+import { registerCompareCommand } from './compare-command.js';
 import { registerInitCommand } from './init-command.js';
-import { registerReportCommand } from './report.js';
+import { registerMergeCommand } from './merge-command.js';
+import { registerReportCommand } from './report-command.js';
 import { registerRunCommand } from './run-command.js';
-import { registerSweepCommands } from './sweep.js';
+import { registerSweepCommand } from './sweep-command.js';
 import { registerValidateCommand } from './validate-command.js';
+
+/** Every command, one file each, in the order `deploysim --help` lists them. */
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerRunCommand,
+  registerValidateCommand,
+  registerReportCommand,
+  registerSweepCommand,
+  registerCompareCommand,
+  registerMergeCommand,
+  registerCheckCommand,
+  registerInitCommand,
+];
 
 /** Exit codes: 0 ok; 1 the run failed or a check found a violation; 2 bad input. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
@@ -15,12 +29,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .description('Simulate a model-serving deployment: health checks, traffic shifting, autoscaling, cold starts, billing.')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
-  registerRunCommand(program, sub);
-  registerValidateCommand(program, sub);
-  registerReportCommand(program, sub.exit, sub);
-  registerSweepCommands(program, sub.exit);
-  registerCheckCommand(program, sub);
-  registerInitCommand(program, sub);
+  for (const register of COMMANDS) register(program, sub);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);
@@ -33,14 +42,4 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return 1;
   }
   return code;
-}
-
-function processIo(): Io {
-  return {
-    out: (t) => process.stdout.write(t + '\n'),
-    err: (t) => process.stderr.write(t + '\n'),
-    errRaw: (t) => process.stderr.write(t),
-    exit: () => undefined,
-    isTTY: Boolean(process.stderr.isTTY),
-  };
 }

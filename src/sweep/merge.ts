@@ -13,7 +13,8 @@ import { readJournal, type RunRecord } from './journal.js';
 import { writeOutputs, writeSortedJournal, writeSweepJson } from './outputs.js';
 import { differences, runKey, runsOf, sameSweep, type SweepArgs } from './plan.js';
 import { inShard } from './shard.js';
-import { EXIT_BAD_INPUT, EXIT_OK, type Io } from './sweep.js';
+import type { SweepIo } from './io.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from './sweep.js';
 
 function readArgs(dir: string): SweepArgs {
   const path = join(dir, 'sweep.json');
@@ -26,7 +27,7 @@ export interface MergeOptions {
   force?: boolean;
 }
 
-export async function runMerge(dirs: readonly string[], out: string, io: Io, opts: MergeOptions = {}): Promise<number> {
+export async function runMerge(dirs: readonly string[], out: string, io: SweepIo, opts: MergeOptions = {}): Promise<number> {
   const errors: string[] = [];
   const shards: { dir: string; args: SweepArgs }[] = [];
   for (const dir of dirs) {

@@ -1,12 +1,13 @@
 /** Progress on stderr: a cli-progress bar on a terminal, a plain line every ~5 % otherwise (CI logs). */
 import cliProgress from 'cli-progress';
+import type { ProgressStream } from './io.js';
 
 export interface Progress {
   tick(): void;
   stop(): void;
 }
 
-export function createProgress(total: number, done: number, stream: NodeJS.WritableStream & { isTTY?: boolean }, label = 'sweep'): Progress {
+export function createProgress(total: number, done: number, stream: ProgressStream, label = 'sweep'): Progress {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       { stream, format: `${label} [{bar}] {value}/{total} runs | {percentage}% | eta {eta_formatted}`, hideCursor: true },

@@ -19,17 +19,11 @@ import { checkMetricNames, parseMinimize, parseRequirement } from './requirement
 import type { Config } from '../model/config.js';
 import { toOutcome, type Executor } from './run-pool.js';
 import { inShard, parseShard, shardDirName, type Shard } from './shard.js';
+import type { SweepIo } from './io.js';
 import { scenarioMessages, type LoadScenario } from './simulator.js';
 import { diffConfigs, resolveVariants } from './labels.js';
 import { findBaseline } from './baseline.js';
 import { resolvedSettings } from './simulator.js';
-
-export interface Io {
-  out(text: string): void;
-  /** Messages; progress goes to `errStream`. */
-  err(text: string): void;
-  errStream: NodeJS.WritableStream & { isTTY?: boolean };
-}
 
 export interface SweepDeps {
   load: LoadScenario;
@@ -198,7 +192,7 @@ function prepareFolders(baseDir: string, dir: string, args: SweepArgs, inputs: r
   openFolder(dir, args.shard ? 'shard' : 'sweep', ['sweep.json', 'runs.jsonl']);
 }
 
-export async function runSweep(opts: SweepOptions, io: Io, deps: SweepDeps, signal?: AbortSignal): Promise<number> {
+export async function runSweep(opts: SweepOptions, io: SweepIo, deps: SweepDeps, signal?: AbortSignal): Promise<number> {
   const built = buildArgs(opts, deps.env ?? process.env);
   if ('errors' in built) {
     for (const e of built.errors) io.err(e);
@@ -316,7 +310,7 @@ async function executeRuns(
   executor: Executor,
   total: number,
   done: Map<number, RunRecord>,
-  io: Io,
+  io: SweepIo,
   signal?: AbortSignal,
 ): Promise<number> {
   const controller = new AbortController();

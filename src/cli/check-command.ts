@@ -7,14 +7,8 @@ import { parseSeedOption } from './parse-seed.js';
  * box (corners, edge midpoints, then stratified samples) and judge every run by the built-in
  * invariants and its `expect:`; on a violation, report where it stops along each key (docs/check.md).
  * Exit 0 all held, 1 a violation (counterexample written), 2 bad input.
- *
- * Takes the CLI's Io, or just an exit-code setter (then output goes to the process streams).
  */
-export function registerCheckCommand(program: Command, ioOrSetExit: Io | ((code: number) => void)): void {
-  const io =
-    typeof ioOrSetExit === 'function'
-      ? { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`), exit: ioOrSetExit }
-      : ioOrSetExit;
+export function registerCheckCommand(program: Command, io: Io): void {
   program
     .command('check')
     .description('explore a scenario (explore:) and check the policy invariants and its expect: assertions')

@@ -2,6 +2,7 @@ import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { GENERATOR_META } from '../report/generator-meta.js';
+import type { Io } from './io.js';
 
 /**
  * Why `out` may not be (re)written, or null: it is absent, or a report deploysim wrote (its
@@ -28,25 +29,13 @@ export function reportOutProblem(out: string): string | null {
   return ours ? null : 'exists and is not a report deploysim wrote; choose another path (deploysim replaces only its own reports)';
 }
 
-/** Where the command's messages go; `Io` from ./io.js fits. Defaults to the process streams. */
-export interface ReportLog {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processLog: ReportLog = {
-  out: (t) => process.stdout.write(t + '\n'),
-  err: (t) => process.stderr.write(t + '\n'),
-};
-
 /**
  * `deploysim report <run-dir> [--out FILE]`: (re)draw report.html from a run folder's
  * summary.json, timeline.csv, events.csv and config.json. Exit 0 when written, 2 when the
  * folder is not a run folder (missing, unreadable or malformed files, named) or when the target
- * exists and is not a report deploysim wrote; the code goes to `setExit`,
- * never process.exit, so the command runs in-process in tests.
+ * exists and is not a report deploysim wrote.
  */
-export function registerReportCommand(program: Command, setExit: (code: number) => void, log: ReportLog = processLog): void {
+export function registerReportCommand(program: Command, io: Io): void {
   program
     .command('report')
     .description('draw report.html (d3 charts, self-contained) from a run folder')
@@ -64,18 +53,18 @@ export function registerReportCommand(program: Command, setExit: (code: number) 
         html = renderReport(readRunDir(dir));
       } catch (e) {
         if (!(e instanceof RunDirError)) throw e;
-        log.err(`deploysim report: ${e.message}`);
-        setExit(2);
+        io.err(`deploysim report: ${e.message}`);
+        io.exit(2);
         return;
       }
       const problem = reportOutProblem(out);
       if (problem !== null) {
-        log.err(`deploysim report: ${opts.out === undefined ? '' : '--out '}${out}: ${problem}; nothing was written`);
-        setExit(2);
+        io.err(`deploysim report: ${opts.out === undefined ? '' : '--out '}${out}: ${problem}; nothing was written`);
+        io.exit(2);
         return;
       }
       writeFileAtomic(out, html);
-      log.out(`wrote ${out}`);
-      setExit(0);
+      io.out(`wrote ${out}`);
+      io.exit(0);
     });
 }
