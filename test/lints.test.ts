@@ -15,11 +15,13 @@ describe('lint: a load the health checks kill before it finishes', () => {
   it('a 4–6 min load with a 60 s restart threshold and no delay is a certain crash loop, with the delay that fixes it', () => {
     const lint = slowLoadLint(cold2025({ dist: 'uniform', min: 240, max: 360 }));
     // p99 = 240 + 0.99 × 120 = 358.8 s; the kill comes at 50 s + delay: a delay of 310 s reaches 360 s.
+    // Or more checks: 0 + (n − 1) × 10 ≥ 358.8 needs n = 37 checks, a 370 s threshold.
     expect(lint).toEqual({
       path: ['deployment', 'startup', 'load'],
       message:
         'under baseten-2025 checks fail while load() runs, so the restart check kills a container still loading at 50 s after it starts (delay 0 s + 5 × 10 s); ' +
-        'every load takes longer: a certain crash loop (each restart loads again). Raise deployment.runtime.health_checks.restart_check_delay_seconds to at least 310 s (the load\'s p99 is 5m 59s)',
+        'every load takes longer: a certain crash loop (each restart loads again). Raise deployment.runtime.health_checks.restart_check_delay_seconds to at least 310 s, ' +
+        'or restart_threshold_seconds to at least 370 s (which also restarts a hung replica later) (the load\'s p99 is 5m 59s)',
     });
   });
 
@@ -35,6 +37,18 @@ describe('lint: a load the health checks kill before it finishes', () => {
     fixed.traffic = broken.traffic;
     expect(slowLoadLint(fixed)).toBeNull();
     expect(runCollect(fixed).summary.replicas.restarts).toBe(0);
+  });
+
+  it('both fixes name values that work: the 370 s threshold holds too; a constant 300 s load needs 310 s (the check at 300 s comes as it ends)', () => {
+    const viaThreshold = cold2025({ dist: 'uniform', min: 240, max: 360 });
+    viaThreshold.deployment.runtime.health_checks.restart_threshold_seconds = 370;
+    expect(slowLoadLint(viaThreshold)).toBeNull();
+    expect(slowLoadLint(cold2025({ dist: 'constant', value: 300 }))!.message).toMatch(
+      /restart_check_delay_seconds to at least 250 s, or restart_threshold_seconds to at least 310 s \(which also restarts a hung replica later\) \(the load takes 5m\)$/,
+    );
+    // Beyond the 2025 cap (delay + threshold ≤ 1800 s) only the delay is offered.
+    const long = cold2025({ dist: 'constant', value: 1795 }); // needs a 1810 s threshold
+    expect(slowLoadLint(long)!.message).not.toContain('or restart_threshold_seconds');
   });
 
   it('a load that only sometimes outlasts the check says how often: lognormal median 40 s, p99 120 s against 50 s', () => {
@@ -60,7 +74,7 @@ describe('lint: a load the health checks kill before it finishes', () => {
     // 6 startup checks at 0..50 s; a 300 s load needs (300 − 0) / 10 + 1 = 31 checks: 310 s.
     expect(slowLoadLint(c)!.message).toBe(
       'the startup probe restarts a container still loading at 50 s after it starts (6 failed checks of 10 s); every load takes longer: a certain crash loop (each restart loads again). ' +
-        "Raise deployment.runtime.health_checks.startup_threshold_seconds to at least 310 s (the load's p99 is 5m)",
+        "Raise deployment.runtime.health_checks.startup_threshold_seconds to at least 310 s (the load takes 5m)",
     );
   });
 });

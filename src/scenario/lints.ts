@@ -7,6 +7,7 @@ import type { Config, Dist, Traffic } from '../model/config.js';
 import { distMean } from '../model/distributions.js';
 import { expectedArrivals } from './estimate.js';
 import { checksFor } from '../model/probe-counter.js';
+import { PLATFORM_LIMITS } from './limits.js';
 import { duration } from '../text/human.js';
 
 /** Probability below which a slow load is not worth a line (one start in a hundred). */
@@ -87,14 +88,22 @@ export function slowLoadLint(c: Config): Lint | null {
   if (p === null || p < SLOW_LOAD_NOTICE) return null;
   const p99 = quantile99(load)!;
   const key = startupProbe ? 'startup_threshold_seconds' : 'restart_check_delay_seconds';
-  const needed = startupProbe ? Math.ceil((p99 - delay) / period + 1) * period : Math.ceil((p99 - (count - 1) * period) / 10) * 10;
+  // Enough checks that the last one comes at or after the load's end: delay + (n − 1) × period ≥ p99.
+  const neededThreshold = Math.ceil((p99 - delay) / period + 1) * period;
+  const needed = startupProbe ? neededThreshold : Math.ceil((p99 - (count - 1) * period) / 10) * 10;
+  // Under baseten-2025 a longer restart threshold fixes it too, within the profile's delay + threshold cap.
+  const orThreshold =
+    !startupProbe && neededThreshold <= PLATFORM_LIMITS[c.platform].threshold[1] && delay + neededThreshold <= PLATFORM_LIMITS[c.platform].delayPlusRestartMax
+      ? `, or restart_threshold_seconds to at least ${neededThreshold} s (which also restarts a hung replica later)`
+      : '';
+  const took = load.dist === 'constant' ? `the load takes ${duration(p99)}` : `the load's p99 is ${duration(p99)}`;
   const why = startupProbe
     ? `the startup probe restarts a container still loading at ${duration(limit)} after it starts (${count} failed checks of ${duration(period)}${delay ? ` after a delay of ${duration(delay)}` : ''})`
     : `under ${c.platform} checks fail while load() runs, so the restart check kills a container still loading at ${duration(limit)} after it starts (delay ${duration(delay)} + ${count - 1} × ${duration(period)})`;
   const share = p >= 1 ? 'every load takes longer: a certain crash loop (each restart loads again)' : `${(p * 100).toFixed(p < 0.1 ? 1 : 0)} % of loads take longer and are killed mid-load, then loaded again`;
   return {
     path: ['deployment', 'startup', 'load'],
-    message: `${why}; ${share}. Raise deployment.runtime.health_checks.${key} to at least ${needed} s (the load's p99 is ${duration(p99)})`,
+    message: `${why}; ${share}. Raise deployment.runtime.health_checks.${key} to at least ${needed} s${orThreshold} (${took})`,
   };
 }
 
