@@ -1,5 +1,6 @@
 import type { Chainlet, Config, Dist, Step } from '../model/config.js';
 import type { ChainSummary, FaultRecord, Summary } from '../model/summary.js';
+import { diagnosis } from '../text/diagnosis.js';
 import { escapeHtml, formatCount, formatDuration, formatLatency, formatMoney, formatPercent, num } from './format.js';
 
 const esc = escapeHtml;
@@ -117,12 +118,13 @@ export function headerHtml(config: Config | null, s: Summary): string {
     s.warnings && s.warnings.length > 0
       ? `<div class="warnings"><h3>Warnings</h3><ul>${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`
       : '';
+  const why = diagnosis(s);
   return `<header>
 <h1>${esc(name)}</h1>
 ${desc}
 <p class="meta">${meta}</p>
 ${figures(s)}
-${settings(config)}
+${why ? `<p class="diagnosis" id="diagnosis">${esc(why)}</p>\n` : ''}${settings(config)}
 ${warnings}
 </header>`;
 }
