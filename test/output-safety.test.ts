@@ -58,7 +58,7 @@ describe('run --out never replaces what deploysim did not write', () => {
     expect(r.code).toBe(2);
     expect(r.err).toBe(
       `--out ${dir}: exists and holds 3 entries deploysim did not write (notes, summary.json, thesis.tex); ` +
-        `choose another path, or pass --force to write into it (only files named like deploysim's outputs are replaced, nothing else is touched); nothing was written`,
+        `choose another path, or pass --force to write into it (only files named like deploysim's outputs are replaced: it would REPLACE summary.json, which you may want to keep; nothing else is touched); nothing was written`,
     );
     expect(r.out).toBe('');
     expect(snapshot(dir)).toEqual(before);

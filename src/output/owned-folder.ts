@@ -171,14 +171,16 @@ export function planOutFolder(out: string, opts: PlanOptions): OutPlan {
   if (marker !== null) {
     throw refuse(`is a deploysim ${marker.kind} folder, not a ${opts.kind} folder; choose another path, or pass --force to replace deploysim's files in it`);
   }
-  if (!opts.force) {
-    throw refuse(
-      `exists and holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} deploysim did not write (${listing(entries)}); ` +
-        `choose another path, or pass --force to write into it (only files named like deploysim's outputs are replaced, nothing else is touched)`,
-    );
-  }
   const own = new Set(opts.ownNames);
   const ours = entries.filter((e) => own.has(e) && !isDirectory(path.join(dir, e)));
+  if (!opts.force) {
+    // Say which of the user's files --force would overwrite: they are named like ours, but are not ours.
+    const replaced = ours.length === 0 ? 'it replaces none of them' : `it would REPLACE ${listing(ours)}, which you may want to keep`;
+    throw refuse(
+      `exists and holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} deploysim did not write (${listing(entries)}); ` +
+        `choose another path, or pass --force to write into it (only files named like deploysim's outputs are replaced: ${replaced}; nothing else is touched)`,
+    );
+  }
   return { dir, existing: 'forced', ours, kept: entries.filter((e) => !ours.includes(e)) };
 }
 
