@@ -10,8 +10,7 @@
  * import.meta.url)` paths (schema/, dist/sweep/worker.js) resolve the same from either.
  * The sweep's worker is bundled too (dist/bundle/worker.js, which run-pool finds next to itself):
  * each worker thread then loads a few files instead of ~150.
- * Left out: jsdom (reads files next to itself; only the sweep's comparison page uses it) and
- * tinypool (starts its threads from its own files).
+ * Left out: tinypool (starts its threads from its own files).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { build, type Plugin } from 'esbuild';
@@ -52,7 +51,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['jsdom', 'tinypool'],
+  external: ['tinypool'],
   // The CommonJS packages (yaml, commander, seedrandom, ...) call require() for Node's modules.
   banner: { js: "import { createRequire as __deploysimRequire } from 'node:module'; const require = __deploysimRequire(import.meta.url);" },
   chunkNames: 'chunk-[hash]',

@@ -1,5 +1,5 @@
 /**
- * comparison.html: a self-contained page (inline SVG drawn with d3 on a jsdom document, inline
+ * comparison.html: a self-contained page (inline SVG written as strings with d3's scales, inline
  * CSS, no script, no network). What it shows depends on the grid:
  *
  * - one varied key: every metric as a line over that key's values (mean, 95 % CI whiskers);
@@ -15,15 +15,16 @@
  * never flatten an axis: the axis stops at a robust bound and points beyond it sit on the edge,
  * marked ▲ with their value. Coordinates are rounded to 0.01 px so the bytes depend only on the numbers.
  */
-import * as d3 from 'd3';
-import { JSDOM } from 'jsdom';
+import { quantileSorted } from 'd3-array';
+import { hsl } from 'd3-color';
+import { scaleLinear, scalePoint, type ScaleLinear } from 'd3-scale';
+import { interpolateBlues, interpolateReds } from 'd3-scale-chromatic';
+import { d3AxisMarkup, SvgElement } from '../report/svg.js';
 import type { Comparison, VariantStats } from './comparison.js';
 import { baselineText, pm, recommendation, signed, warningFlag } from './comparison.js';
 import { baseMetric, CHAIN_PREFIX, lowerIsBetter, metricNote, METRICS, splitMetric, type MetricKey, type MetricName } from './metrics.js';
 import type { SweepArgs } from './plan.js';
 import type { Estimate } from './stats.js';
-
-type Sel = d3.Selection<SVGSVGElement, unknown, null, undefined>;
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -75,19 +76,17 @@ export function pointLabels(points: readonly { x: number; y: number; text: strin
   return placed.map(({ x, y, text }) => ({ x, y, text }));
 }
 
-function newSvg(doc: Document, width: number, height: number, cls: string): Sel {
-  return d3
-    .select(doc.body)
-    .append('svg')
-    .attr('xmlns', 'http://www.w3.org/2000/svg')
-    .attr('class', cls)
-    .attr('width', width)
-    .attr('height', height)
-    .attr('viewBox', `0 0 ${width} ${height}`) as Sel;
+function newSvg(width: number, height: number, cls: string): SvgElement {
+  return new SvgElement('svg').attr('xmlns', 'http://www.w3.org/2000/svg').attr('class', cls).attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
+}
+
+/** d3's axisBottom/axisLeft of a linear scale with `.ticks(count)`. */
+function linearAxis(orient: 'left' | 'bottom', scale: ScaleLinear<number, number>, count: number, className: string, transform: string): string {
+  return d3AxisMarkup({ orient, scale, tickValues: scale.ticks(count), format: scale.tickFormat(count), className, transform });
 }
 
 /** Hatch pattern for cells failing a requirement (one per svg: ids are per document, the pattern is identical). */
-function addHatch(svg: Sel): void {
+function addHatch(svg: SvgElement): void {
   const p = svg.append('defs').append('pattern').attr('id', 'hatch').attr('patternUnits', 'userSpaceOnUse').attr('width', 6).attr('height', 6).attr('patternTransform', 'rotate(45)');
   p.append('rect').attr('width', 6).attr('height', 6).attr('fill', 'none');
   p.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 6).attr('class', 'hatch-line');
@@ -119,8 +118,8 @@ export function robustDomain(values: readonly number[]): { lo: number; hi: numbe
   let clippedLow = false;
   let clippedHigh = false;
   if (xs.length >= 5) {
-    const q1 = d3.quantileSorted(xs, 0.25)!;
-    const q3 = d3.quantileSorted(xs, 0.75)!;
+    const q1 = quantileSorted(xs, 0.25)!;
+    const q3 = quantileSorted(xs, 0.75)!;
     const iqr = q3 - q1;
     const span = iqr > 0 ? iqr : (hi - lo) / 10;
     if (span > 0) {
@@ -167,7 +166,6 @@ function chartDomain(cmp: Comparison, metric: MetricKey): { lo: number; hi: numb
 }
 
 interface Ctx {
-  doc: Document;
   cmp: Comparison;
   /** Requirement texts per metric (user's and default), for captions. */
   reqsOf: (m: MetricKey) => string[];
@@ -204,28 +202,28 @@ function tooltip(ctx: Ctx, s: VariantStats, metric: MetricKey | null): string {
 
 /** Failed requests vs cost: CI bars, the Pareto front (blue), the recommended point (★), outliers on the edge (▲). */
 function mainChart(ctx: Ctx): string {
-  const { doc, cmp } = ctx;
+  const { cmp } = ctx;
   const W = 760;
   const H = 460;
   const m = { top: 48, right: 40, bottom: 50, left: 70 };
-  const svg = newSvg(doc, W, H, 'chart main-chart');
+  const svg = newSvg(W, H, 'chart main-chart');
   const pts = cmp.variants.filter((s) => s.metrics.cost.est.mean !== null && s.metrics.failed_requests.est.mean !== null);
   const xd = withIntervals(robustDomain(pts.map((s) => s.metrics.cost.est.mean!)), pts.map((s) => s.metrics.cost.est));
   const yd = withIntervals(robustDomain(pts.map((s) => s.metrics.failed_requests.est.mean!)), pts.map((s) => s.metrics.failed_requests.est));
   if (!xd || !yd) {
     svg.append('text').attr('x', 20).attr('y', 40).text('no variant has both a cost and a failed-request count');
-    return svg.node()!.outerHTML;
+    return String(svg);
   }
-  const x = d3.scaleLinear().domain([xd.lo, xd.hi]).range([m.left, W - m.right]).nice();
-  const y = d3.scaleLinear().domain([Math.max(0, yd.lo), yd.hi]).range([H - m.bottom, m.top]).nice();
+  const x = scaleLinear().domain([xd.lo, xd.hi]).range([m.left, W - m.right]).nice();
+  const y = scaleLinear().domain([Math.max(0, yd.lo), yd.hi]).range([H - m.bottom, m.top]).nice();
   const [x0, x1] = x.domain() as [number, number];
   const [y0, y1] = y.domain() as [number, number];
   const clampX = (v: number) => Math.min(x1, Math.max(x0, v));
   const clampY = (v: number) => Math.min(y1, Math.max(y0, v));
   const X = (v: number) => r2(x(clampX(v)));
   const Y = (v: number) => r2(y(clampY(v)));
-  svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - m.bottom})`).call(d3.axisBottom(x).ticks(7));
-  svg.append('g').attr('class', 'axis y').attr('transform', `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(7));
+  svg.markup(linearAxis('bottom', x, 7, 'axis x', `translate(0,${H - m.bottom})`));
+  svg.markup(linearAxis('left', y, 7, 'axis y', `translate(${m.left},0)`));
   svg.append('text').attr('class', 'axis-label').attr('x', (m.left + W - m.right) / 2).attr('y', H - 10).attr('text-anchor', 'middle').text('cost per run, $ (mean, 95 % CI)');
   svg
     .append('text')
@@ -252,11 +250,13 @@ function mainChart(ctx: Ctx): string {
   const rank = (s: VariantStats) => (isBest(cmp, s) ? 2 : s.pareto ? 1 : 0);
   const drawOrder = [...pts].sort((a, b) => rank(a) - rank(b) || a.variant.index - b.variant.index);
   const labels: { x: number; y: number; text: string }[] = [];
+  let anyOutlier = false;
   for (const s of drawOrder) {
     const c = s.metrics.cost.est;
     const f = s.metrics.failed_requests.est;
     const out = c.mean! > x1 || f.mean! > y1 || c.mean! < x0 || f.mean! < y0;
     const cls = ['variant', s.pareto ? 'on-front' : '', isBest(cmp, s) ? 'recommended' : '', isBase(cmp, s) ? 'baseline' : '', s.meets === false ? 'fails' : '', out ? 'outlier' : ''].filter(Boolean).join(' ');
+    anyOutlier ||= out;
     const g = svg.append('g').attr('class', cls);
     if (c.low !== null && c.high !== null) g.append('line').attr('class', 'ci').attr('x1', X(c.low)).attr('x2', X(c.high)).attr('y1', Y(f.mean!)).attr('y2', Y(f.mean!));
     if (f.low !== null && f.high !== null) g.append('line').attr('class', 'ci').attr('x1', X(c.mean!)).attr('x2', X(c.mean!)).attr('y1', Y(f.low)).attr('y2', Y(f.high));
@@ -273,7 +273,7 @@ function mainChart(ctx: Ctx): string {
     }
   }
   // Only when a point is actually beyond an axis (the intervals may have widened the domain over it).
-  if (svg.select('.variant.outlier').size() > 0) {
+  if (anyOutlier) {
     svg.append('text').attr('class', 'clip-note').attr('x', 4).attr('y', H - 10).text('▲ beyond the axis: on its edge, value in the label');
   }
   for (const l of pointLabels(labels)) {
@@ -286,7 +286,7 @@ function mainChart(ctx: Ctx): string {
       .attr('text-anchor', tooWide ? 'end' : 'start')
       .text(l.text);
   }
-  return svg.node()!.outerHTML;
+  return String(svg);
 }
 
 /** Axis values in display order: numerically when every value is a number, else as listed. */
@@ -306,13 +306,13 @@ function colourScale(metric: MetricKey, values: readonly number[]): ((v: number)
   const lo = Math.min(...values.filter((v) => v >= d.lo)) ?? d.lo;
   const hi = Math.max(...values.filter((v) => v <= d.hi)) ?? d.hi;
   const t = (v: number) => (hi === lo ? 0 : Math.min(1, Math.max(0, (v - lo) / (hi - lo))));
-  if (lower === null) return (v) => d3.interpolateBlues(0.05 + 0.5 * t(v));
-  return (v) => d3.interpolateReds(0.03 + 0.8 * (lower ? t(v) : 1 - t(v)));
+  if (lower === null) return (v) => interpolateBlues(0.05 + 0.5 * t(v));
+  return (v) => interpolateReds(0.03 + 0.8 * (lower ? t(v) : 1 - t(v)));
 }
 
 /** Dark text on light cells, white on dark. */
 function textColour(fill: string): string {
-  const c = d3.hsl(fill);
+  const c = hsl(fill);
   return c.l < 0.55 ? '#fff' : '#111';
 }
 
@@ -322,7 +322,7 @@ function textColour(fill: string): string {
  * outlined and starred, a cell failing a requirement on this metric hatched, ⚠ where a seed warned.
  */
 function heatmap(ctx: Ctx, metric: MetricKey): string {
-  const { doc, cmp } = ctx;
+  const { cmp } = ctx;
   const axes = ctx.cmp.variants[0]!.variant.values.length;
   const rowsV = axisOrder(cmp.variants.map((s) => s.variant.values[0]!));
   const colsV = axisOrder(cmp.variants.map((s) => s.variant.values[1]!));
@@ -335,7 +335,7 @@ function heatmap(ctx: Ctx, metric: MetricKey): string {
   const panelW = Math.max(left + cellW * colsV.length + 16, 7 * (keys[0]!.length + 8));
   const W = panelW * panelsV.length;
   const H = top + cellH * rowsV.length + 10;
-  const svg = newSvg(doc, W, H, 'chart metric-chart heatmap');
+  const svg = newSvg(W, H, 'chart metric-chart heatmap');
   svg.attr('data-metric', metric);
   addHatch(svg);
   const ests = cmp.variants.map((s) => s.metrics[metric].est.mean).filter((v): v is number => v !== null);
@@ -369,31 +369,31 @@ function heatmap(ctx: Ctx, metric: MetricKey): string {
       g.append('title').text(tooltip(ctx, s, metric));
     }
   });
-  return svg.node()!.outerHTML;
+  return String(svg);
 }
 
 /** One varied key: the metric as a line over the key's values, 95 % CI whiskers, the recommended point ★. */
 function lineChart(ctx: Ctx, metric: MetricKey): string {
-  const { doc, cmp } = ctx;
+  const { cmp } = ctx;
   const W = 360;
   const H = 220;
   const m = { top: 18, right: 16, bottom: 40, left: 56 };
-  const svg = newSvg(doc, W, H, 'chart metric-chart line-chart');
+  const svg = newSvg(W, H, 'chart metric-chart line-chart');
   svg.attr('data-metric', metric);
   const order = axisOrder(cmp.variants.map((s) => s.variant.values[0]!));
   const byValue = new Map(cmp.variants.map((s) => [s.variant.values[0]!, s]));
-  const x = d3.scalePoint().domain(order).range([m.left, W - m.right]).padding(0.4);
+  const x = scalePoint().domain(order).range([m.left, W - m.right]).padding(0.4);
   const dom = chartDomain(cmp, metric);
   if (!dom) {
     svg.append('text').attr('x', 10).attr('y', 20).text('no values');
-    return svg.node()!.outerHTML;
+    return String(svg);
   }
   // Whiskers may reach past the robust domain: clamp them (the value is in the tooltip).
-  const y = d3.scaleLinear().domain([dom.lo, dom.hi]).range([H - m.bottom, m.top]).nice();
+  const y = scaleLinear().domain([dom.lo, dom.hi]).range([H - m.bottom, m.top]).nice();
   const [y0, y1] = y.domain() as [number, number];
   const Y = (v: number) => r2(y(Math.min(y1, Math.max(y0, v))));
-  svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - m.bottom})`).call(d3.axisBottom(x));
-  svg.append('g').attr('class', 'axis y').attr('transform', `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(5));
+  svg.markup(d3AxisMarkup({ orient: 'bottom', scale: x, tickValues: x.domain(), format: (v) => v, className: 'axis x', transform: `translate(0,${H - m.bottom})` }));
+  svg.markup(linearAxis('left', y, 5, 'axis y', `translate(${m.left},0)`));
   svg.append('text').attr('class', 'axis-name').attr('x', (m.left + W - m.right) / 2).attr('y', H - 6).attr('text-anchor', 'middle').text(keyNames(ctx)[0]!);
   const line = order.map((v) => byValue.get(v)!).filter((s) => s.metrics[metric].est.mean !== null);
   svg.append('path').attr('class', 'series').attr('d', line.map((s, i) => `${i === 0 ? 'M' : 'L'}${r2(x(s.variant.values[0]!)!)},${Y(s.metrics[metric].est.mean!)}`).join(''));
@@ -417,29 +417,29 @@ function lineChart(ctx: Ctx, metric: MetricKey): string {
     if (s.warnings.seeds > 0) g.append('text').attr('class', 'warn-mark').attr('x', r2(px + 6)).attr('y', r2(Y(e.mean!) - 6)).text('⚠');
     g.append('title').text(tooltip(ctx, s, metric));
   }
-  return svg.node()!.outerHTML;
+  return String(svg);
 }
 
 /** More keys, or compare: one row per variant named by its settings, mean and CI, the baseline's mean dashed. */
 function dotChart(ctx: Ctx, metric: MetricKey): string {
-  const { doc, cmp } = ctx;
+  const { cmp } = ctx;
   const rowH = 20;
   const labelW = Math.min(380, 6.2 * Math.max(...cmp.variants.map((s) => s.variant.label.length + 2)));
   const W = labelW + 260;
   const m = { top: 8, right: 16, bottom: 28, left: labelW + 10 };
   const H = m.top + m.bottom + rowH * cmp.variants.length;
-  const svg = newSvg(doc, W, H, 'chart metric-chart dot-chart');
+  const svg = newSvg(W, H, 'chart metric-chart dot-chart');
   svg.attr('data-metric', metric);
   const dom = chartDomain(cmp, metric);
   if (!dom) {
     svg.append('text').attr('x', 10).attr('y', 20).text('no values');
-    return svg.node()!.outerHTML;
+    return String(svg);
   }
-  const x = d3.scaleLinear().domain([dom.lo, dom.hi]).range([m.left, W - m.right]).nice();
+  const x = scaleLinear().domain([dom.lo, dom.hi]).range([m.left, W - m.right]).nice();
   const [x0, x1] = x.domain() as [number, number];
   const X = (v: number) => r2(x(Math.min(x1, Math.max(x0, v))));
   const rowY = (i: number) => m.top + rowH * i + rowH / 2;
-  svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - m.bottom})`).call(d3.axisBottom(x).ticks(4));
+  svg.markup(linearAxis('bottom', x, 4, 'axis x', `translate(0,${H - m.bottom})`));
   const base = cmp.variants[cmp.baseline]!.metrics[metric].est.mean;
   if (base !== null) svg.append('line').attr('class', 'baseline-mean').attr('x1', X(base)).attr('x2', X(base)).attr('y1', m.top).attr('y2', H - m.bottom);
   cmp.variants.forEach((s, i) => {
@@ -460,7 +460,7 @@ function dotChart(ctx: Ctx, metric: MetricKey): string {
     if (out) g.append('text').attr('class', 'point-label').attr('x', X(e.mean) - 8).attr('y', rowY(i) + 4).attr('text-anchor', 'end').text(`▲ ${fmtValue(metric, e.mean)}`);
     g.append('title').text(tooltip(ctx, s, metric));
   });
-  return svg.node()!.outerHTML;
+  return String(svg);
 }
 
 /** The varied keys' short names (sweep), or `scenario` (compare). */
@@ -582,10 +582,8 @@ function variantTable(ctx: Ctx, args: SweepArgs): string {
 }
 
 export function renderComparisonHtml(args: SweepArgs, cmp: Comparison): string {
-  const dom = new JSDOM('<!DOCTYPE html><html><body></body></html>');
-  const doc = dom.window.document;
   const reqsOf = (m: MetricKey) => [...cmp.requirements, ...cmp.defaults].filter((r) => r.metric === m).map((r) => r.text);
-  const ctx: Ctx = { doc, cmp, reqsOf };
+  const ctx: Ctx = { cmp, reqsOf };
   const axes = args.command === 'compare' ? 0 : args.vary.length;
   const kind = axes === 1 ? 'line' : axes === 2 || axes === 3 ? 'heatmap' : 'dots';
   const title =
@@ -613,7 +611,6 @@ export function renderComparisonHtml(args: SweepArgs, cmp: Comparison): string {
         : 'Each chart is one metric, one row per variant: mean over seeds, bars the 95 % CI, the dashed line the baseline\'s mean.';
 
   const table = variantTable(ctx, args);
-  dom.window.close();
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
