@@ -68,6 +68,18 @@ describe('init --from a real truss config', () => {
     expect(readFileSync(roomy, 'utf8')).toMatch(/rate: 1 \}/);
   });
 
+  test('a commented fault to exercise the health checks; uncommented, it is valid and aimed at replica 0', async () => {
+    const out = join(dir, 'gemma.yaml');
+    expect((await cli('init', '--from', join(FIXTURES, 'gemma3-12b-novision', 'config.yaml'), '--out', out)).code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(loadScenario(out).config.faults).toEqual([]);
+    const on = text.replace(/^# faults:$/m, 'faults:').replace(/^# {3}- \{ kind: cuda_error/m, '  - { kind: cuda_error');
+    writeFileSync(out, on);
+    const faults = loadScenario(out).config.faults;
+    expect(faults).toHaveLength(1);
+    expect(faults[0]).toMatchObject({ kind: 'cuda_error', at: 1200, replica: { kind: 'index', index: 0 } });
+  });
+
   test('the truss_config path is relative to the scenario\'s folder', async () => {
     const out = join(dir, 'a', 'b.yaml');
     mkdirSync(join(dir, 'a'));

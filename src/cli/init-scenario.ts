@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document } from 'yaml';
-import type { Config } from '../model/config.js';
+import { FAULT_KINDS, type Config } from '../model/config.js';
 import { distMean } from '../model/distributions.js';
 import { loadScenarioText, ScenarioError } from '../scenario/load.js';
 import { FileRefusal, readBoundedFile } from '../scenario/read-file.js';
@@ -123,6 +123,10 @@ export function initScenario(o: InitOptions): { file: string; text: string; warn
     `  service_time: { dist: lognormal, median: 1s, p99: 5s }   ${GUESS}`,
     `traffic:                                 ${GUESS}`,
     `  - { kind: poisson, rate: ${rate} }${' '.repeat(Math.max(1, 11 - String(rate).length))}${GUESS}`,
+    '# Health-check settings only matter when something fails: uncomment a fault to see what yours do',
+    `# (kinds: ${FAULT_KINDS.join(', ')}; see docs/scenario.md).`,
+    '# faults:',
+    '#   - { kind: cuda_error, at: 20m, replica: 0 }    # from 20 min, replica 0 fails every request and check',
     '',
   ].join('\n');
 
