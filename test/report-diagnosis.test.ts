@@ -39,4 +39,12 @@ describe('the report\'s diagnosis line', () => {
     const s = summary({ availability: 0.999, requests: { arrived: 1000, succeeded: 999, failed: 1, in_flight_at_end: 0, retried_attempts: 0, by_status: { '500': 1 } }, replicas: { created: 1, peak: 1, mean: 1, restarts: 0, cold_starts: 1, traffic_stops: 0 } });
     expect(headerHtml(null, s)).not.toContain('class="diagnosis"');
   });
+
+  it('the CLI prints the scenario\'s warnings once: before the run, then only a count of them beside the run\'s own', () => {
+    const s = summary({ warnings: ['scenario.yaml:3:5 a lint', 'fault crash at 1200 s: replica 3 does not exist at that time; nothing happened'] });
+    const text = formatSummary(s, 'out', 1);
+    expect(text).not.toContain('a lint');
+    expect(text).toContain('  warnings      1 about the scenario, printed above\n  warning       fault crash at 1200 s');
+    expect(formatSummary(s, 'out')).toContain('  warning       scenario.yaml:3:5 a lint');
+  });
 });

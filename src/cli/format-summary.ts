@@ -6,7 +6,8 @@ const int = (n: number): string => count(n);
 const sec = (x: number | null): string => latency(x);
 
 /** The short human summary `deploysim run` prints on stdout. */
-export function formatSummary(s: Summary, outDir: string): string {
+/** `shownWarnings`: how many of the summary's warnings (its first) the command already printed before the run. */
+export function formatSummary(s: Summary, outDir: string, shownWarnings = 0): string {
   const chain = 'chainlets' in s ? (s as ChainSummary) : null;
   const r = s.requests;
   const statuses = Object.entries(r.by_status)
@@ -47,7 +48,10 @@ export function formatSummary(s: Summary, outDir: string): string {
   if (faults.length > 10) lines.push(`  …             ${faults.length - 10} more faults in summary.json`);
   const why = diagnosis(s);
   if (why) lines.push(`  diagnosis     ${why}`);
-  for (const w of s.warnings) lines.push(`  warning       ${w}`);
+  // The scenario's warnings were printed before the run (stderr); here only a count of them, then the run's own.
+  const shown = Math.min(shownWarnings, s.warnings.length);
+  if (shown > 0) lines.push(`  warnings      ${shown} about the scenario, printed above`);
+  for (const w of s.warnings.slice(shown)) lines.push(`  warning       ${w}`);
   lines.push(`  wrote ${outDir}/`);
   return lines.join('\n');
 }

@@ -55,7 +55,7 @@ export function registerRunCommand(program: Command, io: Io): void {
       try {
         const summary = await runToFolder(loaded.config, plan, { warnings: loaded.warnings, provenance: loaded.provenance, onProgress: progress.update, signal: interrupt.signal });
         progress.done();
-        io.out(formatSummary(summary, outDir));
+        io.out(formatSummary(summary, outDir, loaded.warnings.length));
         io.exit(0);
       } catch (e) {
         progress.done();
