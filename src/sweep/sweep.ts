@@ -138,7 +138,7 @@ export async function validateVariants(
   const reads = new Set<string>();
   for (const v of variants) {
     try {
-      const { config, warnings: w = [], reads: r = [] } = await load(resolve(v.file), { overrides: v.overrides, seed });
+      const { config, warnings: w = [], reads: r = [] } = await load(resolve(v.file), { overrides: v.overrides, overrideOption: '--vary', seed });
       names.push(config.name);
       configs.push(config);
       for (const f of r) reads.add(resolve(f));
