@@ -1,12 +1,14 @@
 /**
  * The sweep's messages with the real scenario loader: a --vary value is reported as `--vary`
- * (not `--set`), an error that does not depend on the value once.
+ * (not `--set`), an error that does not depend on the value once, and a misspelt --require or
+ * --minimize metric gets a "did you mean".
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandGrid, parseVary } from '../src/sweep/grid.js';
+import { checkMetricNames, parseMinimize, parseRequirement } from '../src/sweep/requirements.js';
 import { defaultLoader } from '../src/sweep/simulator.js';
 import { validateVariants } from '../src/sweep/sweep.js';
 import { cli } from './helpers/cli.js';
@@ -51,5 +53,29 @@ describe('sweep --vary problems are labelled --vary', () => {
     const r = await cli('sweep', STICKY, '--vary', 'foo.bar=1,2', '--seeds', '1', '--workers', '1', '--out', join(root, 'unknown'));
     expect(r.code).toBe(2);
     expect(r.err).toBe(`--vary foo.bar: found an unknown key \`foo\`, allowed ${TOP_KEYS}`);
+  });
+});
+
+describe('--require and --minimize suggest the metric meant', () => {
+  it.each([
+    ['availabilty>=0.9', 'availability'],
+    ['chain.cots<=1', 'chain.cost'],
+    ['LLM.availabilty>=0.9', 'LLM.availability'],
+  ])('--require %s: did you mean `%s`?', (text, near) => {
+    expect(() => parseRequirement(text)).toThrow(new RegExp(`^--require ${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: found metric .*, allowed .*\\(did you mean \`${near.replace('.', '\\.')}\`\\?\\)$`));
+  });
+
+  it('--minimize cots: did you mean `cost`?', () => {
+    expect(() => parseMinimize('cots')).toThrow(/^--minimize cots: found cots, allowed .*\(did you mean `cost`\?\)$/);
+  });
+
+  it('a chainlet name misspelt is suggested from the scenario\'s chainlets', () => {
+    expect(checkMetricNames(['LMM.availability>=0.9'], null, ['Embed', 'LLM'])).toEqual([
+      expect.stringMatching(/^--require LMM\.availability>=0\.9: found metric LMM\.availability, allowed .*\(did you mean `LLM\.availability`\?\)$/),
+    ]);
+  });
+
+  it('a name far from every metric gets no suggestion', () => {
+    expect(() => parseRequirement('zzz>=1')).toThrow(/allowed [^(]*; in a chain also chain\.<[^>]*> and <chainlet>\.<any of the first>$/);
   });
 });
