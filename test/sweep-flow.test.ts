@@ -240,6 +240,18 @@ describe('sweep outputs', () => {
     expect(calls).toBe(6);
   });
 
+  it('a resumed sweep with nothing left, on one worker, says "1 worker" (plural only when ≠ 1)', async () => {
+    const out = join(root, 'resume-one-worker');
+    const first = capture();
+    expect(await runSweep(opts({ out, seeds: '1', vary: ['deployment.autoscaling.scale_down_delay=60'] }), first, deps())).toBe(0);
+    expect(first.errText()).toContain('sweep: 1 variant × 1 seed (1–1) = 1 run; 1 to run on 1 worker →');
+    expect(first.errText()).toMatch(/^1 run in [\d.]+ s on 1 worker$/m);
+    const again = capture();
+    expect(await runSweep(opts({ out, seeds: '1', vary: ['deployment.autoscaling.scale_down_delay=60'] }), again, deps())).toBe(0);
+    expect(again.errText()).toContain('; 1 already in');
+    expect(again.errText()).toContain('; 0 to run on 1 worker →');
+  });
+
   it('a Ctrl-C before the runs start (during validation) starts none and exits 130', async () => {
     const controller = new AbortController();
     controller.abort();
