@@ -164,7 +164,7 @@ describe('scenarios/chains/retries.yaml: retries 1 vs 3 on a flaky dependency', 
     expect(bad.errText()).toMatch(/^--minimize chain\.costs: found chain\.costs, allowed arrived, .*in a chain also chain\.<arrived\|failed_requests\|/);
     const typo = quietIo();
     expect(await runSweep(opts({ out: dir, require: ['Rankr.availability>=0.9'] }), typo, deps)).toBe(2);
-    expect(typo.errText()).toMatch(/^--require Rankr\.availability>=0\.9: found metric Rankr\.availability, allowed arrived, .*; chain\.arrived, .*; and NAME\.<any of the first> for NAME one of Search, Ranker \(e\.g\. Ranker\.availability\)$/m);
+    expect(typo.errText()).toMatch(/^--require Rankr\.availability>=0\.9: found metric Rankr\.availability, allowed arrived, .*; chain\.arrived, .*; and NAME\.<any of the first> for NAME one of Search, Ranker \(e\.g\. Ranker\.availability\) \(did you mean `Ranker\.availability`\?\)$/m);
     expect(existsSync(dir)).toBe(false);
     const single = quietIo();
     const r = await runSweep(

@@ -154,6 +154,22 @@ describe('init refuses', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  test('--out in a folder that does not exist: exit 2, naming the folder', async () => {
+    const out = join(dir, 'sub', 'my.yaml');
+    const r = await cli('init', '--from', join(FIXTURES, 'bert-getting-started', 'config.yaml'), '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`cannot write ${out}: the folder ${join(dir, 'sub')} does not exist`);
+    expect(existsSync(join(dir, 'sub'))).toBe(false);
+  });
+
+  test('--out under a file: exit 2, saying it is not a folder', async () => {
+    writeFileSync(join(dir, 'sub'), 'a file\n');
+    const out = join(dir, 'sub', 'my.yaml');
+    const r = await cli('init', '--from', join(FIXTURES, 'bert-getting-started', 'config.yaml'), '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`cannot write ${out}: ${join(dir, 'sub')} is a file, not a folder`);
+  });
+
   test('a missing --autoscaling file: exit 2', async () => {
     const r = await cli('init', '--from', join(FIXTURES, 'bert-getting-started', 'config.yaml'), '--autoscaling', join(dir, 'nope.json'), '--out', join(dir, 'x.yaml'));
     expect(r.code).toBe(2);

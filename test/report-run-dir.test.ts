@@ -99,9 +99,43 @@ describe('deploysim report', () => {
     expect(existsSync(join(empty, 'report.html'))).toBe(false);
   });
 
-  it('report <missing folder> exits 2', async () => {
+  it('report <missing folder> exits 2 saying it does not exist', async () => {
     const r = await report([join(root, 'nope')]);
     expect(r.code).toBe(2);
+    expect(r.err).toEqual([`deploysim report: ${join(root, 'nope')} does not exist; give a run folder written by \`deploysim run\``]);
+  });
+
+  it('report <a file> exits 2 saying it is a file, not a run folder', async () => {
+    const file = join(root, 'a-file.txt');
+    writeFileSync(file, 'x\n');
+    const r = await report([file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([`deploysim report: ${file} is a file, not a run folder; give a run folder written by \`deploysim run\``]);
+  });
+
+  it('report <sweep folder> exits 2 pointing at its comparison.html (or its sweep.json before the sweep finished)', async () => {
+    const sweep = mkdtempSync(join(root, 'sweep-'));
+    writeFileSync(join(sweep, 'sweep.json'), '{}\n');
+    let r = await report([sweep]);
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([`deploysim report: ${sweep} is a sweep folder (${join(sweep, 'sweep.json')}), not a run folder; it has no comparison.html yet (written when the sweep finishes, or by \`deploysim merge\` for shards)`]);
+    writeFileSync(join(sweep, 'comparison.html'), '<!DOCTYPE html>\n');
+    r = await report([sweep]);
+    expect(r.err).toEqual([`deploysim report: ${sweep} is a sweep folder, not a run folder; its report is ${join(sweep, 'comparison.html')}`]);
+    expect(existsSync(join(sweep, 'report.html'))).toBe(false);
+  });
+
+  it('report <check folder> exits 2 pointing at check.json and the counterexample to run', async () => {
+    const check = mkdtempSync(join(root, 'check-'));
+    writeFileSync(join(check, 'check.json'), '{}\n');
+    let r = await report([check]);
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([`deploysim report: ${check} is a check folder, not a run folder; see ${join(check, 'check.json')}`]);
+    writeFileSync(join(check, 'counterexample.yaml'), 'name: x\n');
+    r = await report([check]);
+    expect(r.err).toEqual([
+      `deploysim report: ${check} is a check folder, not a run folder; see ${join(check, 'check.json')}, or \`deploysim run ${join(check, 'counterexample.yaml')}\` for a run folder of the counterexample`,
+    ]);
   });
 
   it('deploysim report through main: 0 on a run folder, 2 on a folder that is not one', async () => {

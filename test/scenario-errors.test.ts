@@ -293,6 +293,14 @@ const rows: Row[] = [
     ],
   },
   {
+    name: "--set a key path without =value",
+    file: 'test/fixtures/traces/scenario.yaml',
+    overrides: ["deployment.runtime.health_checks.restart_threshold_seconds"],
+    lines: [
+      `--set deployment.runtime.health_checks.restart_threshold_seconds: found no "=value", allowed key.path=value`,
+    ],
+  },
+  {
     name: "--set two overrides that conflict: reported at the one holding the bad value",
     file: 'test/fixtures/traces/scenario.yaml',
     overrides: ["deployment.autoscaling.min_replica=2", "deployment.autoscaling.max_replica=1"],

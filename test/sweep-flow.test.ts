@@ -30,12 +30,13 @@ const KEYS: Record<string, [number, number]> = {
 /** Mimics src/scenario's loadScenario: ScenarioError with one line per bad override. */
 const fakeLoad: LoadScenario = (_file, opts) => {
   const messages: string[] = [];
+  const option = opts.overrideOption ?? '--set';
   for (const o of opts.overrides ?? []) {
     const [key, value] = o.split('=') as [string, string];
     const range = KEYS[key];
-    if (!range) messages.push(`--set ${o}: found unknown key ${key}, allowed ${Object.keys(KEYS).join(', ')}`);
-    else if (!/^\d+(\.\d+)?$/.test(value)) messages.push(`--set ${o}: found ${value} (a string), allowed a number of seconds`);
-    else if (Number(value) < range[0] || Number(value) > range[1]) messages.push(`--set ${o}: found ${value}, allowed ${range[0]}–${range[1]}`);
+    if (!range) messages.push(`${option} ${key}: found an unknown key, allowed ${Object.keys(KEYS).join(', ')}`);
+    else if (!/^\d+(\.\d+)?$/.test(value)) messages.push(`${option} ${o}: found ${value} (a string), allowed a number of seconds`);
+    else if (Number(value) < range[0] || Number(value) > range[1]) messages.push(`${option} ${o}: found ${value}, allowed ${range[0]}–${range[1]}`);
   }
   if (messages.length > 0) throw Object.assign(new Error(messages.join('\n')), { name: 'ScenarioError', messages });
   return { config: { ...defaultConfig(), name: 'fake', seed: opts.seed ?? 1 } };
@@ -135,9 +136,9 @@ describe('grid', () => {
 // ---- bad input: exit 2 before any run --------------------------------------------------------------
 describe('sweep with bad input exits 2 before any run', () => {
   const cases: [string, Partial<SweepOptions>, string[]][] = [
-    ['unknown key', { vary: ['deployment.runtime.health_checks.stop_trafic=30,60'] }, ['--set deployment.runtime.health_checks.stop_trafic=30: found unknown key']],
-    ['value out of range', { vary: ['deployment.runtime.health_checks.stop_traffic_threshold_seconds=60,5'] }, ['--set deployment.runtime.health_checks.stop_traffic_threshold_seconds=5: found 5, allowed 30–1800']],
-    ['wrong type', { vary: ['deployment.autoscaling.scale_down_delay=60,soon'] }, ['--set deployment.autoscaling.scale_down_delay=soon: found soon (a string), allowed a number of seconds']],
+    ['unknown key', { vary: ['deployment.runtime.health_checks.stop_trafic=30,60'] }, ['--vary deployment.runtime.health_checks.stop_trafic: found an unknown key']],
+    ['value out of range', { vary: ['deployment.runtime.health_checks.stop_traffic_threshold_seconds=60,5'] }, ['--vary deployment.runtime.health_checks.stop_traffic_threshold_seconds=5: found 5, allowed 30–1800']],
+    ['wrong type', { vary: ['deployment.autoscaling.scale_down_delay=60,soon'] }, ['--vary deployment.autoscaling.scale_down_delay=soon: found soon (a string), allowed a number of seconds']],
     ['no --vary', { vary: [] }, ['--vary: at least one is required']],
     ['bad --seeds and --require', { seeds: 'ten', require: ['availibility>=0.9'] }, ['--seeds ten: found "ten", allowed an integer ≥ 1', '--require availibility>=0.9: found metric availibility, allowed arrived, failed_requests']],
     ['bad --minimize', { minimize: 'price' }, ['--minimize price: found price, allowed arrived']],
@@ -237,6 +238,18 @@ describe('sweep outputs', () => {
     expect(calls).toBe(0);
     expect(await runSweep(opts({ out, seeds: '2', force: true }), capture(), deps())).toBe(0);
     expect(calls).toBe(6);
+  });
+
+  it('a resumed sweep with nothing left, on one worker, says "1 worker" (plural only when ≠ 1)', async () => {
+    const out = join(root, 'resume-one-worker');
+    const first = capture();
+    expect(await runSweep(opts({ out, seeds: '1', vary: ['deployment.autoscaling.scale_down_delay=60'] }), first, deps())).toBe(0);
+    expect(first.errText()).toContain('sweep: 1 variant × 1 seed (1–1) = 1 run; 1 to run on 1 worker →');
+    expect(first.errText()).toMatch(/^1 run in [\d.]+ s on 1 worker$/m);
+    const again = capture();
+    expect(await runSweep(opts({ out, seeds: '1', vary: ['deployment.autoscaling.scale_down_delay=60'] }), again, deps())).toBe(0);
+    expect(again.errText()).toContain('; 1 already in');
+    expect(again.errText()).toContain('; 0 to run on 1 worker →');
   });
 
   it('a Ctrl-C before the runs start (during validation) starts none and exits 130', async () => {

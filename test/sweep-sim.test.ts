@@ -142,7 +142,7 @@ describe('deploysim sweep (commander)', () => {
       const r = await cli(['sweep', BURSTY, '--vary', vary, '--seeds', '2', '--out', out]);
       expect(r.code).toBe(2);
       expect(r.err).toContain(names);
-      expect(r.err.split('\n')[0]).toMatch(/^--set |found/);
+      expect(r.err.split('\n')[0]).toMatch(/^--vary |found/);
       expect(existsSync(out)).toBe(false);
     });
   }

@@ -2,8 +2,8 @@
  * `deploysim init` (SPEC §13): the command's options; the work (init-scenario.ts, which loads
  * the scenario schema and yaml) is imported when the command runs, not at CLI start.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from './io.js';
 
@@ -32,7 +32,7 @@ export function registerInitCommand(program: Command, io: Io): void {
         fd = openSync(abs, 'wx');
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
-        io.err(err.code === 'EEXIST' ? `${made.file}: already exists; init never overwrites a file: remove it or give another --out` : `${made.file}: cannot write: ${err.message}`);
+        io.err(err.code === 'EEXIST' ? `${made.file}: already exists; init never overwrites a file: remove it or give another --out` : `cannot write ${made.file}: ${whyNotWritten(made.file, err)}`);
         io.exit(2);
         return;
       }
@@ -45,4 +45,20 @@ export function registerInitCommand(program: Command, io: Io): void {
       io.out(`wrote ${made.file}: replace the GUESS lines with your measurements, then \`deploysim run ${made.file}\``);
       io.exit(0);
     });
+}
+
+/**
+ * Why `file` could not be created, in words: its folder does not exist, or a file stands where a
+ * folder should be on the way; otherwise the system's reason.
+ */
+function whyNotWritten(file: string, err: NodeJS.ErrnoException): string {
+  if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
+    // The nearest step on the way that exists: a file there is what stops the path.
+    let p = dirname(file);
+    while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+    if (existsSync(p) && !statSync(p).isDirectory()) return `${p} is a file, not a folder`;
+    return `the folder ${dirname(file)} does not exist`;
+  }
+  if (err.code === 'EACCES' || err.code === 'EPERM') return `permission denied in ${dirname(file)}`;
+  return err.message;
 }

@@ -9,7 +9,7 @@
  * CSV rows are streamed (read 1 MB at a time, handed to a callback): nothing here keeps a file's
  * rows unless its caller does.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../model/config.js';
 import { EVENT_COLUMNS, REQUEST_COLUMNS, TIMELINE_COLUMNS, type EventName, type EventRow, type RequestRow, type Summary, type TimelineRow } from '../model/summary.js';
@@ -340,6 +340,32 @@ export interface RunFiles {
 }
 
 /**
+ * Why `dir` is not a run folder when it is something a user may mistake for one: nothing there,
+ * a file, a sweep's folder (its page is comparison.html) or a check's (check.json). Null for any
+ * other folder: the caller names the run files it lacks.
+ */
+function notARunFolder(dir: string): string | null {
+  const give = 'give a run folder written by `deploysim run`';
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? `${dir} does not exist; ${give}` : null;
+  }
+  if (!isFolder) return `${dir} is a file, not a run folder; ${give}`;
+  const at = (f: string) => join(dir, f);
+  if (existsSync(at('comparison.html'))) return `${dir} is a sweep folder, not a run folder; its report is ${at('comparison.html')}`;
+  if (existsSync(at('sweep.json'))) {
+    return `${dir} is a sweep folder (${at('sweep.json')}), not a run folder; it has no comparison.html yet (written when the sweep finishes, or by \`deploysim merge\` for shards)`;
+  }
+  if (existsSync(at('check.json'))) {
+    const rerun = existsSync(at('counterexample.yaml')) ? `, or \`deploysim run ${at('counterexample.yaml')}\` for a run folder of the counterexample` : '';
+    return `${dir} is a check folder, not a run folder; see ${at('check.json')}${rerun}`;
+  }
+  return null;
+}
+
+/**
  * A run folder opened: summary.json and config.json read (they are small), the CSVs found but not
  * read (each is streamed by its reader when wanted). Strict needs events.csv (the checker judges
  * them); lenient needs timeline.csv (the report draws it), and an old folder without events.csv
@@ -348,7 +374,7 @@ export interface RunFiles {
 export function openRunDir(dir: string, mode: ReadMode): RunFiles {
   const needed = mode === 'strict' ? ['summary.json', 'events.csv'] : ['summary.json', 'timeline.csv'];
   const missing = needed.filter((f) => !existsSync(join(dir, f)));
-  if (missing.length > 0) throw new RunDirError(`${dir} is not a run folder: missing ${missing.join(' and ')}`);
+  if (missing.length > 0) throw new RunDirError(notARunFolder(dir) ?? `${dir} is not a run folder: missing ${missing.join(' and ')}`);
   const summary = readSummary(dir);
   const config = readConfig(dir);
   const csv = (name: string): CsvSource | null => (existsSync(join(dir, name)) ? { file: join(dir, name) } : null);

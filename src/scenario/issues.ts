@@ -95,13 +95,19 @@ function where(
   source: Source,
   overrides: readonly Override[],
   origin?: (path: Path) => string | null,
-): { text: string; order: [number, number, number] } {
+): { text: string; order: [number, number, number]; namesKey?: boolean } {
   // The last override that covers the path wins, as it was applied last.
   for (let i = overrides.length - 1; i >= 0; i--) {
     const o = overrides[i]!;
     // Covered: the problem is inside what the override set, or is an unknown key it created.
     if (startsWith(p.path, o.path) || (p.unknownKey && startsWith(o.path, p.path))) {
-      const sub = p.path.length !== (o.keys ?? o.path).length ? ` ${pathText(p.path)}` : '';
+      const written = (o.keys ?? o.path).length;
+      // An unknown key on the path as written: whatever the value, the same problem.
+      if (p.unknownKey && p.path.length <= written) {
+        // `--set foo.bar=1: found an unknown key `foo``, not `--set foo.bar=1 foo: ...`.
+        return { text: o.keyLabel ?? o.label, order: [Infinity, i, 0], namesKey: p.path.length < written };
+      }
+      const sub = p.path.length !== written ? ` ${pathText(p.path)}` : '';
       return { text: `${o.label}${sub}`, order: [Infinity, i, 0] };
     }
   }
@@ -125,7 +131,7 @@ export function formatProblems(
       const near = closest(key, p.unknownKey);
       const home = near ? undefined : keyHomes().get(key);
       const hint = near ? ` (did you mean \`${near}\`?)` : home ? ` (\`${key}\` belongs in ${home.map((h) => `\`${h}\``).join(' or ')})` : '';
-      body = `found an unknown key, allowed ${p.unknownKey.join(', ')}${hint}`;
+      body = `found an unknown key${w.namesKey ? ` \`${clipText(key)}\`` : ''}, allowed ${p.unknownKey.join(', ')}${hint}`;
     } else {
       const v = valueAt(ctx.data, p.path);
       // Override values keep how they were written too (`--set seed=0x10`).

@@ -42,6 +42,12 @@ export { ScenarioError } from './issues.js';
 export interface LoadOptions {
   /** `key.path=value` from `--set`; the value is read as YAML (`4`, `10m`, `[1, 2]`, `{kind: poisson, rate: 1}`). */
   overrides?: string[];
+  /**
+   * The option the overrides came from, naming them in messages (default `--set`). A sweep passes
+   * `--vary`: one override per value of the list, so a problem that does not depend on the value
+   * (an unknown key) is labelled `--vary key.path`, the same line for every value.
+   */
+  overrideOption?: '--set' | '--vary';
   /** Replaces the file's `seed:`. */
   seed?: number;
   /** Replaces the file's `duration:` (seconds or a string with a unit). */
@@ -127,40 +133,48 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   const overrides: Override[] = [];
   const overrideErrors: string[] = [];
   const setLeaves: { label: string; leaf: Path }[] = [];
-  const apply = (label: string, keys: string[], value: Node, isSet: boolean) => {
+  const option = opts.overrideOption ?? '--set';
+  const onePerKey = `allowed one ${option} per key`;
+  const apply = (label: string, keys: string[], value: Node, isSet: boolean, keyLabel?: string) => {
     const r = applyOverride(source, keys, value);
     if ('message' in r) {
       overrideErrors.push(`${label}: ${r.message}`);
       return;
     }
     for (const leaf of r.leaves) {
-      overrides.push({ label, path: leaf, keys });
+      overrides.push({ label, path: leaf, keys, ...(keyLabel !== undefined ? { keyLabel } : {}) });
       if (!isSet) continue;
       // Two --set for one key (or one inside the other's value): which should win is a guess.
       const clash = setLeaves.find((o) => o.label !== label && (startsWithPath(leaf, o.leaf) || startsWithPath(o.leaf, leaf)));
       if (clash) {
         overrideErrors.push(
-          `${label}: found a second value for ${pathText(leaf.length <= clash.leaf.length ? leaf : clash.leaf)} (${clash.label} sets ${pathText(clash.leaf)}), allowed one --set per key`,
+          `${label}: found a second value for ${pathText(leaf.length <= clash.leaf.length ? leaf : clash.leaf)} (${clash.label} sets ${pathText(clash.leaf)}), ${onePerKey}`,
         );
       }
       setLeaves.push({ label, leaf });
     }
   };
   for (const raw of opts.overrides ?? []) {
-    const label = `--set ${clipText(raw, 200)}`;
+    const label = `${option} ${clipText(raw, 200)}`;
+    if (!raw.includes('=')) {
+      // `--set a.b` alone: the key path is there, its value is what is missing.
+      overrideErrors.push(`${label}: found no "=value", allowed key.path=value`);
+      continue;
+    }
     const parsed = parseOverride(raw);
     if (!parsed) {
       overrideErrors.push(`${label}: found no key path before \`=\`, allowed key.path=value (e.g. deployment.autoscaling.max_replica=4)`);
       continue;
     }
     const value = parseOverrideValue(parsed.valueText);
+    const keyLabel = option === '--vary' ? `${option} ${clipText(parsed.path.join('.'), 200)}` : undefined;
     if ('message' in value) overrideErrors.push(`${label}: ${value.message}`);
-    else apply(label, parsed.path, value.node, true);
+    else apply(label, parsed.path, value.node, true, keyLabel);
   }
   if (opts.seed !== undefined) apply(`--seed ${opts.seed}`, ['seed'], source.doc.createNode(opts.seed), false);
   if (opts.duration !== undefined) apply(`--duration ${clipText(String(opts.duration))}`, ['duration'], source.doc.createNode(opts.duration), false);
   // A conflict is reported alone: the merged document is not what either --set meant.
-  if (overrideErrors.length > 0 && setLeaves.length > 0 && overrideErrors.some((e) => e.includes('allowed one --set per key'))) {
+  if (overrideErrors.length > 0 && setLeaves.length > 0 && overrideErrors.some((e) => e.endsWith(onePerKey))) {
     throw new ScenarioError(overrideErrors);
   }
 

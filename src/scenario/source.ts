@@ -303,6 +303,12 @@ function nodeAt(source: Source, keys: (string | number)[]): unknown {
 export interface Override {
   /** How the user wrote it, e.g. `--set traffic.0.rate=5`; errors are reported under this label. */
   label: string;
+  /**
+   * The label of a problem that does not depend on the value (an unknown key on the path as
+   * written), when it differs: a sweep's `--vary a.b=1,2` is one override per value, and
+   * `--vary a.b` names the problem once for all of them. Absent: `label`.
+   */
+  keyLabel?: string;
   /** One leaf it set (a mapping value sets several). */
   path: Path;
   /** The key path as written before `=`, when it differs from `path` (a mapping value merged leaf by leaf). */

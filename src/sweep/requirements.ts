@@ -8,7 +8,8 @@
  * the parsers check the name's shape; `checkMetricNames` checks the chainlet against the scenario's
  * once it is loaded.
  */
-import { metricProblem, type MetricKey } from './metrics.js';
+import { closest } from '../scenario/suggest.js';
+import { CHAIN_METRICS, CHAIN_PREFIX, METRICS, metricProblem, splitMetric, type MetricKey } from './metrics.js';
 import type { Estimate } from './stats.js';
 
 export type Op = '>=' | '<=' | '>' | '<';
@@ -25,7 +26,7 @@ export function parseRequirement(text: string): Requirement {
   if (!m) throw new Error(`--require ${text}: expected metric>=x or metric<=x (e.g. 'availability>=0.999')`);
   const [, metric, op, raw] = m;
   const problem = metricProblem(metric!, null);
-  if (problem !== null) throw new Error(`--require ${text}: found metric ${metric}, allowed ${problem}`);
+  if (problem !== null) throw new Error(`--require ${text}: found metric ${metric}, allowed ${problem}${didYouMean(metric!, null)}`);
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new Error(`--require ${text}: found value ${raw}, allowed a number`);
   return { text: text.trim(), metric, op: op as Op, value };
@@ -33,8 +34,26 @@ export function parseRequirement(text: string): Requirement {
 
 export function parseMinimize(text: string): MetricKey {
   const problem = metricProblem(text, null);
-  if (problem !== null) throw new Error(`--minimize ${text}: found ${text}, allowed ${problem}`);
+  if (problem !== null) throw new Error(`--minimize ${text}: found ${text}, allowed ${problem}${didYouMean(text, null)}`);
   return text;
+}
+
+/**
+ * ` (did you mean `availability`?)` for a misspelt metric name, as the scenario's keys get; empty
+ * when nothing is close. Each part is matched on its own: the metric (`LLM.availabilty` →
+ * `LLM.availability`), and against the known chainlets the scope (`LMM.cost` → `LLM.cost`).
+ */
+function didYouMean(key: string, chainlets: readonly string[] | null): string {
+  const { scope, base } = splitMetric(key);
+  const metrics: readonly string[] = scope === CHAIN_PREFIX ? CHAIN_METRICS : METRICS;
+  const near = metrics.includes(base) ? base : closest(base, metrics);
+  let nearScope = scope;
+  if (scope !== null && scope !== CHAIN_PREFIX && chainlets !== null && !chainlets.includes(scope)) {
+    nearScope = closest(scope, chainlets.length > 0 ? [...chainlets, CHAIN_PREFIX] : [CHAIN_PREFIX]);
+  }
+  if (near === null || (scope !== null && nearScope === null)) return '';
+  const meant = nearScope === null ? near : `${nearScope}.${near}`;
+  return meant === key || metricProblem(meant, chainlets) !== null ? '' : ` (did you mean \`${meant}\`?)`;
 }
 
 /**
@@ -52,11 +71,11 @@ export function checkMetricNames(require: readonly string[], minimize: string | 
       continue; // reported by the parser
     }
     const problem = metricProblem(req.metric, chainlets);
-    if (problem !== null) errors.push(`--require ${text}: found metric ${req.metric}, allowed ${problem}`);
+    if (problem !== null) errors.push(`--require ${text}: found metric ${req.metric}, allowed ${problem}${didYouMean(req.metric, chainlets)}`);
   }
   if (minimize !== null && metricProblem(minimize, null) === null) {
     const problem = metricProblem(minimize, chainlets);
-    if (problem !== null) errors.push(`--minimize ${minimize}: found ${minimize}, allowed ${problem}`);
+    if (problem !== null) errors.push(`--minimize ${minimize}: found ${minimize}, allowed ${problem}${didYouMean(minimize, chainlets)}`);
   }
   return errors;
 }

@@ -12,6 +12,8 @@ import { metricsOf, type Metrics } from './metrics.js';
 
 export interface LoadOptions {
   overrides?: string[];
+  /** The option the overrides came from, naming them in messages: a sweep's are `--vary`. */
+  overrideOption?: '--set' | '--vary';
   seed?: number;
 }
 
@@ -109,7 +111,7 @@ export function resolvedSettings(config: Config, overrides: readonly string[]): 
 }
 
 export async function runOutcome(load: LoadScenario, task: RunTask): Promise<RunOutcome> {
-  const { config } = await load(task.file, { overrides: task.overrides, seed: task.seed });
+  const { config } = await load(task.file, { overrides: task.overrides, overrideOption: '--vary', seed: task.seed });
   const settings = resolvedSettings(config, task.overrides);
   if (config.chain) {
     const fold = new ChainHealthFold(config.chain.entrypoint, config.chain.chainlets.map((c) => c.name));

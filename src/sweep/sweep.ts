@@ -64,6 +64,11 @@ function positiveInt(name: string, text: string, errors: string[], min = 1): num
   return n;
 }
 
+/** `1 worker`, `0 workers`, `2 workers`: the plural only when n ≠ 1. */
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -138,7 +143,7 @@ export async function validateVariants(
   const reads = new Set<string>();
   for (const v of variants) {
     try {
-      const { config, warnings: w = [], reads: r = [] } = await load(resolve(v.file), { overrides: v.overrides, seed });
+      const { config, warnings: w = [], reads: r = [] } = await load(resolve(v.file), { overrides: v.overrides, overrideOption: '--vary', seed });
       names.push(config.name);
       configs.push(config);
       for (const f of r) reads.add(resolve(f));
@@ -273,11 +278,11 @@ export async function runSweep(opts: SweepOptions, io: SweepIo, deps: SweepDeps,
   }
   const todo = myRuns.filter((r) => !done.has(r.k));
 
-  const shardNote = args.shard ? ` (shard ${args.shard.index}/${args.shard.count}: ${myRuns.length} runs)` : '';
+  const shardNote = args.shard ? ` (shard ${args.shard.index}/${args.shard.count}: ${counted(myRuns.length, 'run')})` : '';
   io.err(
-    `${args.command}: ${variants.length} variants × ${args.seeds} seeds (${args.first_seed}–${args.first_seed + args.seeds - 1}) = ${allRuns.length} runs${shardNote}` +
+    `${args.command}: ${counted(variants.length, 'variant')} × ${counted(args.seeds, 'seed')} (${args.first_seed}–${args.first_seed + args.seeds - 1}) = ${counted(allRuns.length, 'run')}${shardNote}` +
       (done.size > 0 ? `; ${done.size} already in ${journalPath}, resuming` : '') +
-      `; ${todo.length} to run on ${Math.min(workers, Math.max(1, todo.length))} workers → ${dir}`,
+      `; ${todo.length} to run on ${counted(Math.min(workers, Math.max(1, todo.length)), 'worker')} → ${dir}`,
   );
 
   if (todo.length > 0) {
@@ -285,14 +290,14 @@ export async function runSweep(opts: SweepOptions, io: SweepIo, deps: SweepDeps,
     const started = performance.now();
     const result = await executeRuns(todo, variants, key, new Journal(journalPath, key, journalContents), deps.executor(threads), myRuns.length, done, io, signal);
     if (result !== EXIT_OK) return result;
-    io.err(`${todo.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s on ${threads} workers`);
+    io.err(`${counted(todo.length, 'run')} in ${((performance.now() - started) / 1000).toFixed(1)} s on ${counted(threads, 'worker')}`);
   }
 
   const records = [...done.values()];
   if (args.shard) {
     updateMarker(dir, 'shard', ['results.csv']);
     writePartialOutputs(dir, args, records);
-    io.err(`shard ${args.shard.index}/${args.shard.count} complete: ${records.length} runs in ${dir}; join the shards with \`deploysim merge <shard dirs...> --out DIR\``);
+    io.err(`shard ${args.shard.index}/${args.shard.count} complete: ${counted(records.length, 'run')} in ${dir}; join the shards with \`deploysim merge <shard dirs...> --out DIR\``);
     return EXIT_OK;
   }
   openFolder(dir, 'sweep', SWEEP_OUTPUTS);
@@ -345,11 +350,11 @@ async function executeRuns(
   }
   if (failure !== null) {
     io.err(failure);
-    io.err(`${done.size} finished runs kept in ${journal.path}`);
+    io.err(`${counted(done.size, 'finished run')} kept in ${journal.path}`);
     return EXIT_RUN_FAILED;
   }
   if (signal?.aborted) {
-    io.err(`interrupted: ${done.size} of ${total} runs kept in ${journal.path}; rerun the same command to resume`);
+    io.err(`interrupted: ${done.size} of ${counted(total, 'run')} kept in ${journal.path}; rerun the same command to resume`);
     return EXIT_INTERRUPTED;
   }
   return EXIT_OK;
