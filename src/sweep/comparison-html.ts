@@ -19,7 +19,7 @@ import { quantileSorted } from 'd3-array';
 import { hsl } from 'd3-color';
 import { scaleLinear, scalePoint, type ScaleLinear } from 'd3-scale';
 import { interpolateBlues, interpolateReds } from 'd3-scale-chromatic';
-import { d3AxisMarkup, SvgElement } from '../report/svg.js';
+import { d3AxisMarkup, SvgElement, textWidth } from '../report/svg.js';
 import type { Comparison, VariantStats } from './comparison.js';
 import { baselineText, pm, recommendation, signed, warningFlag } from './comparison.js';
 import { baseMetric, CHAIN_PREFIX, lowerIsBetter, metricNote, METRICS, splitMetric, type MetricKey, type MetricName } from './metrics.js';
@@ -103,6 +103,30 @@ export function fmtValue(key: MetricKey, v: number | null): string {
   if (a >= 1000) return Math.round(v).toLocaleString('en-US');
   if (a >= 1) return String(Number(v.toPrecision(3)));
   return String(Number(v.toPrecision(2)));
+}
+
+/**
+ * One precision for all the cells of a heatmap. Availability in percent with the fewest decimals
+ * (0 to 3) that keep its values apart, keep each apart from a required bound (0.9899 must not read
+ * "99 %" beside `availability>=0.99`) and never show a value below 1 as 100 %: 1, 0.9741 and 0.6567
+ * read "100 %", "97 %", "66 %"; 1 and 0.9996 read "100.00 %", "99.96 %". Other metrics as fmtValue.
+ */
+export function cellFormat(metric: MetricKey, values: readonly number[], bounds: readonly number[] = []): (v: number | null) => string {
+  if (baseMetric(metric) !== 'availability') return (v) => fmtValue(metric, v);
+  const pct = (v: number, d: number) => `${(v * 100).toFixed(d)} %`;
+  const all = [...new Set([...values, ...bounds])];
+  const apart = (d: number) => {
+    const seen = new Map<string, number>();
+    for (const v of all) {
+      const t = pct(v, d);
+      if (seen.has(t) && seen.get(t) !== v) return false;
+      seen.set(t, v);
+    }
+    return values.every((v) => v >= 1 || pct(v, d) !== pct(1, d));
+  };
+  let d = 0;
+  while (d < 3 && !apart(d)) d++;
+  return (v) => (v === null ? '–' : pct(v, d));
 }
 
 /**
@@ -328,24 +352,34 @@ function heatmap(ctx: Ctx, metric: MetricKey): string {
   const colsV = axisOrder(cmp.variants.map((s) => s.variant.values[1]!));
   const panelsV = axes >= 3 ? axisOrder(cmp.variants.map((s) => s.variant.values[2]!)) : [''];
   const keys = keyNames(ctx);
-  const cellW = Math.max(54, Math.min(90, 7 * Math.max(...colsV.map((c) => c.length), 6)));
+  const ests = cmp.variants.map((s) => s.metrics[metric].est.mean).filter((v): v is number => v !== null);
+  const bounds = [...cmp.requirements, ...cmp.defaults].filter((r) => r.metric === metric).map((r) => r.value);
+  const fmt = cellFormat(metric, ests, bounds);
+  const cellText = (s: VariantStats) => `${isBest(cmp, s) ? '★ ' : ''}${isBase(cmp, s) ? `${BASE_MARK} ` : ''}${fmt(s.metrics[metric].est.mean)}`;
+  // Sized to the longest text: a cell's value, its column's label, with room for ⚠ in the corner.
+  const warnRoom = cmp.variants.some((s) => s.warnings.seeds > 0) ? 12 : 0;
+  const cellW = Math.ceil(Math.max(54, ...cmp.variants.map((s) => textWidth(cellText(s), 11) + 12 + warnRoom), ...colsV.map((c) => textWidth(c, 11) + 8)));
   const cellH = 26;
-  const left = Math.max(60, 7 * Math.max(...rowsV.map((r) => r.length))) + 14;
+  const left = Math.ceil(Math.max(46, ...rowsV.map((r) => textWidth(r, 11)))) + 14;
   const top = axes >= 3 ? 66 : 50;
-  const panelW = Math.max(left + cellW * colsV.length + 16, 7 * (keys[0]!.length + 8));
+  const rowsName = `rows: ${keys[0]} ↓`;
+  const colsName = `columns: ${keys[1]} →`;
+  const title = axes >= 3 ? `${keys[2]}=` : '';
+  // Wide enough for the grid and for every caption (at x = 4, 12 px; the panel title 12 px bold).
+  const captionW = Math.max(textWidth(rowsName, 12), textWidth(colsName, 12), ...panelsV.map((pv) => textWidth(title + pv, 12) * 1.1));
+  const panelW = Math.ceil(Math.max(left + cellW * colsV.length + 16, 4 + captionW + 16));
   const W = panelW * panelsV.length;
   const H = top + cellH * rowsV.length + 10;
   const svg = newSvg(W, H, 'chart metric-chart heatmap');
   svg.attr('data-metric', metric);
   addHatch(svg);
-  const ests = cmp.variants.map((s) => s.metrics[metric].est.mean).filter((v): v is number => v !== null);
   const colour = colourScale(metric, ests);
   panelsV.forEach((pv, pi) => {
     const ox = pi * panelW;
     const panel = svg.append('g').attr('class', 'panel').attr('transform', `translate(${ox},0)`);
     if (axes >= 3) panel.append('text').attr('class', 'panel-title').attr('x', 4).attr('y', 12).text(`${keys[2]}=${pv}`);
-    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 36).text(`rows: ${keys[0]} ↓`);
-    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 22).text(`columns: ${keys[1]} →`);
+    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 36).text(rowsName);
+    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 22).text(colsName);
     colsV.forEach((c, j) => panel.append('text').attr('class', 'col-label').attr('x', left + cellW * j + cellW / 2).attr('y', top - 6).attr('text-anchor', 'middle').text(c));
     rowsV.forEach((rv, i) => panel.append('text').attr('class', 'row-label').attr('x', left - 6).attr('y', top + cellH * i + cellH / 2 + 4).attr('text-anchor', 'end').text(rv));
     for (const s of cmp.variants) {
@@ -357,11 +391,12 @@ function heatmap(ctx: Ctx, metric: MetricKey): string {
       const y = top + cellH * i;
       const mean = s.metrics[metric].est.mean;
       const fill = mean === null || !colour ? '#eee' : colour(mean);
+      // Centred in the cell, left of the ⚠ when there is one.
       const cls = ['cell', isBest(cmp, s) ? 'recommended' : '', isBase(cmp, s) ? 'baseline' : '', failsOn(ctx, s, metric) ? 'fails' : '', s.warnings.seeds > 0 ? 'warned' : ''].filter(Boolean).join(' ');
       const g = panel.append('g').attr('class', cls).attr('data-variant', s.variant.index);
       g.append('rect').attr('x', x).attr('y', y).attr('width', cellW - 2).attr('height', cellH - 2).attr('fill', fill);
       if (failsOn(ctx, s, metric)) g.append('rect').attr('class', 'hatched').attr('x', x).attr('y', y).attr('width', cellW - 2).attr('height', cellH - 2).attr('fill', 'url(#hatch)');
-      g.append('text').attr('class', 'cell-value').attr('x', x + (cellW - 2) / 2).attr('y', y + cellH / 2 + 3).attr('text-anchor', 'middle').style('fill', textColour(fill)).text(`${isBest(cmp, s) ? '★ ' : ''}${isBase(cmp, s) ? `${BASE_MARK} ` : ''}${fmtValue(metric, mean)}`);
+      g.append('text').attr('class', 'cell-value').attr('x', r2(x + (cellW - 2 - warnRoom) / 2)).attr('y', y + cellH / 2 + 3).attr('text-anchor', 'middle').style('fill', textColour(fill)).text(cellText(s));
       if (s.warnings.seeds > 0) g.append('text').attr('class', 'warn-mark').attr('x', x + cellW - 5).attr('y', y + 10).attr('text-anchor', 'end').text('⚠');
       // Dashed inside the cell, in the text's colour so it shows on light and dark fills alike.
       if (isBase(cmp, s)) g.append('rect').attr('class', 'base-outline').attr('x', x + 2).attr('y', y + 2).attr('width', cellW - 6).attr('height', cellH - 6).style('stroke', textColour(fill));
@@ -501,7 +536,7 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 .delta.better { color: #1b7f3b; } .delta.worse { color: #b71c1c; }
 tr.baseline td { background: #f1f3f7; }
 .baseline-note { margin: 8px 0; }
-table { border-collapse: collapse; margin-top: 8px; } td, th { border-bottom: 1px solid #ddd; padding: 3px 10px; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; margin-top: 8px; } td, th { border-bottom: 1px solid #ddd; padding: 3px 7px; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.variants { font-size: 13px; }
 tr.recommended td { background: #e6f4ea; font-weight: 600; }
@@ -555,6 +590,14 @@ function deltaCell(cmp: Comparison, s: VariantStats, metric: MetricKey): string 
   return `<span class="delta ${deltaVerdict(metric, d)}">Δ ${escapeHtml(signed(d))}</span>`;
 }
 
+/**
+ * A name that may wrap after each `_` or `.` (`stop_traffic_` / `threshold_` / `seconds`): as a
+ * column head it would otherwise set the column's width (the table ran past a 1400 px window).
+ */
+function breakable(name: string): string {
+  return escapeHtml(name).replace(/([_.])/g, '$1<wbr>');
+}
+
 function variantTable(ctx: Ctx, args: SweepArgs): string {
   const { cmp } = ctx;
   const axisHeads = args.command === 'compare' ? ['settings that differ', 'file'] : args.vary.map((a) => a.key.split('.').pop()!);
@@ -567,7 +610,7 @@ function variantTable(ctx: Ctx, args: SweepArgs): string {
       a.variant.index - b.variant.index,
   );
   const cols: MetricKey[] = [...new Set<MetricKey>(['failed_requests', 'cost', 'availability', 'mid_load_kills', ...(cmp.minimize ? [cmp.minimize] : []), ...cmp.requirements.map((r) => r.metric)])];
-  const head = `<tr><th></th>${axisHeads.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}${cols.map((c) => `<th>${c}</th>`).join('')}<th>Pareto</th>${cmp.requirements.length + cmp.defaults.length > 0 ? '<th>requirements</th>' : ''}<th>warnings</th><th>#</th></tr>`;
+  const head = `<tr><th></th>${axisHeads.map((h) => `<th>${breakable(h)}</th>`).join('')}${cols.map((c) => `<th>${breakable(c)}</th>`).join('')}<th>Pareto</th>${cmp.requirements.length + cmp.defaults.length > 0 ? '<th>requirements</th>' : ''}<th>warnings</th><th>#</th></tr>`;
   const rows = sorted
     .map((s) => {
       const settings = args.command === 'compare' ? [s.variant.label, s.variant.values[0]!] : s.variant.values;
