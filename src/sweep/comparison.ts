@@ -369,7 +369,11 @@ export function recommendation(cmp: Comparison): string | null {
   }
   const s = cmp.variants[cmp.best]!;
   const parts = [`best: variant ${cmp.best} (${s.variant.label})`];
-  if (cmp.minimize) parts.push(`lowest mean ${cmp.minimize} ${pm(s.metrics[cmp.minimize].est)}${tiesText(cmp)}`);
+  if (cmp.minimize) {
+    const mean = s.metrics[cmp.minimize].est.mean;
+    const all = cmp.variants.length > 1 && cmp.variants.every((v) => v.metrics[cmp.minimize!].est.mean === mean) ? ` (the same in all ${cmp.variants.length} variants)` : '';
+    parts.push(`lowest mean ${cmp.minimize} ${pm(s.metrics[cmp.minimize].est)}${all}${tiesText(cmp)}`);
+  }
   else {
     const meeting = cmp.variants.filter((v) => v.meets !== false).length;
     if (meeting > 1) parts.push(`the first in grid order of the ${meeting} that meet the requirements`);
@@ -381,16 +385,27 @@ export function recommendation(cmp: Comparison): string | null {
   return parts.join('; ');
 }
 
+/** `3`, `1 and 6`, `1, 6 and 7`, `1, 6, 7 and 4 more`. */
+function indexList(xs: readonly number[]): string {
+  if (xs.length <= 1) return xs.join('');
+  if (xs.length > 4) return `${xs.slice(0, 3).join(', ')} and ${xs.length - 3} more`;
+  return `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}
+
 /**
- * `, tied with variant 3 (…: every metric identical in every seed): variant 0 is named only
- * because it comes first in grid order`, or '' without a tie.
+ * `, tied with variant 3 (stop_traffic_threshold_seconds=120, …), every metric identical in every
+ * seed: variant 0 is named only because it comes first in grid order`, or '' without a tie.
  */
 function tiesText(cmp: Comparison): string {
   if (cmp.ties.length === 0 || cmp.best === null) return '';
-  const named = cmp.ties.slice(0, 3).map((t) => `${cmp.variants[t.index]!.variant.label}${t.identical ? ': every metric identical in every seed' : ''}`);
-  const more = cmp.ties.length > 3 ? ` and ${cmp.ties.length - 3} more` : '';
-  const which = cmp.ties.length === 1 ? `variant ${cmp.ties[0]!.index}` : `variants ${cmp.ties.slice(0, 3).map((t) => t.index).join(', ')}`;
-  return `, tied with ${which} (${named.join('; ')})${more}: variant ${cmp.best} is named only because it comes first in grid order`;
+  const same = cmp.ties.filter((t) => t.identical).map((t) => t.index);
+  const equal = cmp.ties.filter((t) => !t.identical).map((t) => t.index);
+  const variants = (xs: number[]) => `variant${xs.length > 1 ? 's' : ''} ${indexList(xs)}${cmp.ties.length === 1 ? ` (${cmp.variants[xs[0]!]!.variant.label})` : ''}`;
+  const parts = [
+    same.length > 0 ? `${variants(same)}, every metric identical in every seed` : '',
+    equal.length > 0 ? `${variants(equal)}, the same mean ${cmp.minimize}` : '',
+  ].filter(Boolean);
+  return `, tied with ${parts.join('; and with ')}: variant ${cmp.best} is named only because it comes first in grid order`;
 }
 
 /**
