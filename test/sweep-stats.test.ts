@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mean, meanCi, pairedDiff, sampleSd, tQuantile } from '../src/sweep/stats.js';
 import { dominates, paretoFront } from '../src/sweep/pareto.js';
 import { pointLabels } from '../src/sweep/comparison-html.js';
+import { textWidth } from '../src/report/svg.js';
 import { fmtNum } from '../src/sweep/format.js';
 
 describe('tQuantile(p, dof)', () => {
@@ -109,18 +110,28 @@ describe('paretoFront(points)', () => {
 });
 
 describe('pointLabels(points)', () => {
-  it('pointLabels gives points at the same spot one label and moves an overlapping label up a line', () => {
+  it('pointLabels lists the variants at one spot in one label, in the order given, and moves an overlapping label up a line', () => {
     const labels = pointLabels([
-      { x: 100, y: 100, text: '#0' },
-      { x: 102, y: 100, text: '#1' }, // overlaps #0's label: moves up 12 px
-      { x: 100, y: 100, text: '#2' }, // same spot as #0: shares its label
-      { x: 300, y: 100, text: '#3' }, // far away: stays
+      { x: 100, y: 100, text: '★ ◆ 30, 0', r: 12 },
+      { x: 102, y: 100, text: '120, 0' }, // within 4 px: the same spot, listed after
+      { x: 100, y: 108, text: '30, 600' }, // its label (y 112) would overlap the first's (104): moves up two lines
+      { x: 300, y: 100, text: '30, 1800' }, // far away: stays
     ]);
     expect(labels).toEqual([
-      { x: 107, y: 93, text: '#0 #2' },
-      { x: 109, y: 81, text: '#1' },
-      { x: 307, y: 93, text: '#3' },
+      { x: 115, y: 104, text: '★ ◆ 30, 0  ·  120, 0', at: 100 },
+      { x: 107, y: 88, text: '30, 600', at: 100 },
+      { x: 307, y: 104, text: '30, 1800', at: 300 },
     ]);
+  });
+
+  it('pointLabels wraps a long list into lines that never overlap, centred on the point and not below `bottom`', () => {
+    const points = Array.from({ length: 12 }, (_, i) => ({ x: 400, y: 400, text: `stop_traffic_threshold_seconds=${i}` }));
+    const labels = pointLabels(points, 300, 402);
+    expect(labels.length).toBeGreaterThan(1);
+    expect(labels.map((l) => l.text).join('  ·  ').split('  ·  ')).toEqual(points.map((p) => p.text));
+    for (const l of labels) expect(textWidth(l.text, 11)).toBeLessThanOrEqual(300);
+    expect(Math.max(...labels.map((l) => l.y))).toBeLessThanOrEqual(402);
+    labels.forEach((a, i) => labels.slice(i + 1).forEach((b) => expect(Math.abs(a.y - b.y)).toBeGreaterThanOrEqual(12)));
   });
 });
 

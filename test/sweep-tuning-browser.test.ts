@@ -90,7 +90,30 @@ describe.skipIf(!HAS_CHROMIUM)('comparison.html for 1, 2 and 3 varied keys', () 
       expect(html).toMatch(/\.pareto-front \{[^}]*stroke: #1f5fa8/);
       if (name !== '1key') expect(await page.locator('.warnings').textContent()).toContain('fault missed in 2/6 seeds');
       expect(errors).toEqual([]);
+      // Every label inside its chart (a caption ran 16 px out, a cell's value into the row label), and no sideways scroll at 1400 or 1200 px.
+      const outside = await page.evaluate(() => {
+        const out: string[] = [];
+        for (const svg of document.querySelectorAll('svg')) {
+          const sb = svg.getBoundingClientRect();
+          for (const t of svg.querySelectorAll('text')) {
+            const b = t.getBoundingClientRect();
+            if (b.width > 0 && (b.right > sb.right + 0.5 || b.left < sb.left - 0.5)) out.push(`${svg.getAttribute('data-metric') ?? svg.getAttribute('class')}: ${t.textContent}`);
+          }
+          for (const cell of svg.querySelectorAll('g.cell')) {
+            const r = cell.querySelector('rect')!.getBoundingClientRect();
+            const b = cell.querySelector('text.cell-value')!.getBoundingClientRect();
+            if (b.left < r.left || b.right > r.right) out.push(`${svg.getAttribute('data-metric')} cell: ${cell.querySelector('text.cell-value')!.textContent}`);
+          }
+        }
+        return out;
+      });
+      expect(outside).toEqual([]);
       await page.screenshot({ path: join(SCREENSHOTS, `tuning-${name}.png`), fullPage: true });
+      for (const width of [1400, 1200]) {
+        await page.setViewportSize({ width, height: 1000 });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `page width at ${width} px`).toBeLessThanOrEqual(width);
+      }
+      await page.screenshot({ path: join(SCREENSHOTS, `tuning-${name}-1200.png`), fullPage: true });
       await page.close();
     });
   }

@@ -283,3 +283,23 @@ export function d3AxisMarkup<T>(a: D3AxisSpec<T>): string {
   }
   return s + '</g>';
 }
+
+/**
+ * Widths of characters in em, from DejaVu Sans (what `system-ui, sans-serif` resolves to on a
+ * Linux without other fonts, and wider than most): enough to size a box so a label fits in it.
+ */
+const EM: Record<string, number> = { ' ': 0.318, '.': 0.318, ',': 0.318, ':': 0.337, ';': 0.337, '|': 0.337, '!': 0.4, "'": 0.275, i: 0.278, l: 0.278, j: 0.278, f: 0.352, t: 0.392, r: 0.411, m: 0.974, w: 0.818, '-': 0.361, '–': 0.5, _: 0.5, '(': 0.39, ')': 0.39, '[': 0.39, ']': 0.39, '{': 0.636, '}': 0.636, '%': 0.95, '=': 0.838, '+': 0.838, '<': 0.838, '>': 0.838, '±': 0.838, '→': 0.838, '↓': 0.838, '★': 0.9, '⚠': 0.9, '◆': 0.77, '▲': 0.77, '…': 1 };
+
+/** The width in px of `text` at `fontPx`, estimated from DejaVu Sans's metrics (a little over, never much under). */
+export function textWidth(text: string, fontPx: number): number {
+  let em = 0;
+  for (const ch of text) {
+    const w = EM[ch];
+    if (w !== undefined) em += w;
+    else if (ch >= '0' && ch <= '9') em += 0.636;
+    else if (ch >= 'a' && ch <= 'z') em += 0.62;
+    else if (ch >= 'A' && ch <= 'Z') em += 0.76;
+    else em += 0.8;
+  }
+  return em * fontPx;
+}

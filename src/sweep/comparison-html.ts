@@ -19,9 +19,9 @@ import { quantileSorted } from 'd3-array';
 import { hsl } from 'd3-color';
 import { scaleLinear, scalePoint, type ScaleLinear } from 'd3-scale';
 import { interpolateBlues, interpolateReds } from 'd3-scale-chromatic';
-import { d3AxisMarkup, SvgElement } from '../report/svg.js';
+import { d3AxisMarkup, SvgElement, textWidth } from '../report/svg.js';
 import type { Comparison, VariantStats } from './comparison.js';
-import { baselineText, pm, recommendation, signed, warningFlag } from './comparison.js';
+import { baselineText, noDifferenceText, pm, recommendation, signed, warningFlag } from './comparison.js';
 import { baseMetric, CHAIN_PREFIX, lowerIsBetter, metricNote, METRICS, splitMetric, type MetricKey, type MetricName } from './metrics.js';
 import type { SweepArgs } from './plan.js';
 import type { Estimate } from './stats.js';
@@ -49,31 +49,57 @@ export function extentOf(ests: readonly Estimate[]): [number, number] | null {
   return [lo, hi];
 }
 
+export interface PointLabel {
+  x: number;
+  y: number;
+  text: string;
+  /** The marker's radius (a ring around the recommended point): the label starts past it. */
+  r?: number;
+}
+
+/** The separator between the variants at one spot. */
+const SAME_SPOT = '  ·  ';
+
 /**
- * Labels next to points without overlaps: points at the same spot share one label ("#0 #4 #6");
- * a label that would overlap one already placed moves up a line (greedy, in variant order, so
- * the layout is deterministic). Widths are estimated at 6.5 px per character of 11 px text.
+ * Labels beside points, never overlapping. Points at the same spot (within 4 px) share one label
+ * listing them in the order given, `★ ◆ 30, 0  ·  120, 0` (not "120, 0 ★ 30, 0" run together),
+ * wrapped into lines of at most `maxW` px, centred on the point's height (the last line's baseline
+ * not below `bottom`). A label that would
+ * overlap one placed before moves up a line (greedy, in order, so deterministic). Widths by
+ * textWidth at 11 px; `at` is the point's x (a label past the chart's edge goes on its left).
  */
-export function pointLabels(points: readonly { x: number; y: number; text: string }[]): { x: number; y: number; text: string }[] {
-  const groups = new Map<string, { x: number; y: number; texts: string[] }>();
+export function pointLabels(points: readonly PointLabel[], maxW = 300, bottom = Infinity): { x: number; y: number; text: string; at: number }[] {
+  const groups: { x: number; y: number; r: number; texts: string[] }[] = [];
   for (const p of points) {
-    const key = `${p.x},${p.y}`;
-    const g = groups.get(key);
-    if (g) g.texts.push(p.text);
-    else groups.set(key, { x: p.x, y: p.y, texts: [p.text] });
+    const g = groups.find((q) => Math.abs(q.x - p.x) <= 4 && Math.abs(q.y - p.y) <= 4);
+    if (g) {
+      g.texts.push(p.text);
+      g.r = Math.max(g.r, p.r ?? 0);
+    } else groups.push({ x: p.x, y: p.y, r: p.r ?? 0, texts: [p.text] });
   }
-  const placed: { x: number; y: number; w: number; text: string }[] = [];
   const lineH = 12;
-  for (const g of groups.values()) {
-    const text = g.texts.join(' ');
-    const w = text.length * 6.5;
-    const x = r2(g.x + 7);
-    let y = r2(g.y - 7);
-    const overlaps = () => placed.some((p) => x < p.x + p.w && p.x < x + w && Math.abs(p.y - y) < lineH);
-    for (let i = 0; i < 50 && overlaps(); i++) y = r2(y - lineH);
-    placed.push({ x, y, w, text });
+  /** Placed lines: left edge, baseline, width. */
+  const placed: { x: number; y: number; w: number }[] = [];
+  const out: { x: number; y: number; text: string; at: number }[] = [];
+  for (const g of groups) {
+    const lines: string[] = [];
+    for (const t of g.texts) {
+      const last = lines.length - 1;
+      if (last >= 0 && textWidth(lines[last]! + SAME_SPOT + t, 11) <= maxW) lines[last] += SAME_SPOT + t;
+      else lines.push(t);
+    }
+    const x = r2(g.x + Math.max(7, g.r + 3));
+    const widths = lines.map((t) => textWidth(t, 11));
+    // Centred on the point, but not below the plot (the axis's numbers are there).
+    let y0 = Math.min(g.y + 4 - ((lines.length - 1) * lineH) / 2, bottom - (lines.length - 1) * lineH);
+    const hits = () => widths.some((w, i) => placed.some((p) => x < p.x + p.w && p.x < x + w && Math.abs(p.y - (y0 + i * lineH)) < lineH));
+    for (let i = 0; i < 50 && hits(); i++) y0 -= lineH;
+    lines.forEach((text, i) => {
+      placed.push({ x, y: y0 + i * lineH, w: widths[i]! });
+      out.push({ x, y: r2(y0 + i * lineH), text, at: g.x });
+    });
   }
-  return placed.map(({ x, y, text }) => ({ x, y, text }));
+  return out;
 }
 
 function newSvg(width: number, height: number, cls: string): SvgElement {
@@ -103,6 +129,30 @@ export function fmtValue(key: MetricKey, v: number | null): string {
   if (a >= 1000) return Math.round(v).toLocaleString('en-US');
   if (a >= 1) return String(Number(v.toPrecision(3)));
   return String(Number(v.toPrecision(2)));
+}
+
+/**
+ * One precision for all the cells of a heatmap. Availability in percent with the fewest decimals
+ * (0 to 3) that keep its values apart, keep each apart from a required bound (0.9899 must not read
+ * "99 %" beside `availability>=0.99`) and never show a value below 1 as 100 %: 1, 0.9741 and 0.6567
+ * read "100 %", "97 %", "66 %"; 1 and 0.9996 read "100.00 %", "99.96 %". Other metrics as fmtValue.
+ */
+export function cellFormat(metric: MetricKey, values: readonly number[], bounds: readonly number[] = []): (v: number | null) => string {
+  if (baseMetric(metric) !== 'availability') return (v) => fmtValue(metric, v);
+  const pct = (v: number, d: number) => `${(v * 100).toFixed(d)} %`;
+  const all = [...new Set([...values, ...bounds])];
+  const apart = (d: number) => {
+    const seen = new Map<string, number>();
+    for (const v of all) {
+      const t = pct(v, d);
+      if (seen.has(t) && seen.get(t) !== v) return false;
+      seen.set(t, v);
+    }
+    return values.every((v) => v >= 1 || pct(v, d) !== pct(1, d));
+  };
+  let d = 0;
+  while (d < 3 && !apart(d)) d++;
+  return (v) => (v === null ? '–' : pct(v, d));
 }
 
 /**
@@ -200,6 +250,24 @@ function tooltip(ctx: Ctx, s: VariantStats, metric: MetricKey | null): string {
   return lines.join('\n');
 }
 
+/** The cost every variant has, when they all have the same mean (to a millionth of it); null when they differ. */
+export function sameCostOf(costs: readonly number[]): number | null {
+  if (costs.length < 2) return null;
+  const lo = Math.min(...costs);
+  const hi = Math.max(...costs);
+  return hi - lo <= 1e-6 * Math.max(1e-9, Math.abs(hi)) ? hi : null;
+}
+
+/** An axis around one cost: its intervals, padded, or ±2 % of it without one. */
+function costDomain(ests: readonly Estimate[], cost: number): { lo: number; hi: number } {
+  const lows = ests.map((e) => e.low).filter((v): v is number => v !== null);
+  const highs = ests.map((e) => e.high).filter((v): v is number => v !== null);
+  const lo = Math.min(cost, ...lows);
+  const hi = Math.max(cost, ...highs);
+  const pad = hi > lo ? (hi - lo) * 0.15 : Math.max(Math.abs(cost) * 0.02, 0.01);
+  return { lo: lo - pad, hi: hi + pad };
+}
+
 /** Failed requests vs cost: CI bars, the Pareto front (blue), the recommended point (★), outliers on the edge (▲). */
 function mainChart(ctx: Ctx): string {
   const { cmp } = ctx;
@@ -208,7 +276,10 @@ function mainChart(ctx: Ctx): string {
   const m = { top: 48, right: 40, bottom: 50, left: 70 };
   const svg = newSvg(W, H, 'chart main-chart');
   const pts = cmp.variants.filter((s) => s.metrics.cost.est.mean !== null && s.metrics.failed_requests.est.mean !== null);
-  const xd = withIntervals(robustDomain(pts.map((s) => s.metrics.cost.est.mean!)), pts.map((s) => s.metrics.cost.est));
+  const costs = pts.map((s) => s.metrics.cost.est.mean!);
+  const sameCost = sameCostOf(costs);
+  // One cost for all: the axis spans their intervals (±10 % of $6.39 drew 5.8–7.0 around one point).
+  const xd = sameCost === null ? withIntervals(robustDomain(costs), pts.map((s) => s.metrics.cost.est)) : costDomain(pts.map((s) => s.metrics.cost.est), sameCost);
   const yd = withIntervals(robustDomain(pts.map((s) => s.metrics.failed_requests.est.mean!)), pts.map((s) => s.metrics.failed_requests.est));
   if (!xd || !yd) {
     svg.append('text').attr('x', 20).attr('y', 40).text('no variant has both a cost and a failed-request count');
@@ -232,8 +303,13 @@ function mainChart(ctx: Ctx): string {
     .attr('text-anchor', 'middle')
     .text('failed requests per run (mean, 95 % CI)');
   // Two lines: the keys' names are long (`stop_traffic_threshold_seconds`) and would run off the chart.
-  svg.append('text').attr('class', 'axis-name').attr('x', m.left).attr('y', 14).text(`labelled: the Pareto front, ★ the recommended point, ${BASE_MARK} the baseline, ▲ outliers`);
+  // A few variants are all labelled; many would stack, so then only the front, the recommended point, the baseline and outliers (every variant is named in the table).
+  const labelAll = pts.length <= 12;
+  svg.append('text').attr('class', 'axis-name').attr('x', m.left).attr('y', 14).text(`labelled: ${labelAll ? 'every variant' : 'the Pareto front'}, ★ the recommended point, ${BASE_MARK} the baseline, ▲ outliers`);
   svg.append('text').attr('class', 'axis-name').attr('x', m.left).attr('y', 30).text(`label: ${keyNames(ctx).join(', ')}`);
+  if (sameCost !== null) {
+    svg.append('text').attr('class', 'same-cost').attr('x', m.left + 8).attr('y', m.top + 14).text(`Every variant costs the same, ${fmtValue('cost', sameCost)} per run: only failed requests tell them apart.`);
+  }
 
   const front = pts.filter((s) => s.pareto).sort((a, b) => a.metrics.cost.est.mean! - b.metrics.cost.est.mean! || a.metrics.failed_requests.est.mean! - b.metrics.failed_requests.est.mean!);
   if (front.length > 0) {
@@ -249,7 +325,7 @@ function mainChart(ctx: Ctx): string {
   // Front points and the recommended one last, so they are never hidden under others at the same spot.
   const rank = (s: VariantStats) => (isBest(cmp, s) ? 2 : s.pareto ? 1 : 0);
   const drawOrder = [...pts].sort((a, b) => rank(a) - rank(b) || a.variant.index - b.variant.index);
-  const labels: { x: number; y: number; text: string }[] = [];
+  const labels: (PointLabel & { rank: number; index: number })[] = [];
   let anyOutlier = false;
   for (const s of drawOrder) {
     const c = s.metrics.cost.est;
@@ -266,22 +342,25 @@ function mainChart(ctx: Ctx): string {
     else g.append('circle').attr('class', 'mark').attr('cx', px).attr('cy', py).attr('r', isBest(cmp, s) ? 7 : 5);
     if (isBest(cmp, s)) g.append('circle').attr('class', 'best-ring').attr('cx', px).attr('cy', py).attr('r', 12);
     g.append('title').text(tooltip(ctx, s, null));
-    // Only the front, the recommended point and outliers are labelled here (30 labels would stack); every variant is named in the table.
-    if (isBest(cmp, s) || s.pareto || out || isBase(cmp, s)) {
+    if (labelAll || isBest(cmp, s) || s.pareto || out || isBase(cmp, s)) {
       const value = out ? ` (${fmtValue('failed_requests', f.mean)} failed, ${fmtValue('cost', c.mean)})` : '';
-      labels.push({ x: px, y: py, text: `${isBest(cmp, s) ? '★ ' : ''}${isBase(cmp, s) ? `${BASE_MARK} ` : ''}${s.variant.values.join(', ')}${value}` });
+      const text = `${isBest(cmp, s) ? '★ ' : ''}${isBase(cmp, s) ? `${BASE_MARK} ` : ''}${s.variant.values.join(', ')}${value}`;
+      labels.push({ x: px, y: py, text, r: isBest(cmp, s) ? 12 : out ? 6 : 5, rank: isBest(cmp, s) ? 0 : isBase(cmp, s) ? 1 : s.pareto ? 2 : 3, index: s.variant.index });
     }
   }
+  // At one spot the recommended variant's line comes first, then the baseline's, the front's, the rest's.
+  labels.sort((a, b) => a.rank - b.rank || a.index - b.index);
   // Only when a point is actually beyond an axis (the intervals may have widened the domain over it).
   if (anyOutlier) {
     svg.append('text').attr('class', 'clip-note').attr('x', 4).attr('y', H - 10).text('▲ beyond the axis: on its edge, value in the label');
   }
-  for (const l of pointLabels(labels)) {
-    const tooWide = l.x + l.text.length * 6.5 > W;
+  for (const l of pointLabels(labels, 300, H - m.bottom - 4)) {
+    // Past the right edge: the label goes on the point's left, as far from it as it was on the right.
+    const tooWide = l.x + textWidth(l.text, 11) > W;
     svg
       .append('text')
       .attr('class', 'point-label')
-      .attr('x', tooWide ? r2(l.x - 14) : l.x)
+      .attr('x', tooWide ? r2(2 * l.at - l.x) : l.x)
       .attr('y', l.y)
       .attr('text-anchor', tooWide ? 'end' : 'start')
       .text(l.text);
@@ -328,24 +407,34 @@ function heatmap(ctx: Ctx, metric: MetricKey): string {
   const colsV = axisOrder(cmp.variants.map((s) => s.variant.values[1]!));
   const panelsV = axes >= 3 ? axisOrder(cmp.variants.map((s) => s.variant.values[2]!)) : [''];
   const keys = keyNames(ctx);
-  const cellW = Math.max(54, Math.min(90, 7 * Math.max(...colsV.map((c) => c.length), 6)));
+  const ests = cmp.variants.map((s) => s.metrics[metric].est.mean).filter((v): v is number => v !== null);
+  const bounds = [...cmp.requirements, ...cmp.defaults].filter((r) => r.metric === metric).map((r) => r.value);
+  const fmt = cellFormat(metric, ests, bounds);
+  const cellText = (s: VariantStats) => `${isBest(cmp, s) ? '★ ' : ''}${isBase(cmp, s) ? `${BASE_MARK} ` : ''}${fmt(s.metrics[metric].est.mean)}`;
+  // Sized to the longest text: a cell's value, its column's label, with room for ⚠ in the corner.
+  const warnRoom = cmp.variants.some((s) => s.warnings.seeds > 0) ? 12 : 0;
+  const cellW = Math.ceil(Math.max(54, ...cmp.variants.map((s) => textWidth(cellText(s), 11) + 12 + warnRoom), ...colsV.map((c) => textWidth(c, 11) + 8)));
   const cellH = 26;
-  const left = Math.max(60, 7 * Math.max(...rowsV.map((r) => r.length))) + 14;
+  const left = Math.ceil(Math.max(46, ...rowsV.map((r) => textWidth(r, 11)))) + 14;
   const top = axes >= 3 ? 66 : 50;
-  const panelW = Math.max(left + cellW * colsV.length + 16, 7 * (keys[0]!.length + 8));
+  const rowsName = `rows: ${keys[0]} ↓`;
+  const colsName = `columns: ${keys[1]} →`;
+  const title = axes >= 3 ? `${keys[2]}=` : '';
+  // Wide enough for the grid and for every caption (at x = 4, 12 px; the panel title 12 px bold).
+  const captionW = Math.max(textWidth(rowsName, 12), textWidth(colsName, 12), ...panelsV.map((pv) => textWidth(title + pv, 12) * 1.1));
+  const panelW = Math.ceil(Math.max(left + cellW * colsV.length + 16, 4 + captionW + 16));
   const W = panelW * panelsV.length;
   const H = top + cellH * rowsV.length + 10;
   const svg = newSvg(W, H, 'chart metric-chart heatmap');
   svg.attr('data-metric', metric);
   addHatch(svg);
-  const ests = cmp.variants.map((s) => s.metrics[metric].est.mean).filter((v): v is number => v !== null);
   const colour = colourScale(metric, ests);
   panelsV.forEach((pv, pi) => {
     const ox = pi * panelW;
     const panel = svg.append('g').attr('class', 'panel').attr('transform', `translate(${ox},0)`);
     if (axes >= 3) panel.append('text').attr('class', 'panel-title').attr('x', 4).attr('y', 12).text(`${keys[2]}=${pv}`);
-    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 36).text(`rows: ${keys[0]} ↓`);
-    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 22).text(`columns: ${keys[1]} →`);
+    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 36).text(rowsName);
+    panel.append('text').attr('class', 'axis-name').attr('x', 4).attr('y', top - 22).text(colsName);
     colsV.forEach((c, j) => panel.append('text').attr('class', 'col-label').attr('x', left + cellW * j + cellW / 2).attr('y', top - 6).attr('text-anchor', 'middle').text(c));
     rowsV.forEach((rv, i) => panel.append('text').attr('class', 'row-label').attr('x', left - 6).attr('y', top + cellH * i + cellH / 2 + 4).attr('text-anchor', 'end').text(rv));
     for (const s of cmp.variants) {
@@ -357,11 +446,12 @@ function heatmap(ctx: Ctx, metric: MetricKey): string {
       const y = top + cellH * i;
       const mean = s.metrics[metric].est.mean;
       const fill = mean === null || !colour ? '#eee' : colour(mean);
+      // Centred in the cell, left of the ⚠ when there is one.
       const cls = ['cell', isBest(cmp, s) ? 'recommended' : '', isBase(cmp, s) ? 'baseline' : '', failsOn(ctx, s, metric) ? 'fails' : '', s.warnings.seeds > 0 ? 'warned' : ''].filter(Boolean).join(' ');
       const g = panel.append('g').attr('class', cls).attr('data-variant', s.variant.index);
       g.append('rect').attr('x', x).attr('y', y).attr('width', cellW - 2).attr('height', cellH - 2).attr('fill', fill);
       if (failsOn(ctx, s, metric)) g.append('rect').attr('class', 'hatched').attr('x', x).attr('y', y).attr('width', cellW - 2).attr('height', cellH - 2).attr('fill', 'url(#hatch)');
-      g.append('text').attr('class', 'cell-value').attr('x', x + (cellW - 2) / 2).attr('y', y + cellH / 2 + 3).attr('text-anchor', 'middle').style('fill', textColour(fill)).text(`${isBest(cmp, s) ? '★ ' : ''}${isBase(cmp, s) ? `${BASE_MARK} ` : ''}${fmtValue(metric, mean)}`);
+      g.append('text').attr('class', 'cell-value').attr('x', r2(x + (cellW - 2 - warnRoom) / 2)).attr('y', y + cellH / 2 + 3).attr('text-anchor', 'middle').style('fill', textColour(fill)).text(cellText(s));
       if (s.warnings.seeds > 0) g.append('text').attr('class', 'warn-mark').attr('x', x + cellW - 5).attr('y', y + 10).attr('text-anchor', 'end').text('⚠');
       // Dashed inside the cell, in the text's colour so it shows on light and dark fills alike.
       if (isBase(cmp, s)) g.append('rect').attr('class', 'base-outline').attr('x', x + 2).attr('y', y + 2).attr('width', cellW - 6).attr('height', cellH - 6).style('stroke', textColour(fill));
@@ -376,8 +466,9 @@ function heatmap(ctx: Ctx, metric: MetricKey): string {
 function lineChart(ctx: Ctx, metric: MetricKey): string {
   const { cmp } = ctx;
   const W = 360;
-  const H = 220;
-  const m = { top: 18, right: 16, bottom: 40, left: 56 };
+  const H = 232;
+  // Below the axis, three lines: the tick values, "◆ baseline" under its value, the key's name.
+  const m = { top: 18, right: 16, bottom: 52, left: 56 };
   const svg = newSvg(W, H, 'chart metric-chart line-chart');
   svg.attr('data-metric', metric);
   const order = axisOrder(cmp.variants.map((s) => s.variant.values[0]!));
@@ -394,7 +485,7 @@ function lineChart(ctx: Ctx, metric: MetricKey): string {
   const Y = (v: number) => r2(y(Math.min(y1, Math.max(y0, v))));
   svg.markup(d3AxisMarkup({ orient: 'bottom', scale: x, tickValues: x.domain(), format: (v) => v, className: 'axis x', transform: `translate(0,${H - m.bottom})` }));
   svg.markup(linearAxis('left', y, 5, 'axis y', `translate(${m.left},0)`));
-  svg.append('text').attr('class', 'axis-name').attr('x', (m.left + W - m.right) / 2).attr('y', H - 6).attr('text-anchor', 'middle').text(keyNames(ctx)[0]!);
+  svg.append('text').attr('class', 'axis-name').attr('x', (m.left + W - m.right) / 2).attr('y', H - 4).attr('text-anchor', 'middle').text(keyNames(ctx)[0]!);
   const line = order.map((v) => byValue.get(v)!).filter((s) => s.metrics[metric].est.mean !== null);
   svg.append('path').attr('class', 'series').attr('d', line.map((s, i) => `${i === 0 ? 'M' : 'L'}${r2(x(s.variant.values[0]!)!)},${Y(s.metrics[metric].est.mean!)}`).join(''));
   for (const s of line) {
@@ -404,7 +495,7 @@ function lineChart(ctx: Ctx, metric: MetricKey): string {
     const cls = ['variant', isBest(cmp, s) ? 'recommended' : '', isBase(cmp, s) ? 'baseline' : '', failsOn(ctx, s, metric) ? 'fails' : '', out ? 'outlier' : ''].filter(Boolean).join(' ');
     const g = svg.append('g').attr('class', cls);
     if (e.low !== null && e.high !== null) g.append('line').attr('class', 'ci').attr('x1', px).attr('x2', px).attr('y1', Y(e.low)).attr('y2', Y(e.high));
-    if (isBase(cmp, s)) g.append('text').attr('class', 'base-label').attr('x', px).attr('y', H - m.bottom + 30).attr('text-anchor', 'middle').text(`${BASE_MARK} baseline`);
+    if (isBase(cmp, s)) g.append('text').attr('class', 'base-label').attr('x', px).attr('y', H - m.bottom + 28).attr('text-anchor', 'middle').text(`${BASE_MARK} baseline`);
     if (out) {
       const py = Y(e.mean!);
       g.append('path').attr('class', 'mark').attr('d', `M${px},${r2(py - 7)}L${r2(px + 6)},${r2(py + 4)}L${r2(px - 6)},${r2(py + 4)}Z`);
@@ -487,7 +578,8 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 .variant.recommended .mark { fill: #1b7f3b; stroke: #0d3d1c; }
 .best-ring { fill: none; stroke: #0d3d1c; stroke-width: 2.5; }
 .best-label, .row-label.recommended { font-weight: 700; fill: #0d3d1c; }
-.point-label { fill: #222; }
+.point-label { fill: #222; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+.same-cost { font-size: 12px; font-weight: 600; fill: #8a4b00; }
 .pareto-front { fill: none; stroke: #1f5fa8; stroke-width: 1.5; stroke-dasharray: 5 3; }
 .series { fill: none; stroke: #4a6fa5; stroke-width: 1.5; }
 .baseline-mean { stroke: #999; stroke-dasharray: 3 3; }
@@ -501,13 +593,15 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 .delta.better { color: #1b7f3b; } .delta.worse { color: #b71c1c; }
 tr.baseline td { background: #f1f3f7; }
 .baseline-note { margin: 8px 0; }
-table { border-collapse: collapse; margin-top: 8px; } td, th { border-bottom: 1px solid #ddd; padding: 3px 10px; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; margin-top: 8px; } td, th { border-bottom: 1px solid #ddd; padding: 3px 7px; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.variants { font-size: 13px; }
 tr.recommended td { background: #e6f4ea; font-weight: 600; }
 td.bad { color: #b71c1c; } td.warn { color: #8a4b00; }
 .recommendation { font-weight: 600; margin: 12px 0; padding: 8px 12px; border-left: 5px solid #1b7f3b; background: #eef7f0; }
 .recommendation.none { border-left-color: #c62828; background: #fdecea; }
+.no-difference { margin: 12px 0; padding: 4px 12px; border-left: 5px solid #8a4b00; background: #fff8e6; }
+.no-difference p { margin: 4px 0; }
 .warnings { margin: 12px 0; padding: 8px 12px; border-left: 5px solid #c62828; background: #fff4f2; }
 .warnings ul { margin: 4px 0; padding-left: 20px; }
 .notes { color: #444; }
@@ -529,6 +623,13 @@ function metricOrder(cmp: Comparison): MetricKey[] {
     return scope === null || scope === CHAIN_PREFIX || (CHAINLET_CHARTS as readonly string[]).includes(base);
   });
   return [...new Set([...first, ...METRICS, ...rest])];
+}
+
+/** The varied keys that changed nothing: the sweep could not compare their values, whatever the charts seem to rank. */
+function noDifferenceBox(cmp: Comparison): string {
+  if (cmp.noDifference.length === 0) return '';
+  const axes = cmp.variants[0]!.variant.values.length;
+  return `<div class="no-difference">${cmp.noDifference.map((n) => `<p>${escapeHtml(noDifferenceText(n, axes))}.</p>`).join('')}</div>`;
 }
 
 function warningsBox(cmp: Comparison): string {
@@ -555,6 +656,14 @@ function deltaCell(cmp: Comparison, s: VariantStats, metric: MetricKey): string 
   return `<span class="delta ${deltaVerdict(metric, d)}">Δ ${escapeHtml(signed(d))}</span>`;
 }
 
+/**
+ * A name that may wrap after each `_` or `.` (`stop_traffic_` / `threshold_` / `seconds`): as a
+ * column head it would otherwise set the column's width (the table ran past a 1400 px window).
+ */
+function breakable(name: string): string {
+  return escapeHtml(name).replace(/([_.])/g, '$1<wbr>');
+}
+
 function variantTable(ctx: Ctx, args: SweepArgs): string {
   const { cmp } = ctx;
   const axisHeads = args.command === 'compare' ? ['settings that differ', 'file'] : args.vary.map((a) => a.key.split('.').pop()!);
@@ -567,7 +676,7 @@ function variantTable(ctx: Ctx, args: SweepArgs): string {
       a.variant.index - b.variant.index,
   );
   const cols: MetricKey[] = [...new Set<MetricKey>(['failed_requests', 'cost', 'availability', 'mid_load_kills', ...(cmp.minimize ? [cmp.minimize] : []), ...cmp.requirements.map((r) => r.metric)])];
-  const head = `<tr><th></th>${axisHeads.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}${cols.map((c) => `<th>${c}</th>`).join('')}<th>Pareto</th>${cmp.requirements.length + cmp.defaults.length > 0 ? '<th>requirements</th>' : ''}<th>warnings</th><th>#</th></tr>`;
+  const head = `<tr><th></th>${axisHeads.map((h) => `<th>${breakable(h)}</th>`).join('')}${cols.map((c) => `<th>${breakable(c)}</th>`).join('')}<th>Pareto</th>${cmp.requirements.length + cmp.defaults.length > 0 ? '<th>requirements</th>' : ''}<th>warnings</th><th>#</th></tr>`;
   const rows = sorted
     .map((s) => {
       const settings = args.command === 'compare' ? [s.variant.label, s.variant.values[0]!] : s.variant.values;
@@ -624,6 +733,7 @@ export function renderComparisonHtml(args: SweepArgs, cmp: Comparison): string {
 <p class="baseline-note">${BASE_MARK} <b>Baseline #${cmp.baseline}: ${escapeHtml(baselineText(cmp))}</b>. Every Δ is the paired difference variant − baseline over the same seeds (same traffic, same faults), with its 95 % CI; green / red: better / worse with confidence (the interval excludes 0).</p>
 <p class="legend"><span>★ / dark outline: recommended</span><span>${BASE_MARK} / dashed outline: the baseline</span><span>red: worse, or fails a requirement</span><span>blue: on the Pareto front of cost and failed requests</span><span>▲: beyond the axis, drawn on its edge</span><span>⚠: some seed had a run warning</span></p>
 ${rec ? `<p class="recommendation${cmp.best === null ? ' none' : ''}">${escapeHtml(rec)}</p>` : ''}
+${noDifferenceBox(cmp)}
 ${warningsBox(cmp)}
 ${notes}
 <h2>Every metric</h2>

@@ -5,7 +5,7 @@
  * and printed as a table.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { Variant } from './grid.js';
+import { shortKeys, type Variant } from './grid.js';
 import type { RunRecord } from './journal.js';
 import { CHAIN_PREFIX, metricKeysOf, splitMetric, type MetricKey } from './metrics.js';
 import { paretoFront } from './pareto.js';
@@ -44,6 +44,26 @@ export interface VariantStats {
   warnings: VariantWarnings;
 }
 
+/**
+ * A varied key that changed nothing: every variant gave the very same runs (every metric, every
+ * seed) at each of its values, the other keys held. The sweep could not tell its values apart.
+ */
+export interface NoDifference {
+  /** The key path as given to --vary. */
+  key: string;
+  /** Its short name, as in the labels. */
+  name: string;
+  /** Its values, in grid order. */
+  values: string[];
+}
+
+/** A variant meeting the requirements with the very same mean of --minimize as the recommended one. */
+export interface Tie {
+  index: number;
+  /** Every metric the same as the recommended variant's in every seed. */
+  identical: boolean;
+}
+
 export interface Comparison {
   seeds: number[];
   /**
@@ -72,6 +92,10 @@ export interface Comparison {
   baseline: number;
   /** The baseline was named by `--baseline` (false: variant 0 by default). */
   baselineChosen: boolean;
+  /** Varied keys whose values gave identical runs (none in `compare`). */
+  noDifference: NoDifference[];
+  /** Variants tied with the recommended one on --minimize: it was picked by grid order among them. */
+  ties: Tie[];
 }
 
 /**
@@ -103,6 +127,61 @@ function warningsOf(records: readonly RunRecord[], variant: number): VariantWarn
   return { seeds, missedSeeds, examples };
 }
 
+/** The runs of each variant by seed. */
+function runsByVariant(records: readonly RunRecord[]): Map<number, Map<number, RunRecord>> {
+  const out = new Map<number, Map<number, RunRecord>>();
+  for (const r of records) {
+    if (!out.has(r.variant)) out.set(r.variant, new Map());
+    out.get(r.variant)!.set(r.seed, r);
+  }
+  return out;
+}
+
+/** Two variants ran the same seeds, at least one, and every metric of every seed is the same. */
+function sameRuns(runs: Map<number, Map<number, RunRecord>>, a: number, b: number): boolean {
+  const ra = runs.get(a);
+  const rb = runs.get(b);
+  if (!ra || !rb || ra.size === 0 || ra.size !== rb.size) return false;
+  for (const [seed, x] of ra) {
+    const y = rb.get(seed);
+    if (!y) return false;
+    for (const k of new Set([...Object.keys(x.metrics), ...Object.keys(y.metrics)])) {
+      if (!Object.is(x.metrics[k] ?? null, y.metrics[k] ?? null)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The varied keys that made no difference: group the variants by their values of the other keys;
+ * the key made none when, in every group where it takes two values or more, every variant ran the
+ * same as the group's first. E.g. stop_traffic_threshold_seconds=30,120 × restart_check_delay_seconds=0,600
+ * with no fault: (30, 0) = (120, 0) and (30, 600) = (120, 600) on every metric and seed.
+ */
+function noDifferenceOf(variants: readonly Variant[], runs: Map<number, Map<number, RunRecord>>, keys: readonly string[]): NoDifference[] {
+  const short = shortKeys(keys);
+  const out: NoDifference[] = [];
+  keys.forEach((key, a) => {
+    const groups = new Map<string, Variant[]>();
+    for (const v of variants) {
+      const rest = JSON.stringify(v.values.filter((_, i) => i !== a));
+      groups.set(rest, [...(groups.get(rest) ?? []), v]);
+    }
+    let compared = false;
+    for (const group of groups.values()) {
+      if (new Set(group.map((v) => v.values[a])).size < 2) continue;
+      compared = true;
+      if (!group.every((v) => sameRuns(runs, group[0]!.index, v.index))) return;
+    }
+    if (compared) out.push({ key, name: short[a]!, values: [...new Set(variants.map((v) => v.values[a]!))] });
+  });
+  return out;
+}
+
+/**
+ * `keys`: the varied keys, in axis order (a sweep's `--vary`; none for `compare`), for the keys
+ * that made no difference.
+ */
 export function compareVariants(
   variants: readonly Variant[],
   seeds: readonly number[],
@@ -111,10 +190,11 @@ export function compareVariants(
   minimize: MetricKey | null = null,
   notes: readonly string[] = [],
   baseline: number | null = null,
+  keys: readonly string[] = [],
 ): Comparison {
   const baseIndex = baseline ?? 0;
   if (!variants.some((v) => v.index === baseIndex)) throw new Error(`compareVariants: baseline #${baseIndex} is not a variant (0–${variants.length - 1})`);
-  const keys = metricKeysOf(records);
+  const metricKeys = metricKeysOf(records);
   const asked = requirements.length > 0 || minimize !== null;
   // A metric no run reported (an executor that does not fold the event stream) is not measured: no default on it.
   const measured = (m: MetricKey) => records.some((r) => r.metrics[m] !== undefined);
@@ -125,7 +205,7 @@ export function compareVariants(
       )
     : [];
   const all = [...requirements, ...defaults];
-  const statKeys = [...new Set([...keys, ...all.map((r) => r.metric), ...(minimize === null ? [] : [minimize])])];
+  const statKeys = [...new Set([...metricKeys, ...all.map((r) => r.metric), ...(minimize === null ? [] : [minimize])])];
   const stats: VariantStats[] = variants.map((variant) => {
     const metrics = {} as Record<MetricKey, MetricStats>;
     for (const m of statKeys) {
@@ -174,7 +254,31 @@ export function compareVariants(
       if (v !== null && (b === null || v < b)) excludedByDefault.push(s.variant.index);
     }
   }
-  return { seeds: [...seeds], metrics: keys, variants: stats, requirements: [...requirements], defaults, minimize, best, excludedByDefault, notes: [...notes], baseline: baseIndex, baselineChosen: baseline !== null };
+  const runs = runsByVariant(records);
+  // Equal means are a tie `pick` breaks by grid order: the reason must say so (two values of a key that changed nothing tie exactly).
+  const ties: Tie[] = [];
+  if (best !== null && minimize !== null) {
+    const bestMean = stats[best]!.metrics[minimize].est.mean;
+    for (const s of stats) {
+      if (s.variant.index === best || s.meets === false || s.metrics[minimize].est.mean !== bestMean) continue;
+      ties.push({ index: s.variant.index, identical: sameRuns(runs, best, s.variant.index) });
+    }
+  }
+  return {
+    seeds: [...seeds],
+    metrics: metricKeys,
+    variants: stats,
+    requirements: [...requirements],
+    defaults,
+    minimize,
+    best,
+    excludedByDefault,
+    notes: [...notes],
+    baseline: baseIndex,
+    baselineChosen: baseline !== null,
+    noDifference: noDifferenceOf(variants, runs, keys),
+    ties,
+  };
 }
 
 /** `fault missed in 3/20 seeds`, `warnings in 2/20 seeds`, or '' when no seed had a warning. */
@@ -265,12 +369,61 @@ export function recommendation(cmp: Comparison): string | null {
   }
   const s = cmp.variants[cmp.best]!;
   const parts = [`best: variant ${cmp.best} (${s.variant.label})`];
-  if (cmp.minimize) parts.push(`lowest mean ${cmp.minimize} ${pm(s.metrics[cmp.minimize].est)}`);
+  if (cmp.minimize) {
+    const mean = s.metrics[cmp.minimize].est.mean;
+    const all = cmp.variants.length > 1 && cmp.variants.every((v) => v.metrics[cmp.minimize!].est.mean === mean) ? ` (the same in all ${cmp.variants.length} variants)` : '';
+    parts.push(`lowest mean ${cmp.minimize} ${pm(s.metrics[cmp.minimize].est)}${all}${tiesText(cmp)}`);
+  }
+  else {
+    const meeting = cmp.variants.filter((v) => v.meets !== false).length;
+    if (meeting > 1) parts.push(`the first in grid order of the ${meeting} that meet the requirements`);
+  }
   if (reqs) parts.push(`meets ${reqs} with 95 % confidence`);
   if (defaults) parts.push(`${defaults}${excluded}`);
   const flag = warningFlag(s);
   if (flag) parts.push(`note: ${flag}`);
   return parts.join('; ');
+}
+
+/** `3`, `1 and 6`, `1, 6 and 7`, `1, 6, 7 and 4 more`. */
+function indexList(xs: readonly number[]): string {
+  if (xs.length <= 1) return xs.join('');
+  if (xs.length > 4) return `${xs.slice(0, 3).join(', ')} and ${xs.length - 3} more`;
+  return `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}
+
+/**
+ * `, tied with variant 3 (stop_traffic_threshold_seconds=120, …), every metric identical in every
+ * seed: variant 0 is named only because it comes first in grid order`, or '' without a tie.
+ */
+function tiesText(cmp: Comparison): string {
+  if (cmp.ties.length === 0 || cmp.best === null) return '';
+  const same = cmp.ties.filter((t) => t.identical).map((t) => t.index);
+  const equal = cmp.ties.filter((t) => !t.identical).map((t) => t.index);
+  const variants = (xs: number[]) => `variant${xs.length > 1 ? 's' : ''} ${indexList(xs)}${cmp.ties.length === 1 ? ` (${cmp.variants[xs[0]!]!.variant.label})` : ''}`;
+  const parts = [
+    same.length > 0 ? `${variants(same)}, every metric identical in every seed` : '',
+    equal.length > 0 ? `${variants(equal)}, the same mean ${cmp.minimize}` : '',
+  ].filter(Boolean);
+  return `, tied with ${parts.join('; and with ')}: variant ${cmp.best} is named only because it comes first in grid order`;
+}
+
+/**
+ * `stop_traffic_threshold_seconds made no difference in these runs (every metric identical at 30
+ * and 120 in every seed): nothing in the scenario exercised it (no fault that makes a replica fail
+ * its checks?)`, with a guess at what was missing from the key's kind.
+ */
+export function noDifferenceText(n: NoDifference, axes: number): string {
+  const values = n.values.length <= 2 ? n.values.join(' and ') : `${n.values.slice(0, -1).join(', ')} and ${n.values[n.values.length - 1]}`;
+  const held = axes > 1 ? ', whatever the other keys' : '';
+  const hint = /health_checks\.(stop_traffic|restart)_threshold|is_healthy/.test(n.key)
+    ? 'no fault that makes a replica fail its checks?'
+    : /autoscaling\./.test(n.key)
+      ? 'did the load ever make the autoscaler act on it?'
+      : /faults/.test(n.key)
+        ? 'did the fault hit a replica?'
+        : 'does the scenario ever reach it?';
+  return `${n.name} made no difference in these runs (every metric identical at ${values} in every seed${held}): nothing in the scenario exercised it (${hint})`;
 }
 
 /** Why a variant fails a default requirement, in words with counts. */
@@ -345,6 +498,8 @@ export function comparisonTable(cmp: Comparison): string {
     }
   }
   for (const n of cmp.notes) out.push('', `note: ${n}`);
+  const axes = cmp.variants[0]?.variant.values.length ?? 0;
+  for (const n of cmp.noDifference) out.push('', `note: ${noDifferenceText(n, axes)}`);
   const rec = recommendation(cmp);
   if (rec) out.push('', rec);
   return out.join('\n') + '\n';

@@ -27,6 +27,7 @@ export function comparisonOf(args: SweepArgs, records: readonly RunRecord[]): Co
     args.minimize === null ? null : parseMinimize(args.minimize),
     notes,
     args.baseline?.variant ?? null,
+    args.command === 'compare' ? [] : args.vary.map((a) => a.key),
   );
 }
 
