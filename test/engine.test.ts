@@ -98,6 +98,30 @@ describe('Simulation', () => {
     expect(sim.pendingCount).toBe(0);
   });
 
+  it('reschedule(): a fired event scheduled again takes a fresh sequence number, as a new at() would', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    const ev = sim.at(1, (tag: string) => {
+      seen.push(tag);
+      if (tag === 'first') sim.reschedule(ev, 2, (t: string) => seen.push(t), 'rescheduled');
+    }, 'first');
+    sim.at(2, () => seen.push('queued-before'));
+    sim.run(3);
+    // It runs after the event queued for the same instant before it was rescheduled.
+    expect(seen).toEqual(['first', 'queued-before', 'rescheduled']);
+  });
+
+  it('reschedule() refuses an event still queued or cancelled, and a time in the past', () => {
+    const sim = new Simulation();
+    const queued = sim.at(1, () => undefined);
+    expect(() => sim.reschedule(queued, 2, () => undefined)).toThrow(/still queued or was cancelled/);
+    sim.cancel(queued);
+    expect(() => sim.reschedule(queued, 2, () => undefined)).toThrow(/still queued or was cancelled/);
+    const fired = sim.at(1, () => undefined);
+    sim.run(2);
+    expect(() => sim.reschedule(fired, 1, () => undefined)).toThrow(/in the past/);
+  });
+
   it('the clock never goes backwards', () => {
     const sim = new Simulation();
     const rng = stream(1, 'test');
