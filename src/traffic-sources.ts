@@ -1,5 +1,5 @@
 import { stream } from './engine/random.js';
-import type { Simulation } from './engine/simulation.js';
+import type { EventHandle, Simulation } from './engine/simulation.js';
 import type { Config } from './model/config.js';
 import type { Tokens } from './model/distributions.js';
 import { ARRIVAL } from './model/priorities.js';
@@ -12,12 +12,15 @@ import { arrivalProcess, type ArrivalProcess } from './model/traffic.js';
 export function startTraffic(sim: Simulation, config: Config, target: { submit(tokens: Tokens | undefined): void }): void {
   config.traffic.forEach((tr, i) => {
     const proc = arrivalProcess(tr, stream(config.seed, `arrivals/${i}`), config.duration);
+    // One event per source, rescheduled after each arrival (a fresh sequence number, as a new
+    // `at()` would take: the same order), instead of a new event per request.
+    let ev: EventHandle | null = null;
     const onArrival = (p: ArrivalProcess): void => {
       target.submit(p.tokens());
       const t = p.next();
-      if (t !== null) sim.at(t, onArrival, p, ARRIVAL);
+      if (t !== null) sim.reschedule(ev!, t, onArrival, p, ARRIVAL);
     };
     const t = proc.next();
-    if (t !== null) sim.at(t, onArrival, proc, ARRIVAL);
+    if (t !== null) ev = sim.at(t, onArrival, proc, ARRIVAL);
   });
 }

@@ -50,6 +50,27 @@ export class Simulation {
     return ev;
   }
 
+  /**
+   * `at()` again with an event that has fired (its handler is running, or ran) instead of a new one:
+   * the same checks and a fresh sequence number, so the order is exactly that of a new `at()`
+   * (SPEC §1). For a caller that schedules one event after another and holds no other handle to
+   * them (an arrival source, a repeating timer): no allocation per event. Throws when `ev` is still
+   * queued or was cancelled (a cancelled handle may be kept by its owner: reusing it could be cancelled again).
+   */
+  reschedule<A>(ev: EventHandle, time: number, fire: (arg: A) => void, arg?: A, priority: number = DEFAULT_PRIORITY): EventHandle {
+    if (ev.index >= 0 || ev.cancelled) throw new Error('reschedule(): the event is still queued or was cancelled');
+    if (!(time >= this._now) || time === Infinity) {
+      throw new Error(`event scheduled in the past or at an invalid time: ${time} (now ${this._now})`);
+    }
+    ev.time = time;
+    ev.priority = priority;
+    ev.seq = this.seq++;
+    ev.fire = fire;
+    ev.arg = arg;
+    this.queue.push(ev);
+    return ev;
+  }
+
   /** Schedule `fire(arg)` after `delay` seconds (delay ≥ 0). */
   after<A>(delay: number, fire: (arg: A) => void, arg?: A, priority: number = DEFAULT_PRIORITY): EventHandle {
     if (!(delay >= 0)) throw new Error(`negative or invalid delay: ${delay}`);
@@ -91,9 +112,11 @@ export class Simulation {
     let stopped = false;
     let next: EventHandle | null = null;
     const tick = () => {
+      const fired = next!;
       next = null;
       fire(this._now);
-      if (!stopped) next = this.after(period, tick, undefined, priority);
+      // The fired event comes back as the next occurrence (no handle to it escapes this closure).
+      if (!stopped) next = this.reschedule(fired, this._now + period, tick, undefined, priority);
     };
     next = this.at(first, tick, undefined, priority);
     return {

@@ -1,5 +1,5 @@
 import type { Rng } from '../engine/random.js';
-import type { Simulation } from '../engine/simulation.js';
+import type { EventHandle, Simulation } from '../engine/simulation.js';
 import type { Config } from './config.js';
 import { recordResponse } from './health-rules.js';
 import { DEADLINE, PHASE_END } from './priorities.js';
@@ -40,7 +40,22 @@ export class Serving {
   }
 
   // The long-lived handler of the hot event: no closure per request.
-  private readonly onServiceEnd = (req: Request): void => this.serviceEnded(req);
+  private readonly onServiceEnd = (req: Request): void => {
+    this.spareEnds.push(req.end!);
+    this.serviceEnded(req);
+  };
+  /**
+   * Service-end events that have fired, reused for the next attempts' ends (no event per request).
+   * Safe because the request's `end` is the only handle to one, and it is cleared when it fires;
+   * a cancelled end (a kill, a hang) is never reused. As many as were ever pending at once.
+   */
+  private readonly spareEnds: EventHandle[] = [];
+
+  /** The current attempt of `req` ends at `time` (onServiceEnd). */
+  private endAt(req: Request, time: number, priority: number): void {
+    const ev = this.spareEnds.pop();
+    req.end = ev === undefined ? this.sim.at(time, this.onServiceEnd, req, priority) : this.sim.reschedule(ev, time, this.onServiceEnd, req, priority);
+  }
 
   /** The router sends a request to a replica: it runs at once if a slot is free, else waits. */
   assign(req: Request, r: Replica): void {
@@ -83,10 +98,10 @@ export class Serving {
     req.cont = c;
     if (now + dur > req.deadline) {
       req.status = 504;
-      req.end = this.sim.at(Math.max(now, req.deadline), this.onServiceEnd, req, DEADLINE);
+      this.endAt(req, Math.max(now, req.deadline), DEADLINE);
     } else {
       req.status = status;
-      req.end = this.sim.after(dur, this.onServiceEnd, req, PHASE_END);
+      this.endAt(req, now + dur, PHASE_END);
     }
   }
 
@@ -154,7 +169,7 @@ export class Serving {
       if (req.end === null) continue; // waiting for a slot: it will hang when it gets one
       this.sim.cancel(req.end);
       req.status = 504;
-      req.end = this.sim.at(Math.max(this.sim.now, req.deadline), this.onServiceEnd, req, DEADLINE);
+      this.endAt(req, Math.max(this.sim.now, req.deadline), DEADLINE);
     }
   }
 }
