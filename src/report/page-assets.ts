@@ -21,7 +21,7 @@ h3 { font-size: 13px; margin: 0 0 4px; color: #555; text-transform: uppercase; l
 .settings section { background: #fff; border: 1px solid #e3e3e3; border-radius: 6px; padding: 8px 12px; flex: 1 1 250px; }
 dl { margin: 0; display: grid; grid-template-columns: auto 1fr; gap: 1px 12px; }
 dl div { display: contents; } dt { color: #666; } dd { margin: 0; font-variant-numeric: tabular-nums; }
-.diagnosis { margin: 10px 0 0; background: #fdecea; border: 1px solid #e8a19a; border-radius: 6px; padding: 8px 12px; }
+.diagnosis { margin: 10px 0; background: #fdecea; border: 1px solid #e8a19a; border-radius: 6px; padding: 8px 12px; }
 .warnings { margin-top: 10px; background: #fff7e6; border: 1px solid #f5c26b; border-radius: 6px; padding: 8px 12px; }
 .warnings ul { margin: 0; padding-left: 18px; }
 .chart-figure { margin: 14px 0; background: #fff; border: 1px solid #e3e3e3; border-radius: 6px; padding: 8px 6px 4px; }
