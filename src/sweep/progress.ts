@@ -10,7 +10,7 @@ export interface Progress {
 export function createProgress(total: number, done: number, stream: ProgressStream, label = 'sweep'): Progress {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { stream, format: `${label} [{bar}] {value}/{total} runs | {percentage}% | eta {eta_formatted}`, hideCursor: true },
+      { stream, format: `${label} [{bar}] {value}/{total} run${total === 1 ? '' : 's'} | {percentage}% | eta {eta_formatted}`, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, done);
@@ -21,7 +21,7 @@ export function createProgress(total: number, done: number, stream: ProgressStre
   return {
     tick() {
       n++;
-      if (n % step === 0 || n === total) stream.write(`${label}: ${n}/${total} runs done\n`);
+      if (n % step === 0 || n === total) stream.write(`${label}: ${n}/${total} run${total === 1 ? '' : 's'} done\n`);
     },
     stop: () => undefined,
   };
