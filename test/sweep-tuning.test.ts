@@ -130,6 +130,28 @@ describe('mid-load kills', () => {
   });
 });
 
+describe('a recommendation the seeds cannot back', () => {
+  const m = (cost: number): Metrics => ({
+    arrived: 1000, failed_requests: 1, availability: 0.999, latency_p50_s: 1, latency_p99_s: 2, queue_wait_mean_s: 0, restarts: 0, traffic_stops: 0,
+    fault_to_stop_s: null, cold_starts: 1, billed_minutes: 60, cost, minutes_not_serving: 0, latency_all_p99_s: 2, mid_load_kills: 0, restart_streak_max: 0, faults_missed: 0,
+  });
+  const variants = expandGrid([{ key: 'deployment.autoscaling.scale_down_delay', values: ['60', '120', '900'] }], 'f');
+  // Costs per seed 1–4: variant 0 [10, 12, 11, 13] (mean 11.5), variant 1 [11, 11, 12, 13] (11.75), variant 2 [20, 22, 21, 23].
+  const costs = [[10, 12, 11, 13], [11, 11, 12, 13], [20, 22, 21, 23]];
+  const records: RunRecord[] = costs.flatMap((c, variant) => c.map((cost, i) => ({ key: 'k', k: variant * 4 + i, variant, seed: i + 1, metrics: m(cost) })));
+
+  it('names the variant a paired interval does not separate from the best, and not the one it does', () => {
+    const cmp = compareVariants(variants, [1, 2, 3, 4], records, [], 'cost');
+    expect(cmp.best).toBe(0);
+    // Variant 1 − 0 per seed: [1, −1, 1, 0], mean 0.25, sd 0.9574, half-width t(0.975, 3) 3.1824 × 0.9574 / 2 = 1.52: reaches 0.
+    // Variant 2 − 0: [10, 10, 10, 10], a 0-wide interval at 10: told apart.
+    expect(cmp.close.map((c) => c.index)).toEqual([1]);
+    expect(cmp.close[0]!.diff.mean).toBeCloseTo(0.25, 12);
+    expect(cmp.close[0]!.diff.high! - cmp.close[0]!.diff.mean!).toBeCloseTo(1.5235, 3);
+    expect(recommendation(cmp)).toContain('not told apart from variant 1 (cost +0.25 ± 1.5) by these 4 seeds (paired difference, 95 %): run more seeds, or choose on another metric');
+  });
+});
+
 describe('comparison.html layout', () => {
   it('a 2-key sweep has heatmaps with the recommended cell outlined; a 1-key sweep has none', async () => {
     const two = join(root, 'two');

@@ -96,6 +96,12 @@ export interface Comparison {
   noDifference: NoDifference[];
   /** Variants tied with the recommended one on --minimize: it was picked by grid order among them. */
   ties: Tie[];
+  /**
+   * Variants meeting the requirements whose --minimize is higher, but not distinguishably so: the
+   * paired difference to the recommended one (theirs − its, same seeds) has a 95 % interval that
+   * reaches 0. The seeds cannot tell them apart on that metric.
+   */
+  close: { index: number; diff: Estimate }[];
 }
 
 /**
@@ -264,6 +270,15 @@ export function compareVariants(
       ties.push({ index: s.variant.index, identical: sameRuns(runs, best, s.variant.index) });
     }
   }
+  const close: { index: number; diff: Estimate }[] = [];
+  if (best !== null && minimize !== null) {
+    const mine = series(records, best, seeds, minimize);
+    for (const s of stats) {
+      if (s.variant.index === best || s.meets === false || ties.some((t) => t.index === s.variant.index)) continue;
+      const diff = pairedDiff(mine, series(records, s.variant.index, seeds, minimize));
+      if (diff.mean !== null && diff.low !== null && diff.n >= 2 && diff.low <= 0) close.push({ index: s.variant.index, diff });
+    }
+  }
   return {
     seeds: [...seeds],
     metrics: metricKeys,
@@ -278,6 +293,7 @@ export function compareVariants(
     baselineChosen: baseline !== null,
     noDifference: noDifferenceOf(variants, runs, keys),
     ties,
+    close,
   };
 }
 
@@ -373,6 +389,7 @@ export function recommendation(cmp: Comparison): string | null {
     const mean = s.metrics[cmp.minimize].est.mean;
     const all = cmp.variants.length > 1 && cmp.variants.every((v) => v.metrics[cmp.minimize!].est.mean === mean) ? ` (the same in all ${cmp.variants.length} variants)` : '';
     parts.push(`lowest mean ${cmp.minimize} ${pm(s.metrics[cmp.minimize].est)}${all}${tiesText(cmp)}`);
+    if (cmp.close.length > 0) parts.push(closeText(cmp));
   }
   else {
     const meeting = cmp.variants.filter((v) => v.meets !== false).length;
@@ -390,6 +407,17 @@ function indexList(xs: readonly number[]): string {
   if (xs.length <= 1) return xs.join('');
   if (xs.length > 4) return `${xs.slice(0, 3).join(', ')} and ${xs.length - 3} more`;
   return `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}
+
+/**
+ * `not told apart from variant 2 (cost +0.12 ± 0.3, same seeds) by these 5 seeds: run more seeds, or
+ * choose on another metric`: a lowest mean that a paired interval does not separate from the next.
+ */
+function closeText(cmp: Comparison): string {
+  const shown = [...cmp.close].sort((a, b) => a.diff.mean! - b.diff.mean!).slice(0, 3);
+  const list = shown.map((c) => `variant ${c.index} (${cmp.minimize} +${pm(c.diff)})`).join(', ');
+  const more = cmp.close.length > shown.length ? ` and ${cmp.close.length - shown.length} more` : '';
+  return `not told apart from ${list}${more} by these ${cmp.seeds.length} seeds (paired difference, 95 %): run more seeds, or choose on another metric`;
 }
 
 /**
