@@ -138,8 +138,6 @@ export interface Request {
   queueWait: number;
   dispatchedAt: number | null;
   replica: number | null;
-  /** When the current attempt got a predict slot. */
-  startedAt: number;
   /** The pending end (completion or timeout) of the current attempt. */
   end: EventHandle | null;
   /** How the current attempt ends, decided when it gets a slot (200, 500 from a fault, 504 on timeout). */

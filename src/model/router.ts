@@ -149,7 +149,6 @@ export class Router {
       queueWait: 0,
       dispatchedAt: null,
       replica: null,
-      startedAt: now,
       end: null,
       status: OK,
       rep: null,

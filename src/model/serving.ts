@@ -74,7 +74,6 @@ export class Serving {
     const now = this.sim.now;
     const c = r.container!;
     r.running++;
-    req.startedAt = now;
     if (req.work !== null) {
       // A chainlet that calls others: its steps decide how the attempt ends.
       req.rep = r;
