@@ -70,7 +70,7 @@ const SUMMARY_SHAPE: Shape = {
   seed: 'number',
   duration_s: 'number',
   platform: 'string',
-  requests: { arrived: 'number', succeeded: 'number', failed: 'number', in_flight_at_end: 'number', retried_attempts: 'number', by_status: 'map' },
+  requests: { arrived: 'number', succeeded: 'number', failed: 'number', in_flight_at_end: 'number', retried_attempts: 'number', queue_timeouts: 'number', by_status: 'map' },
   availability: 'nullable',
   latency_s: { mean: 'nullable', p50: 'nullable', p90: 'nullable', p95: 'nullable', p99: 'nullable', max: 'nullable' },
   queue_wait_s: { mean: 'nullable', p99: 'nullable' },

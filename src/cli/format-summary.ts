@@ -10,9 +10,7 @@ const sec = (x: number | null): string => latency(x);
 export function formatSummary(s: Summary, outDir: string, shownWarnings = 0): string {
   const chain = 'chainlets' in s ? (s as ChainSummary) : null;
   const r = s.requests;
-  const statuses = Object.entries(r.by_status)
-    .map(([k, v]) => `${k}: ${int(v)}`)
-    .join(', ');
+  const statuses = statusText(r);
   const lines = [
     `${s.scenario} (seed ${s.seed}, ${duration(s.duration_s)}, ${s.platform})`,
     `  requests      ${int(r.arrived)} arrived · ${int(r.succeeded)} succeeded · ${int(r.failed)} failed${statuses ? ` (${statuses})` : ''}` +
@@ -33,7 +31,7 @@ export function formatSummary(s: Summary, outDir: string, shownWarnings = 0): st
     : s.health.faults.map((f): [string, FaultRecord] => ['', f]);
   for (const [n, c] of Object.entries(chain?.chainlets ?? {})) {
     lines.push(
-      `  chainlet      ${n}: ${int(c.requests.arrived)} requests · ${int(c.requests.failed)} failed · replicas peak ${c.replicas.peak} · ` +
+      `  chainlet      ${n}: ${int(c.requests.arrived)} requests · ${int(c.requests.failed)} failed${queueTimeoutText(c.requests, ' (', ')')} · replicas peak ${c.replicas.peak} · ` +
         `restarts ${c.replicas.restarts} · traffic stops ${c.replicas.traffic_stops} · ${money(c.billing.cost)}`,
     );
   }
@@ -54,6 +52,24 @@ export function formatSummary(s: Summary, outDir: string, shownWarnings = 0): st
   for (const w of s.warnings.slice(shown)) lines.push(`  warning       ${w}`);
   lines.push(`  wrote ${outDir}/`);
   return lines.join('\n');
+}
+
+/**
+ * The failed requests by final status, `500: 20, 503: 4`; the router's queue timeouts (SPEC §5)
+ * named inside the 500s, which otherwise read as replica faults: `500: 20, of which 18 waited in
+ * the queue past request.timeout; 503: 4` (then `;` between statuses, for the `,` inside).
+ */
+export function statusText(r: Summary['requests']): string {
+  const q = queueTimeoutText(r, ', of which ', '');
+  return Object.entries(r.by_status)
+    .map(([k, v]) => `${k}: ${int(v)}${k === '500' ? q : ''}`)
+    .join(q ? '; ' : ', ');
+}
+
+/** `18 waited in the queue past request.timeout` between `pre` and `post`, or '' when none (or a summary from before the count). */
+function queueTimeoutText(r: Summary['requests'], pre: string, post: string): string {
+  const n = r.queue_timeouts ?? 0;
+  return n > 0 ? `${pre}${int(n)} waited in the queue past request.timeout${post}` : '';
 }
 
 /**

@@ -49,6 +49,12 @@ export interface ServiceReports {
   retry(req: Request): void;
   /** An attempt failed on this replica (a 5xx, or killed with its container). */
   attemptFailedOn(replica: number): void;
+  /**
+   * The request waited in the router queue to its deadline (`request.timeout` after its entry
+   * into the queue, SPEC §5): its final answer, reported next by `finished`, is the router's 500,
+   * not a replica's. Counted apart so a summary tells queue timeouts from replica faults.
+   */
+  queueTimedOut(req: Request): void;
   /** The request's final response. */
   finished(req: Request, status: number): void;
 }

@@ -265,6 +265,7 @@ export class Router {
       const req = this.queue[this.qHead]!;
       this.queue[this.qHead++] = undefined as unknown as Request;
       req.queueWait += now - req.queuedAt;
+      this.records.queueTimedOut(req);
       this.finishAttempt(req, 500);
     }
     if (this.qHead < this.queue.length) this.armQueueTimer();

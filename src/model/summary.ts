@@ -39,6 +39,13 @@ export interface Summary {
     failed: number;
     in_flight_at_end: number;
     retried_attempts: number;
+    /**
+     * Of by_status 500, the requests the router failed: still queued `request.timeout` after
+     * entering its queue (never dispatched, or queued again after a retry), SPEC §5. The rest of
+     * the 500s are replica faults. Always written; optional because a summary.json written
+     * before it (a run folder the report reads) lacks it.
+     */
+    queue_timeouts?: number;
     by_status: Record<string, number>;
   };
   availability: number | null;

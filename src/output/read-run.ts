@@ -296,6 +296,8 @@ export function summaryProblems(raw: unknown): string[] {
   if (obj(billing)) need('billing.cost_per_1k_succeeded', billing.cost_per_1k_succeeded !== undefined && numOrNull(billing.cost_per_1k_succeeded), 'a number or null', billing.cost_per_1k_succeeded);
   const requests = s.requests;
   if (obj(requests)) need('requests.by_status', obj(requests.by_status), 'an object', requests.by_status);
+  // Optional: a summary.json written before it lacks it (the report still reads one).
+  if (obj(requests) && requests.queue_timeouts !== undefined) need('requests.queue_timeouts', num(requests.queue_timeouts), 'a number', requests.queue_timeouts);
   need('platform', typeof s.platform === 'string', 'a string', s.platform);
   // health is optional (a summary from before fault records): when present, a list of records with a time.
   const health = s.health;
@@ -317,6 +319,7 @@ export function summaryProblems(raw: unknown): string[] {
       need('chain.billing', obj(billing) && num(billing.cost) && num(billing.billed_minutes) && num(billing.minutes_not_serving), 'an object with cost, billed_minutes, minutes_not_serving', billing);
       const cr = chain.requests;
       need('chain.requests', obj(cr) && num(cr.arrived) && num(cr.failed) && obj(cr.by_status), 'an object with arrived, failed, by_status', cr);
+      if (obj(cr) && cr.queue_timeouts !== undefined) need('chain.requests.queue_timeouts', num(cr.queue_timeouts), 'a number', cr.queue_timeouts);
       need('chain.availability', chain.availability === undefined ? false : numOrNull(chain.availability), 'a number or null', chain.availability);
       need('chain.latency_s', obj(chain.latency_s), 'an object', chain.latency_s);
       for (const [name, cs] of Object.entries(chainlets)) {

@@ -78,20 +78,22 @@ function figureList(items: [string, string, string?][]): string {
     .join('')}</div>`;
 }
 
-function byStatusText(s: Summary): string {
-  return Object.entries(s.requests.by_status ?? {})
+/**
+ * Failed requests by final status, `500: 20 · 503: 4`; the router's queue timeouts (SPEC §5)
+ * named inside the 500s, which otherwise read as replica faults: `500: 20, of which 18 waited in
+ * the queue past request.timeout`. A summary from before the count has none.
+ */
+function byStatusText(r: Summary['requests']): string {
+  const q = r.queue_timeouts ?? 0;
+  return Object.entries(r.by_status ?? {})
     .filter(([, n]) => n > 0)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, n]) => `${esc(k)}: ${formatCount(n)}`)
+    .map(([k, n]) => `${esc(k)}: ${formatCount(n)}${k === '500' && q > 0 ? `, of which ${formatCount(q)} waited in the queue past request.timeout` : ''}`)
     .join(' · ');
 }
 
 function figures(s: Summary): string {
-  const byStatus = Object.entries(s.requests.by_status ?? {})
-    .filter(([, n]) => n > 0)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, n]) => `${esc(k)}: ${formatCount(n)}`)
-    .join(' · ');
+  const byStatus = byStatusText(s.requests);
   const items: [string, string, string?][] = [
     ['availability', formatPercent(s.availability), (s.availability ?? 1) < 0.999 ? 'bad' : 'good'],
     ['requests', `${formatCount(s.requests.arrived)} arrived`],
@@ -193,11 +195,7 @@ export function chainHeaderHtml(config: Config | null, s: ChainSummary, names: r
   const meta = `seed ${esc(String(s.seed))} · ${esc(s.platform)} · ${esc(formatDuration(s.duration_s))} · a chain of ${names.length} chainlet${
     names.length === 1 ? '' : 's'
   }, entrypoint ${esc(c.entrypoint)}`;
-  const byStatus = Object.entries(c.requests.by_status ?? {})
-    .filter(([, n]) => n > 0)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, n]) => `${esc(k)}: ${formatCount(n)}`)
-    .join(' · ');
+  const byStatus = byStatusText(c.requests);
   const entry: [string, string, string?][] = [
     ['availability', formatPercent(c.availability), (c.availability ?? 1) < 0.999 ? 'bad' : 'good'],
     ['requests', `${formatCount(c.requests.arrived)} arrived`],
@@ -236,7 +234,7 @@ function stepText(st: Step): string {
 
 /** One chainlet's figures (its own requests: calls, for all but the entrypoint) and settings, its steps and dependencies. */
 export function chainletHeaderHtml(config: Config | null, name: string, s: Summary, isEntry: boolean, callers: readonly string[]): string {
-  const byStatus = byStatusText(s);
+  const byStatus = byStatusText(s.requests);
   const items: [string, string, string?][] = [
     ['availability', formatPercent(s.availability), (s.availability ?? 1) < 0.999 ? 'bad' : 'good'],
     [isEntry ? 'requests' : 'calls arrived', formatCount(s.requests.arrived)],

@@ -29,11 +29,39 @@ export function checkAgreement(rp: Replay): Found[] {
   if (finished > 0 && run.summary.availability !== null && Math.abs(run.summary.availability - q.succeeded / finished) > AVAILABILITY_TOL) {
     add({ invariant: 0, message: `availability ${run.summary.availability} ≠ succeeded ${q.succeeded} / (arrived ${q.arrived} − in flight ${q.in_flight_at_end}) = ${q.succeeded / finished}` });
   }
+  checkQueueTimeouts(add);
   checkFaultRecords(part(AGREEMENT.faultRecords));
   checkLatency(part(AGREEMENT.latency));
   // (AGREEMENT.initialStart: the autoscaler's.)
   checkTimeline(part(AGREEMENT.timeline));
   return found;
+
+  /**
+   * requests.queue_timeouts (the router's 500s, SPEC §5) against by_status and the rows. A row
+   * never dispatched with status 500 can only be a queue timeout; one dispatched before (attempts
+   * > 1) may be either (queued again after a retry, or a replica's 500); one dispatched with a
+   * single attempt never is. So: undispatched 500s ≤ queue_timeouts ≤ those + retried 500s.
+   * A summary from before the field has none: nothing to check.
+   */
+  function checkQueueTimeouts(add: (v: Violation) => void): void {
+    const got = q.queue_timeouts;
+    if (got === undefined) return;
+    const all500 = q.by_status['500'] ?? 0;
+    if (got > all500) add({ invariant: 0, message: `summary requests.queue_timeouts = ${got} but by_status has only ${all500} with 500` });
+    const rows = run.requests;
+    if (!rows) return;
+    let never = 0;
+    let retried = 0;
+    for (const r of rows) {
+      if (r.status !== 500) continue;
+      if (r.dispatched === null) never++;
+      else if (r.attempts > 1) retried++;
+    }
+    if (got < never || got > never + retried) {
+      const range = retried > 0 ? `between ${never} and ${never + retried} (${never} never dispatched, ${retried} retried before)` : `${never} (never dispatched)`;
+      add({ invariant: 0, message: `summary requests.queue_timeouts = ${got} but the requests rows with status 500 give ${range}` });
+    }
+  }
 
   /** summary.health.faults: what `expect:` assertions read, so it must say what the rows say. */
   function checkFaultRecords(add: (v: Violation) => void): void {

@@ -106,6 +106,9 @@ export class Records implements ServiceReports {
   retry(_req: Request): void {
     this.totals.retried++;
   }
+  queueTimedOut(_req: Request): void {
+    this.totals.queueTimeouts++;
+  }
   attemptFailedOn(replica: number): void {
     this.faults.attemptFailedOn(replica);
   }

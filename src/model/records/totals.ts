@@ -10,6 +10,8 @@ export class Totals {
   succeeded = 0;
   failed = 0;
   retried = 0;
+  /** Failed with the router's 500: still in its queue at `request.timeout` (part of `failed` and by_status 500). */
+  queueTimeouts = 0;
   restarts = 0;
   trafficStops = 0;
   coldStarts = 0;
@@ -58,6 +60,7 @@ export class Totals {
         failed: this.failed,
         in_flight_at_end: inFlightEnd,
         retried_attempts: this.retried,
+        queue_timeouts: this.queueTimeouts,
         by_status: byStatus,
       },
       availability: finished > 0 ? this.succeeded / finished : null,
