@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Config } from '../src/model/config.js';
 import { checkInvariants } from '../src/check/invariants.js';
 import { formatSummary } from '../src/cli/format-summary.js';
+import { headerHtml } from '../src/report/header.js';
 import { config, runCollect, type Collected } from './helpers/run-model.js';
 
 /**
@@ -41,6 +42,7 @@ describe('requests.queue_timeouts', () => {
     expect(failed.map((q) => [q.arrival, q.dispatched, q.finished])).toEqual([5, 15, 25, 35, 45, 55, 65].map((a) => [a, null, a + 30]));
     expect(r.summary.requests).toMatchObject({ arrived: 20, succeeded: 13, failed: 7, queue_timeouts: 7, by_status: { '500': 7 } });
     expect(formatSummary(r.summary, 'out')).toContain('20 arrived · 13 succeeded · 7 failed (500: 7, of which 7 waited in the queue past request.timeout)');
+    expect(headerHtml(cfg, r.summary)).toContain('7 <small>(500: 7, of which 7 waited in the queue past request.timeout)</small>');
     expect(agreementViolations(r)).toEqual([]);
     expect(agreementViolations(r, 6)).toEqual(['summary requests.queue_timeouts = 6 but the requests rows with status 500 give 7 (never dispatched)']);
   });
@@ -79,6 +81,7 @@ describe('requests.queue_timeouts', () => {
     const line = formatSummary(r.summary, 'out').split('\n')[1]!;
     expect(line).toContain('8 failed (500: 8)');
     expect(line).not.toContain('waited in the queue');
+    expect(headerHtml(cfg, r.summary)).not.toContain('waited in the queue');
     expect(agreementViolations(r)).toEqual([]);
   });
 });
