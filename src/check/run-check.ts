@@ -5,13 +5,13 @@
  * reproduces it, search each explored key for where the violation stops (boundary.ts), and write
  * everything tried to check.json (docs/check.md).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Config } from '../model/config.js';
 import type { EventRow, RequestRow, Summary, TimelineRow } from '../model/summary.js';
-import { onExitRemove } from '../output/cleanup.js';
-import { installFolder, OutputRefused, planOutFolder, type OutPlan } from '../output/owned-folder.js';
+import { OutputRefused, planOutFolder, type OutPlan } from '../output/owned-folder.js';
+import { stageFolder } from '../output/staged-folder.js';
 import { simulate } from '../run.js';
 import { loadScenario, loadScenarioText, ScenarioError } from '../scenario/load.js';
 import { checkInvariants, formatViolation, type Violation } from './invariants.js';
@@ -214,16 +214,12 @@ export const CHECK_FILES = ['check.json', 'counterexample.yaml'] as const;
  * (owned-folder.ts): a folder of the user's is never replaced, and a half-written one never shows.
  */
 function writeCheckFolder(plan: OutPlan, files: Record<string, string>): void {
-  const tmp = path.join(path.dirname(plan.dir), `.${path.basename(plan.dir)}.deploysim-tmp-${process.pid}`);
-  const forget = onExitRemove(tmp);
+  const stage = stageFolder(plan, 'check');
   try {
-    mkdirSync(path.dirname(plan.dir), { recursive: true });
-    mkdirSync(tmp);
-    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(tmp, name), text);
-    installFolder(tmp, plan, 'check');
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(stage.tmp, name), text);
+    stage.install();
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
-    forget();
+    stage.dispose();
   }
 }
 

@@ -14,11 +14,10 @@ import {
   type Summary,
   type TimelineRow,
 } from '../model/summary.js';
-import { onExitRemove } from './cleanup.js';
 import { CsvFile, roundDeep } from './csv-file.js';
-import { lockFolder } from './folder-lock.js';
 import { LogsFile } from './logs.js';
-import { installFolder, planOutFolder, type OutPlan } from './owned-folder.js';
+import { planOutFolder, type OutPlan } from './owned-folder.js';
+import { stageFolder } from './staged-folder.js';
 
 /** Every name a run folder may hold: with --force, the only names deleted in a folder deploysim did not mark. */
 export const RUN_FILES = ['summary.json', 'config.json', 'timeline.csv', 'events.csv', 'requests.csv', 'logs.txt', 'report.html'] as const;
@@ -48,8 +47,6 @@ export function planRunFolder(outDir: string, opts: { force?: boolean; inputs?: 
   return planOutFolder(outDir, { kind: 'run', force: opts.force ?? false, ownNames: RUN_FILES, inputs: opts.inputs ?? [] });
 }
 
-let tmpCounter = 0;
-
 /**
  * Write a run's folder as it runs: timeline.csv, events.csv, requests.csv (when asked) and logs.txt
  * are sinks the run streams into, then summary.json, config.json and report.html, and deploysim's
@@ -59,19 +56,13 @@ let tmpCounter = 0;
  * module only writes files.
  */
 export async function writeRun(config: Config, out: string | OutPlan, opts: WriteRunOptions): Promise<Summary> {
-  const plan = typeof out === 'string' ? planRunFolder(out) : out;
-  const lock = lockFolder(plan.dir);
-  const tmp = path.join(path.dirname(plan.dir), `.${path.basename(plan.dir)}.deploysim-tmp-${process.pid}-${tmpCounter++}`);
-  const forget = onExitRemove(tmp);
+  const stage = stageFolder(typeof out === 'string' ? planRunFolder(out) : out, 'run');
   try {
-    fs.mkdirSync(tmp);
-    const summary = await buildRunFolder(config, tmp, opts);
-    installFolder(tmp, plan, 'run');
+    const summary = await buildRunFolder(config, stage.tmp, opts);
+    stage.install();
     return summary;
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true }); // gone already when installed
-    forget();
-    lock.release();
+    stage.dispose();
   }
 }
 

@@ -4,9 +4,10 @@
  * run records only). Refuses folders of different sweeps, missing or duplicate shards and
  * incomplete shards, naming which.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { installFolder, OutputRefused, type OutPlan } from '../output/owned-folder.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { OutputRefused, type OutPlan } from '../output/owned-folder.js';
+import { stageFolder } from '../output/staged-folder.js';
 import { comparisonTable } from './comparison.js';
 import { planSweepFolder, readSweepJson, SweepJsonError, SWEEP_FILES } from './folder.js';
 import { readJournal, type RunRecord } from './journal.js';
@@ -109,17 +110,22 @@ export async function runMerge(dirs: readonly string[], out: string, io: SweepIo
   const merged: SweepArgs = { ...first.args, shard: null };
   const key = runKey(merged);
   const target = plan!;
-  mkdirSync(dirname(target.dir), { recursive: true });
-  const tmp = join(dirname(target.dir), `.${basename(target.dir)}.tmp-${process.pid}-${Date.now()}`);
-  mkdirSync(tmp);
+  let stage;
+  try {
+    stage = stageFolder(target, 'merge');
+  } catch (err) {
+    if (!(err instanceof OutputRefused)) throw err;
+    io.err(err.message);
+    return EXIT_BAD_INPUT;
+  }
   let cmp;
   try {
-    writeSweepJson(tmp, merged);
-    writeSortedJournal(tmp, key, records.map((r) => ({ ...r, key })));
-    cmp = await writeOutputs(tmp, merged, records);
-    installFolder(tmp, target, 'merge');
+    writeSweepJson(stage.tmp, merged);
+    writeSortedJournal(stage.tmp, key, records.map((r) => ({ ...r, key })));
+    cmp = await writeOutputs(stage.tmp, merged, records);
+    stage.install();
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    stage.dispose();
   }
   io.out(comparisonTable(cmp));
   io.err(`merged ${shards.length} shards (${records.length} runs) → ${out}`);
