@@ -15,7 +15,7 @@ import { compareVariants as gridCompare, expandGrid } from '../src/sweep/grid.js
 import type { Metrics } from '../src/sweep/metrics.js';
 import { inlineExecutor } from '../src/sweep/run-pool.js';
 import type { LoadScenario, RunTask } from '../src/sweep/simulator.js';
-import type { SweepIo } from '../src/sweep/io.js';
+import { captureSweepIo } from './helpers/sweep-io.js';
 import { runSweep, type SweepOptions } from '../src/sweep/sweep.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sweep-baseline-'));
@@ -62,17 +62,6 @@ function fakeRun(task: RunTask): Metrics {
   };
 }
 
-function capture(): SweepIo & { outText: () => string; errText: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (t) => void (out += t + '\n'),
-    err: (t) => void (err += t + '\n'),
-    errStream: { write: () => true } as unknown as NodeJS.WritableStream,
-    outText: () => out,
-    errText: () => err,
-  };
-}
 
 let calls = 0;
 const deps = { load: fakeLoad, executor: () => inlineExecutor((t) => (calls++, fakeRun(t))), env: {} };
@@ -134,7 +123,7 @@ describe('findBaseline(spec, variants)', () => {
 describe('sweep --baseline', () => {
   it('an unknown baseline exits 2 before any run, naming the variants, and writes nothing', async () => {
     const out = join(root, 'unknown');
-    const io = capture();
+    const io = captureSweepIo();
     const before = calls;
     expect(await runSweep(opts({ out, baseline: 'stop_traffic_threshold_seconds=45' }), io, deps)).toBe(2);
     expect(io.errText()).toBe(
@@ -146,7 +135,7 @@ describe('sweep --baseline', () => {
 
   it('the paired differences are against the baseline: equal to the differences computed by hand', async () => {
     const out = join(root, 'chosen');
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out, baseline: 'scale_down_delay=900, stop_traffic_threshold_seconds=30' }), io, deps)).toBe(0);
     const rows = comparisonRows(out);
     // #0 − #3 failed requests per seed: 10−4, 12−5, 14−9 = 6, 7, 5: mean 6, s = 1,
@@ -188,7 +177,7 @@ describe('sweep --baseline', () => {
   it('another --baseline on the same folder reuses every run and rewrites the comparison', async () => {
     const out = join(root, 'chosen');
     const before = calls;
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out, baseline: '#1' }), io, deps)).toBe(0);
     expect(calls).toBe(before);
     // #0 − #1 failed: 2, 3, 1 → mean 2.
@@ -198,7 +187,7 @@ describe('sweep --baseline', () => {
 
   it('without --baseline the baseline is #0, and the outputs say it is the default', async () => {
     const out = join(root, 'default');
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out }), io, deps)).toBe(0);
     expect(io.outText()).toContain('baseline #0: stop_traffic_threshold_seconds=60, scale_down_delay=0 (the first variant, by default; --baseline picks another)');
     expect(JSON.parse(read(out, 'sweep.json'))).not.toHaveProperty('baseline');

@@ -13,7 +13,7 @@ import { runMerge } from '../src/sweep/merge.js';
 import { inlineExecutor, type Executor } from '../src/sweep/run-pool.js';
 import { parseShard } from '../src/sweep/shard.js';
 import type { LoadScenario, RunTask } from '../src/sweep/simulator.js';
-import type { SweepIo } from '../src/sweep/io.js';
+import { captureSweepIo } from './helpers/sweep-io.js';
 import { runSweep, type SweepOptions } from '../src/sweep/sweep.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sweep-flow-'));
@@ -66,17 +66,6 @@ function fakeRun(task: RunTask): Metrics {
   };
 }
 
-function capture(): SweepIo & { outText: () => string; errText: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (t) => void (out += t + '\n'),
-    err: (t) => void (err += t + '\n'),
-    errStream: { write: () => true } as unknown as NodeJS.WritableStream,
-    outText: () => out,
-    errText: () => err,
-  };
-}
 
 function opts(over: Partial<SweepOptions>): SweepOptions {
   return {
@@ -146,7 +135,7 @@ describe('sweep with bad input exits 2 before any run', () => {
   ];
   for (const [name, over, expected] of cases) {
     it(`sweep with ${name} exits 2 and says which`, async () => {
-      const io = capture();
+      const io = captureSweepIo();
       const out = join(root, `bad-${name.replace(/\W+/g, '-')}`);
       calls = 0;
       const code = await runSweep(opts({ ...over, out }), io, deps());
@@ -157,14 +146,14 @@ describe('sweep with bad input exits 2 before any run', () => {
     });
   }
   it('a scenario warning shared by every variant is shown once, and the sweep runs', async () => {
-    const io = capture();
+    const io = captureSweepIo();
     const warn: LoadScenario = (file, o) => ({ ...(fakeLoad(file, o) as { config: ReturnType<typeof defaultConfig> }), warnings: ['fake.yaml:3:1 x: found 1, deprecated'] });
     expect(await runSweep(opts({ out: join(root, 'warned') }), io, { load: warn, executor: () => inlineExecutor(fakeRun), env: {} })).toBe(0);
     expect(io.errText().match(/warning: fake.yaml:3:1 x: found 1, deprecated/g)).toHaveLength(1);
   });
 
   it('a bad value shared by many variants is reported once', async () => {
-    const io = capture();
+    const io = captureSweepIo();
     const code = await runSweep(opts({ vary: ['deployment.autoscaling.scale_down_delay=1,2', 'deployment.runtime.health_checks.stop_traffic_threshold_seconds=1,60'], out: join(root, 'bad-dup') }), io, deps());
     expect(code).toBe(2);
     expect(io.errText().match(/stop_traffic_threshold_seconds=1:/g)).toHaveLength(1);
@@ -175,7 +164,7 @@ describe('sweep with bad input exits 2 before any run', () => {
 describe('sweep outputs', () => {
   it('sweep writes results.csv sorted by variant then seed, comparison.csv with a zero baseline difference', async () => {
     const out = join(root, 'plain');
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out }), io, deps())).toBe(0);
     const rows = read(out, 'results.csv').trim().split('\n');
     expect(rows[0]).toBe(
@@ -197,13 +186,13 @@ describe('sweep outputs', () => {
   it('results do not depend on the order runs finish in', async () => {
     const a = join(root, 'order-a');
     const b = join(root, 'order-b');
-    expect(await runSweep(opts({ out: a }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: a }), captureSweepIo(), deps())).toBe(0);
     // Finish runs in reverse: later runs resolve first.
     const reverse: Executor = {
       run: (task) => new Promise((res) => setTimeout(() => res(fakeRun(task)), 40 - task.seed * 5 - task.overrides[0]!.length)),
       close: async () => undefined,
     };
-    expect(await runSweep(opts({ out: b }), capture(), deps(() => reverse))).toBe(0);
+    expect(await runSweep(opts({ out: b }), captureSweepIo(), deps(() => reverse))).toBe(0);
     for (const f of ['results.csv', 'comparison.csv', 'comparison.html']) expect(read(b, f)).toBe(read(a, f));
   });
 
@@ -216,14 +205,14 @@ describe('sweep outputs', () => {
         if (++n === 5) controller.abort(); // Ctrl-C while the 5th run is in progress
         return fakeRun(t);
       });
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out }), io, deps(interrupting), controller.signal)).toBe(130);
     expect(io.errText()).toContain('interrupted: 5 of 12 runs kept');
     expect(read(out, 'runs.jsonl').trim().split('\n')).toHaveLength(5);
     expect(existsSync(join(out, 'results.csv'))).toBe(false);
 
     calls = 0;
-    const io2 = capture();
+    const io2 = captureSweepIo();
     expect(await runSweep(opts({ out }), io2, deps())).toBe(0);
     expect(io2.errText()).toContain('5 already in');
     expect(calls).toBe(7);
@@ -232,21 +221,21 @@ describe('sweep outputs', () => {
 
     // Other arguments in the same folder: refused (SPEC §9), and with --force the old runs are not reused.
     calls = 0;
-    const refused = capture();
+    const refused = captureSweepIo();
     expect(await runSweep(opts({ out, seeds: '2' }), refused, deps())).toBe(2);
     expect(refused.errText()).toContain('they differ in seeds');
     expect(calls).toBe(0);
-    expect(await runSweep(opts({ out, seeds: '2', force: true }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out, seeds: '2', force: true }), captureSweepIo(), deps())).toBe(0);
     expect(calls).toBe(6);
   });
 
   it('a resumed sweep with nothing left, on one worker, says "1 worker" (plural only when ≠ 1)', async () => {
     const out = join(root, 'resume-one-worker');
-    const first = capture();
+    const first = captureSweepIo();
     expect(await runSweep(opts({ out, seeds: '1', vary: ['deployment.autoscaling.scale_down_delay=60'] }), first, deps())).toBe(0);
     expect(first.errText()).toContain('sweep: 1 variant × 1 seed (1–1) = 1 run; 1 to run on 1 worker →');
     expect(first.errText()).toMatch(/^1 run in [\d.]+ s on 1 worker$/m);
-    const again = capture();
+    const again = captureSweepIo();
     expect(await runSweep(opts({ out, seeds: '1', vary: ['deployment.autoscaling.scale_down_delay=60'] }), again, deps())).toBe(0);
     expect(again.errText()).toContain('; 1 already in');
     expect(again.errText()).toContain('; 0 to run on 1 worker →');
@@ -256,7 +245,7 @@ describe('sweep outputs', () => {
     const controller = new AbortController();
     controller.abort();
     calls = 0;
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out: join(root, 'early-interrupt') }), io, deps(), controller.signal)).toBe(130);
     expect(calls).toBe(0);
     expect(io.errText()).toContain('interrupted: 0 of 12 runs kept');
@@ -268,18 +257,18 @@ describe('sweep outputs', () => {
         if (t.seed === 3) throw new Error('boom');
         return fakeRun(t);
       });
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out: join(root, 'failing') }), io, deps(failing))).toBe(1);
     expect(io.errText()).toContain('run failed: variant 0 (stop_traffic_threshold_seconds=60), seed 3: boom');
   });
 
   it('--require and --minimize name the cheapest variant meeting the requirement with confidence', async () => {
-    const io = capture();
+    const io = captureSweepIo();
     const vary = ['deployment.autoscaling.scale_down_delay=900,60,300'];
     // failed = 6 + seed%5 on every variant; cost falls with the delay. availability 0.9917 ± 0.0019: ≥ 0.985 holds for all with confidence.
     expect(await runSweep(opts({ vary, out: join(root, 'req'), require: ['availability>=0.985'], minimize: 'cost' }), io, deps())).toBe(0);
     expect(io.outText()).toContain('best: variant 1 (scale_down_delay=60)');
-    const io2 = capture();
+    const io2 = captureSweepIo();
     expect(await runSweep(opts({ vary, out: join(root, 'req2'), require: ['failed_requests<=5'], minimize: 'cost' }), io2, deps())).toBe(0);
     expect(io2.outText()).toContain('none of the 3 variants meets failed_requests<=5 with 95 % confidence');
   });
@@ -288,7 +277,7 @@ describe('sweep outputs', () => {
     const other = join(root, 'other.yaml');
     writeFileSync(other, 'name: other\n');
     const out = join(root, 'compare');
-    expect(await runSweep(opts({ command: 'compare', files: [scenario, other], vary: [], out }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ command: 'compare', files: [scenario, other], vary: [], out }), captureSweepIo(), deps())).toBe(0);
     const rows = read(out, 'results.csv').trim().split('\n');
     expect(rows[0]!.startsWith('variant,scenario,seed,')).toBe(true);
     expect(rows).toHaveLength(1 + 2 * 4);
@@ -300,27 +289,27 @@ describe('sweep outputs', () => {
 describe('shards and merge', () => {
   const base = join(root, 'sharded');
   it('three shards merged give the unsharded outputs byte for byte', async () => {
-    for (const i of [1, 2, 3]) expect(await runSweep(opts({ out: base, shard: `${i}/3` }), capture(), deps())).toBe(0);
+    for (const i of [1, 2, 3]) expect(await runSweep(opts({ out: base, shard: `${i}/3` }), captureSweepIo(), deps())).toBe(0);
     expect(read(join(base, 'shard-2-of-3'), 'runs.jsonl').trim().split('\n')).toHaveLength(4); // runs 1, 4, 7, 10
     const merged = join(root, 'merged');
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runMerge(['shard-3-of-3', 'shard-1-of-3', 'shard-2-of-3'].map((d) => join(base, d)), merged, io)).toBe(0);
     const clean = join(root, 'plain');
     for (const f of ['results.csv', 'comparison.csv', 'comparison.html']) expect(read(merged, f)).toBe(read(clean, f));
     // The merged folder is a complete unsharded sweep: rerunning it runs nothing.
     calls = 0;
-    expect(await runSweep(opts({ out: merged }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: merged }), captureSweepIo(), deps())).toBe(0);
     expect(calls).toBe(0);
   });
 
   it('merge refuses missing shards, shards of another sweep and incomplete shards', async () => {
-    let io = capture();
+    let io = captureSweepIo();
     expect(await runMerge([join(base, 'shard-1-of-3'), join(base, 'shard-2-of-3')], join(root, 'm1'), io)).toBe(2);
     expect(io.errText()).toContain('merge: missing shard 3/3');
 
     const otherBase = join(root, 'sharded-other');
-    expect(await runSweep(opts({ out: otherBase, shard: '3/3', seeds: '5' }), capture(), deps())).toBe(0);
-    io = capture();
+    expect(await runSweep(opts({ out: otherBase, shard: '3/3', seeds: '5' }), captureSweepIo(), deps())).toBe(0);
+    io = captureSweepIo();
     expect(await runMerge([join(base, 'shard-1-of-3'), join(base, 'shard-2-of-3'), join(otherBase, 'shard-3-of-3')], join(root, 'm2'), io)).toBe(2);
     expect(io.errText()).toContain('are shards of different sweeps (they differ in seeds)');
 
@@ -332,12 +321,12 @@ describe('shards and merge', () => {
         if (++n === 2) controller.abort();
         return fakeRun(t);
       });
-    expect(await runSweep(opts({ out: partial, shard: '3/3' }), capture(), deps(interrupting), controller.signal)).toBe(130);
-    io = capture();
+    expect(await runSweep(opts({ out: partial, shard: '3/3' }), captureSweepIo(), deps(interrupting), controller.signal)).toBe(130);
+    io = captureSweepIo();
     expect(await runMerge([join(base, 'shard-1-of-3'), join(base, 'shard-2-of-3'), join(partial, 'shard-3-of-3')], join(root, 'm3'), io)).toBe(2);
     expect(io.errText()).toContain('shard 3/3 is incomplete: 2 of 4 runs missing');
 
-    io = capture();
+    io = captureSweepIo();
     expect(await runMerge([join(root, 'plain')], join(root, 'm4'), io)).toBe(2);
     expect(io.errText()).toContain('not a shard');
   });

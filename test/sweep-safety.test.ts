@@ -14,7 +14,7 @@ import { runMerge } from '../src/sweep/merge.js';
 import type { Metrics } from '../src/sweep/metrics.js';
 import { inlineExecutor, type Executor } from '../src/sweep/run-pool.js';
 import type { LoadScenario, RunTask } from '../src/sweep/simulator.js';
-import type { SweepIo } from '../src/sweep/io.js';
+import { captureSweepIo } from './helpers/sweep-io.js';
 import { runSweep, type SweepOptions } from '../src/sweep/sweep.js';
 import { cli } from './helpers/cli.js';
 
@@ -49,10 +49,6 @@ function fakeRun(task: RunTask): Metrics {
   };
 }
 
-function capture(): SweepIo & { errText: () => string } {
-  let err = '';
-  return { out: () => undefined, err: (t) => void (err += t + '\n'), errStream: { write: () => true } as unknown as NodeJS.WritableStream, errText: () => err };
-}
 
 function opts(over: Partial<SweepOptions>): SweepOptions {
   return {
@@ -97,7 +93,7 @@ describe('sweep --out ownership', () => {
   it('sweep --out at a folder of user files exits 2 naming it, before any run; the files are byte-identical', async () => {
     const dir = userFolder('user');
     const before = snapshot(dir);
-    const io = capture();
+    const io = captureSweepIo();
     calls = 0;
     expect(await runSweep(opts({ out: dir }), io, deps())).toBe(2);
     expect(io.errText()).toContain(`--out ${dir}`);
@@ -109,7 +105,7 @@ describe('sweep --out ownership', () => {
   it('sweep --out at a file exits 2 naming it; the file is unchanged', async () => {
     const file = join(root, 'a-file.txt');
     writeFileSync(file, 'precious\n');
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out: file }), io, deps())).toBe(2);
     expect(io.errText()).toContain(`--out ${file}: is a file`);
     expect(readFileSync(file, 'utf8')).toBe('precious\n');
@@ -120,13 +116,13 @@ describe('sweep --out ownership', () => {
     const before = snapshot(dir);
     const other = join(root, 'other.yaml');
     writeFileSync(other, 'name: other\n');
-    expect(await runSweep(opts({ command: 'compare', files: [scenario, other], vary: [], out: dir }), capture(), deps())).toBe(2);
-    expect(await runSweep(opts({ out: dir, shard: '1/2' }), capture(), deps())).toBe(2);
+    expect(await runSweep(opts({ command: 'compare', files: [scenario, other], vary: [], out: dir }), captureSweepIo(), deps())).toBe(2);
+    expect(await runSweep(opts({ out: dir, shard: '1/2' }), captureSweepIo(), deps())).toBe(2);
     expect(snapshot(dir)).toEqual(before);
   });
 
   it('--out holding the scenario file is refused', async () => {
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out: root, force: true }), io, deps())).toBe(2);
     expect(io.errText()).toContain('which this command reads');
   });
@@ -134,31 +130,31 @@ describe('sweep --out ownership', () => {
   it('--force writes the sweep beside the user files and keeps them; the marker lists only deploysim files', async () => {
     const dir = userFolder('user-force');
     const before = snapshot(dir);
-    expect(await runSweep(opts({ out: dir, force: true }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir, force: true }), captureSweepIo(), deps())).toBe(0);
     const after = snapshot(dir);
     for (const [f, bytes] of Object.entries(before)) expect(after[f]).toBe(bytes);
     for (const f of ['sweep.json', 'runs.jsonl', 'results.csv', 'comparison.csv', 'comparison.html', MARKER_FILE]) expect(existsSync(join(dir, f))).toBe(true);
     expect(readMarker(dir)).toEqual({ written_by: 'deploysim', kind: 'sweep', files: ['comparison.csv', 'comparison.html', 'results.csv', 'runs.jsonl', 'sweep.json'] });
     // Marked now: the same command resumes without --force, runs nothing, and the user's files stay.
     calls = 0;
-    expect(await runSweep(opts({ out: dir }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir }), captureSweepIo(), deps())).toBe(0);
     expect(calls).toBe(0);
     expect(snapshot(dir)['notes.txt']).toBe(before['notes.txt']);
   });
 
   it('a sweep folder gets a marker; a shard folder is marked shard and listed in its sweep folder', async () => {
     const base = join(root, 'marked');
-    expect(await runSweep(opts({ out: base, shard: '1/2' }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: base, shard: '1/2' }), captureSweepIo(), deps())).toBe(0);
     expect(readMarker(base)).toMatchObject({ kind: 'sweep', files: ['shard-1-of-2'] });
     expect(readMarker(join(base, 'shard-1-of-2'))).toMatchObject({ kind: 'shard', files: ['results.csv', 'runs.jsonl', 'sweep.json'] });
   });
 
   it('a sweep folder from before markers (only sweep files) still resumes', async () => {
     const dir = join(root, 'legacy');
-    expect(await runSweep(opts({ out: dir }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir }), captureSweepIo(), deps())).toBe(0);
     rmSync(join(dir, MARKER_FILE));
     calls = 0;
-    expect(await runSweep(opts({ out: dir }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir }), captureSweepIo(), deps())).toBe(0);
     expect(calls).toBe(0);
   });
 });
@@ -166,9 +162,9 @@ describe('sweep --out ownership', () => {
 describe('a folder holding a sweep with other arguments', () => {
   it('is refused without --force, naming what differs; nothing in it changes', async () => {
     const dir = join(root, 'other-args');
-    expect(await runSweep(opts({ out: dir }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir }), captureSweepIo(), deps())).toBe(0);
     const before = snapshot(dir);
-    const io = capture();
+    const io = captureSweepIo();
     calls = 0;
     expect(await runSweep(opts({ out: dir, seeds: '2', firstSeed: '5' }), io, deps())).toBe(2);
     expect(io.errText()).toContain(`--out ${dir}: holds a sweep with other arguments (they differ in seeds; first-seed)`);
@@ -179,7 +175,7 @@ describe('a folder holding a sweep with other arguments', () => {
 
   it('interrupted with --force: no old results.csv or comparison.* beside the new sweep.json', async () => {
     const dir = join(root, 'other-args-interrupted');
-    expect(await runSweep(opts({ out: dir }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir }), captureSweepIo(), deps())).toBe(0);
     const controller = new AbortController();
     let n = 0;
     const interrupting = () =>
@@ -187,7 +183,7 @@ describe('a folder holding a sweep with other arguments', () => {
         if (++n === 2) controller.abort();
         return fakeRun(t);
       });
-    expect(await runSweep(opts({ out: dir, seeds: '5', force: true }), capture(), deps(interrupting), controller.signal)).toBe(130);
+    expect(await runSweep(opts({ out: dir, seeds: '5', force: true }), captureSweepIo(), deps(interrupting), controller.signal)).toBe(130);
     expect(JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')).seeds).toBe(5);
     for (const f of ['results.csv', 'comparison.csv', 'comparison.html']) expect(existsSync(join(dir, f)), f).toBe(false);
     expect(readFileSync(join(dir, 'runs.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
@@ -195,19 +191,19 @@ describe('a folder holding a sweep with other arguments', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // The same (new) command resumes.
     calls = 0;
-    expect(await runSweep(opts({ out: dir, seeds: '5' }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir, seeds: '5' }), captureSweepIo(), deps())).toBe(0);
     expect(calls).toBe(8);
   });
 
   it('a marked folder whose sweep.json is corrupt is refused, and --force starts over', async () => {
     const dir = join(root, 'corrupt-own');
-    expect(await runSweep(opts({ out: dir }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir }), captureSweepIo(), deps())).toBe(0);
     writeFileSync(join(dir, 'sweep.json'), '{"seeds": 3,');
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out: dir }), io, deps())).toBe(2);
     expect(io.errText()).toContain('sweep.json cannot be read');
     calls = 0;
-    expect(await runSweep(opts({ out: dir, force: true }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir, force: true }), captureSweepIo(), deps())).toBe(0);
     expect(calls).toBe(6);
   });
 });
@@ -216,18 +212,18 @@ describe('traces are part of the run key', () => {
   it('an unchanged trace resumes; a changed one is refused naming the file, and with --force the runs are redone', async () => {
     const dir = join(root, 'trace-key');
     writeFileSync(trace, 't,requests\n0,10\n');
-    expect(await runSweep(opts({ out: dir }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir }), captureSweepIo(), deps())).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')).inputs).toEqual([{ path: trace, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     calls = 0;
-    expect(await runSweep(opts({ out: dir }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir }), captureSweepIo(), deps())).toBe(0);
     expect(calls).toBe(0);
 
     writeFileSync(trace, 't,requests\n0,99\n');
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out: dir }), io, deps())).toBe(2);
     expect(io.errText()).toMatch(new RegExp(`they differ in trace files ${trace.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(content changed`));
     expect(calls).toBe(0);
-    expect(await runSweep(opts({ out: dir, force: true }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir, force: true }), captureSweepIo(), deps())).toBe(0);
     expect(calls).toBe(6);
     writeFileSync(trace, 't,requests\n0,10\n');
   });
@@ -235,12 +231,12 @@ describe('traces are part of the run key', () => {
   it('merge refuses shards made over different trace contents, naming the file', async () => {
     const base = join(root, 'trace-shards');
     writeFileSync(trace, 't,requests\n0,10\n');
-    expect(await runSweep(opts({ out: base, shard: '1/2' }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: base, shard: '1/2' }), captureSweepIo(), deps())).toBe(0);
     writeFileSync(trace, 't,requests\n0,11\n');
-    expect(await runSweep(opts({ out: base, shard: '2/2' }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: base, shard: '2/2' }), captureSweepIo(), deps())).toBe(0);
     writeFileSync(trace, 't,requests\n0,10\n');
     const out = join(root, 'trace-merged');
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runMerge([join(base, 'shard-1-of-2'), join(base, 'shard-2-of-2')], out, io)).toBe(2);
     expect(io.errText()).toContain('are shards of different sweeps (they differ in trace files');
     expect(io.errText()).toContain(`${trace} (content changed`);
@@ -253,7 +249,7 @@ describe('merge --out', () => {
   const shards = () => [join(base, 'shard-1-of-2'), join(base, 'shard-2-of-2')];
 
   it('onto one of its shards, inside one, or holding one: exit 2, the shards untouched', async () => {
-    for (const i of [1, 2]) expect(await runSweep(opts({ out: base, shard: `${i}/2` }), capture(), deps())).toBe(0);
+    for (const i of [1, 2]) expect(await runSweep(opts({ out: base, shard: `${i}/2` }), captureSweepIo(), deps())).toBe(0);
     const before = snapshot(base);
     for (const [out, why] of [
       [shards()[0]!, 'is '],
@@ -261,7 +257,7 @@ describe('merge --out', () => {
       [base, 'holds '],
     ] as const) {
       for (const force of [false, true]) {
-        const io = capture();
+        const io = captureSweepIo();
         expect(await runMerge(shards(), out, io, { force })).toBe(2);
         expect(io.errText()).toContain(`--out ${out}: ${why}`);
       }
@@ -272,16 +268,16 @@ describe('merge --out', () => {
   it('onto a folder of user files: exit 2, the files unchanged; with --force they stay beside the merge', async () => {
     const dir = userFolder('merge-user');
     const before = snapshot(dir);
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runMerge(shards(), dir, io)).toBe(2);
     expect(io.errText()).toContain(`--out ${dir}`);
     expect(snapshot(dir)).toEqual(before);
-    expect(await runMerge(shards(), dir, capture(), { force: true })).toBe(0);
+    expect(await runMerge(shards(), dir, captureSweepIo(), { force: true })).toBe(0);
     const after = snapshot(dir);
     for (const [f, bytes] of Object.entries(before)) expect(after[f]).toBe(bytes);
     expect(readMarker(dir)).toMatchObject({ kind: 'merge', files: ['comparison.csv', 'comparison.html', 'results.csv', 'runs.jsonl', 'sweep.json'] });
     // A merged folder can be merged into again (it is deploysim's).
-    expect(await runMerge(shards(), dir, capture())).toBe(0);
+    expect(await runMerge(shards(), dir, captureSweepIo())).toBe(0);
     expect(readdirSync(root).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
@@ -295,7 +291,7 @@ describe('merge --out', () => {
     for (const [text, why] of shapes) {
       const bad = mkdtempSync(join(root, 'bad-shard-'));
       writeFileSync(join(bad, 'sweep.json'), text);
-      const io = capture();
+      const io = captureSweepIo();
       expect(await runMerge([shards()[0]!, bad], join(root, 'never'), io), text).toBe(2);
       expect(io.errText()).toContain(`${join(bad, 'sweep.json')}: `);
       expect(io.errText()).toContain(why);
@@ -306,12 +302,12 @@ describe('merge --out', () => {
 
 describe('--workers and temporary files', () => {
   it('--workers above the available parallelism is capped, saying so', async () => {
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ out: join(root, 'workers'), workers: '1000' }), io, deps())).toBe(0);
     const cap = availableParallelism();
     expect(io.errText()).toContain(`--workers 1000: capped at ${cap}, the machine's available parallelism`);
     expect(io.errText()).toContain(`on ${Math.min(cap, 6)} workers`);
-    const io2 = capture();
+    const io2 = captureSweepIo();
     expect(await runSweep(opts({ out: join(root, 'workers-cap'), workers: '1000' }), io2, { ...deps(), parallelism: 3 })).toBe(0);
     expect(io2.errText()).toContain('--workers 1000: capped at 3, the machine');
   });
@@ -325,13 +321,13 @@ describe('--workers and temporary files', () => {
 
   it('a sweep removes temporaries a killed process left in its folder, and nothing else', async () => {
     const dir = join(root, 'stale-tmp');
-    expect(await runSweep(opts({ out: dir }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir }), captureSweepIo(), deps())).toBe(0);
     const stale = join(dir, 'results.csv.999999999.3.tmp');
     writeFileSync(stale, 'half');
     const old = new Date(Date.now() - 60_000);
     utimesSync(stale, old, old);
     writeFileSync(join(dir, 'mine.tmp'), 'user');
-    expect(await runSweep(opts({ out: dir }), capture(), deps())).toBe(0);
+    expect(await runSweep(opts({ out: dir }), captureSweepIo(), deps())).toBe(0);
     expect(existsSync(stale)).toBe(false);
     expect(statSync(join(dir, 'mine.tmp')).size).toBe(4);
   });

@@ -15,24 +15,13 @@ import type { Metrics } from '../src/sweep/metrics.js';
 import { parseRequirement } from '../src/sweep/requirements.js';
 import { inlineExecutor } from '../src/sweep/run-pool.js';
 import { defaultLoader, runOutcome } from '../src/sweep/simulator.js';
-import type { SweepIo } from '../src/sweep/io.js';
+import { captureSweepIo } from './helpers/sweep-io.js';
 import { runSweep, type SweepOptions } from '../src/sweep/sweep.js';
 
 const FIX = 'test/fixtures/tuning';
 const root = mkdtempSync(join(tmpdir(), 'sweep-tuning-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function capture(): SweepIo & { outText: () => string; errText: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (t) => void (out += t + '\n'),
-    err: (t) => void (err += t + '\n'),
-    errStream: { write: () => true } as unknown as NodeJS.WritableStream,
-    outText: () => out,
-    errText: () => err,
-  };
-}
 const deps = { load: defaultLoader, executor: () => inlineExecutor((t) => runOutcome(defaultLoader, t)) };
 function opts(over: Partial<SweepOptions>): SweepOptions {
   return { command: 'sweep', files: [`${FIX}/missed-fault.yaml`], vary: [], seeds: '5', firstSeed: '1', workers: '1', out: null, shard: null, require: [], minimize: null, ...over };
@@ -41,7 +30,7 @@ const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
 
 describe('--vary axes', () => {
   it('two axes that set the same leaf (a mapping merges leaf by leaf) exit 2 naming both', async () => {
-    const io = capture();
+    const io = captureSweepIo();
     const code = await runSweep(
       opts({ vary: ['deployment.autoscaling={min_replica: 0, scale_down_delay: 60}', 'deployment.autoscaling.scale_down_delay=60,900'], out: join(root, 'overlap') }),
       io,
@@ -57,7 +46,7 @@ describe('--vary axes', () => {
   });
   it('labels come from the resolved config: 4m runs as 240 s, a mapping value merges into the file\'s mapping', async () => {
     const out = join(root, 'labels');
-    const io = capture();
+    const io = captureSweepIo();
     const code = await runSweep(opts({ vary: ['deployment.autoscaling.scale_down_delay=15m,4m', 'deployment.autoscaling={max_replica: 1},{max_replica: 2}'], seeds: '2', out }), io, deps);
     expect(code).toBe(0);
     const csv = read(out, 'results.csv').trim().split('\n');
@@ -75,7 +64,7 @@ describe('--vary axes', () => {
 describe('a fault that missed', () => {
   it('is flagged per variant in the table, results.csv and comparison.html, and the variant is not recommended', async () => {
     const out = join(root, 'missed');
-    const io = capture();
+    const io = captureSweepIo();
     const code = await runSweep(opts({ vary: ['deployment.autoscaling.scale_down_delay=900,240'], out, minimize: 'cost' }), io, deps);
     expect(code).toBe(0);
     const text = io.outText();
@@ -155,21 +144,21 @@ describe('a recommendation the seeds cannot back', () => {
 describe('comparison.html layout', () => {
   it('a 2-key sweep has heatmaps with the recommended cell outlined; a 1-key sweep has none', async () => {
     const two = join(root, 'two');
-    expect(await runSweep(opts({ files: [`${FIX}/mid-load.yaml`], vary: ['deployment.runtime.health_checks.startup_threshold_seconds=600,120', 'deployment.autoscaling.max_replica=1,2'], seeds: '2', out: two, minimize: 'cost' }), capture(), deps)).toBe(0);
+    expect(await runSweep(opts({ files: [`${FIX}/mid-load.yaml`], vary: ['deployment.runtime.health_checks.startup_threshold_seconds=600,120', 'deployment.autoscaling.max_replica=1,2'], seeds: '2', out: two, minimize: 'cost' }), captureSweepIo(), deps)).toBe(0);
     const html2 = read(two, 'comparison.html');
     expect(html2).toContain('class="chart metric-chart heatmap"');
     expect(html2).toMatch(/class="cell recommended[^"]*"/);
     expect(html2).toContain('best-outline');
     expect(html2).toContain('url(#hatch)'); // startup_threshold 120 fails mid_load_kills<=0
     const one = join(root, 'one');
-    expect(await runSweep(opts({ files: [`${FIX}/mid-load.yaml`], vary: ['deployment.runtime.health_checks.startup_threshold_seconds=600,120'], seeds: '2', out: one }), capture(), deps)).toBe(0);
+    expect(await runSweep(opts({ files: [`${FIX}/mid-load.yaml`], vary: ['deployment.runtime.health_checks.startup_threshold_seconds=600,120'], seeds: '2', out: one }), captureSweepIo(), deps)).toBe(0);
     const html1 = read(one, 'comparison.html');
     expect(html1).not.toContain('heatmap');
     expect(html1).toContain('line-chart');
   }, 60_000);
   it('compare a.yaml b.yaml names the differing keys, not the file paths', async () => {
     const out = join(root, 'cmp');
-    const io = capture();
+    const io = captureSweepIo();
     expect(await runSweep(opts({ command: 'compare', files: [`${FIX}/missed-fault.yaml`, `${FIX}/mid-load.yaml`], seeds: '2', out }), io, deps)).toBe(0);
     expect(io.outText()).toMatch(/#0 {2}\S+=/);
     expect(io.outText()).not.toMatch(/#0 {2}test\/fixtures/);

@@ -107,16 +107,7 @@ export function renderReport(input: ReportInput<RowSource<TimelineRow>>): string
     summary,
     config,
   };
-  const title = `deploysim · ${summary.scenario || config?.name || 'run'}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="deploysim">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
-</head>
+  return `${pageHead(summary.scenario || config?.name || 'run', CSS)}
 <body>
 <main>
 ${headerHtml(config, summary)}
@@ -198,16 +189,7 @@ ${costChart(ctx)}
 </section>`);
     hover.push(`<script type="application/json" id="report-data-${escapeHtml(name)}">${hoverData(buckets, notServingCost(ctx), name)}</script>`);
   }
-  const title = `deploysim · ${summary.scenario || config?.name || 'run'}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="deploysim">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}${CHAIN_CSS}</style>
-</head>
+  return `${pageHead(summary.scenario || config?.name || 'run', CSS + CHAIN_CSS)}
 <body>
 <main class="chain-report">
 ${chainHeaderHtml(config, summary, order)}
@@ -225,4 +207,17 @@ ${hover.join('\n')}
 </body>
 </html>
 `;
+}
+
+/** The page's head, the same for a deployment's page and a chain's (its generator meta marks it as deploysim's). */
+function pageHead(name: string, css: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="deploysim">
+<title>${escapeHtml(`deploysim · ${name}`)}</title>
+<style>${css}</style>
+</head>`;
 }
