@@ -5,6 +5,7 @@
  * changing one chainlet's settings changes no other chainlet's draws, and only the entrypoint's
  * traffic draws arrivals (common random numbers).
  */
+import { inPlaceDraws, type WorldDraws } from './draw-ahead/world-draws.js';
 import { stream } from './engine/random.js';
 import type { Simulation } from './engine/simulation.js';
 import { startTraffic } from './traffic-sources.js';
@@ -37,7 +38,7 @@ function chainletSinks(sinks: Sinks, name: string): Sinks {
   };
 }
 
-export function buildChainWorld(sim: Simulation, config: Config, sinks: Sinks): World {
+export function buildChainWorld(sim: Simulation, config: Config, sinks: Sinks, draws: WorldDraws = inPlaceDraws(config)): World {
   const chain = config.chain!;
   const seed = config.seed;
   const byName = new Map(chain.chainlets.map((c) => [c.name, c]));
@@ -74,7 +75,7 @@ export function buildChainWorld(sim: Simulation, config: Config, sinks: Sinks): 
   const all = [...services.values()];
   for (const s of all) s.start();
   const entry = services.get(chain.entrypoint)!;
-  startTraffic(sim, config, entry);
+  startTraffic(sim, config, entry, (tr, i) => draws.arrivals(tr, i));
   for (const s of all) s.startFaults();
   const interval = config.assumptions.autoscaler_interval;
   sim.repeat(interval, interval, () => {

@@ -4,6 +4,7 @@
  * is kept for the report, and report.html is drawn from the files read back from disk, exactly
  * as `deploysim report <dir>` draws it: the two pages are the same byte for byte.
  */
+import os from 'node:os';
 import v8 from 'node:v8';
 import type { Config } from './model/config.js';
 import type { Summary } from './model/summary.js';
@@ -22,10 +23,13 @@ export interface RunToFolderOptions extends SimulateOptions {
   signal?: AbortSignal;
 }
 
+/** One run at a time: the draws go ahead on a second core when there is one (run.ts, draw-ahead/). */
+const SPARE_CORE = os.availableParallelism() > 1;
+
 /** Run a scenario into its folder (see writeRun for the folder's safety); gives the summary. */
 export function runToFolder(config: Config, out: string | OutPlan, opts: RunToFolderOptions = {}): Promise<Summary> {
   return writeRun(config, out, {
-    simulate: (sinks) => withTightHeap(() => simulateInterruptible(config, sinks, { onProgress: opts.onProgress, signal: opts.signal })),
+    simulate: (sinks) => withTightHeap(() => simulateInterruptible(config, sinks, { onProgress: opts.onProgress, signal: opts.signal, drawAhead: SPARE_CORE })),
     report: (dir) => renderReport(readRunDir(dir)),
     warnings: opts.warnings,
     provenance: opts.provenance,

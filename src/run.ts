@@ -1,3 +1,4 @@
+import { aheadDraws, inPlaceDraws, type WorldDraws } from './draw-ahead/world-draws.js';
 import { stream } from './engine/random.js';
 import { Simulation } from './engine/simulation.js';
 import { startTraffic } from './traffic-sources.js';
@@ -10,6 +11,12 @@ import type { Sinks, Summary } from './model/summary.js';
 export interface SimulateOptions {
   /** Called now and then with the simulated time, for a progress indicator. */
   onProgress?: (t: number) => void;
+  /**
+   * Draw the arrival and service times on another thread (draw-ahead/): the same values, so the
+   * same outputs, faster on a machine with a core to spare. Off for runs that already fill every
+   * core (a sweep's workers).
+   */
+  drawAhead?: boolean;
 }
 
 export interface SimulateResult {
@@ -30,14 +37,19 @@ export class RunInterrupted extends Error {
  * One run in `slices` steps of simulated time; the caller may do something between steps
  * (report progress, let a signal in). Slices change nothing: run(until) is exact.
  */
-function* inSlices(config: Config, sinks: Sinks, slices: number): Generator<number, SimulateResult> {
+function* inSlices(config: Config, sinks: Sinks, slices: number, drawAhead: boolean): Generator<number, SimulateResult> {
   const sim = new Simulation();
-  const model = config.chain ? buildChainWorld(sim, config, sinks) : buildWorld(sim, config, sinks);
-  for (let i = 1; i <= slices; i++) {
-    sim.run(i === slices ? config.duration : (config.duration * i) / slices);
-    yield sim.now;
+  const draws = drawAhead ? aheadDraws(config) : inPlaceDraws(config);
+  try {
+    const model = config.chain ? buildChainWorld(sim, config, sinks, draws) : buildWorld(sim, config, sinks, draws);
+    for (let i = 1; i <= slices; i++) {
+      sim.run(i === slices ? config.duration : (config.duration * i) / slices);
+      yield sim.now;
+    }
+    return { summary: model.finish(), events: sim.processed };
+  } finally {
+    draws.close();
   }
-  return { summary: model.finish(), events: sim.processed };
 }
 
 /**
@@ -45,11 +57,11 @@ function* inSlices(config: Config, sinks: Sinks, slices: number): Generator<numb
  * it): the initial replicas, the traffic sources, the faults, the autoscaler's ticks and the
  * timeline's samples. Random streams are named by purpose under the scenario's seed.
  */
-function buildWorld(sim: Simulation, config: Config, sinks: Sinks): Service {
+function buildWorld(sim: Simulation, config: Config, sinks: Sinks, draws: WorldDraws): Service {
   const seed = config.seed;
-  const service = new Service({ sim, config, sinks, rng: (purpose) => stream(seed, purpose) });
+  const service = new Service({ sim, config, sinks, rng: (purpose) => stream(seed, purpose), serviceTime: draws.serviceTime });
   service.start();
-  startTraffic(sim, config, service);
+  startTraffic(sim, config, service, (tr, i) => draws.arrivals(tr, i));
   service.startFaults();
   const interval = config.assumptions.autoscaler_interval;
   sim.repeat(interval, interval, () => service.autoscale(), DECISION);
@@ -64,7 +76,7 @@ export function simulate(config: Config, sinks: Sinks = {}, opts: SimulateOption
 }
 
 export function simulateCounted(config: Config, sinks: Sinks = {}, opts: SimulateOptions = {}): SimulateResult {
-  const steps = inSlices(config, sinks, opts.onProgress ? 100 : 1);
+  const steps = inSlices(config, sinks, opts.onProgress ? 100 : 1, opts.drawAhead ?? false);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -83,16 +95,20 @@ const TURN_EVERY_MS = 25;
  * computes (run(until) is exact whatever the slices), only how soon a signal is seen.
  */
 export async function simulateInterruptible(config: Config, sinks: Sinks, opts: SimulateOptions & { signal?: AbortSignal } = {}): Promise<Summary> {
-  const steps = inSlices(config, sinks, 1000);
+  const steps = inSlices(config, sinks, 1000, opts.drawAhead ?? false);
   let lastTurn = performance.now();
-  for (;;) {
-    if (opts.signal?.aborted) throw new RunInterrupted();
-    const step = steps.next();
-    if (step.done) return step.value.summary;
-    opts.onProgress?.(step.value);
-    if (performance.now() - lastTurn >= TURN_EVERY_MS) {
-      await new Promise((r) => setImmediate(r));
-      lastTurn = performance.now();
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) throw new RunInterrupted();
+      const step = steps.next();
+      if (step.done) return step.value.summary;
+      opts.onProgress?.(step.value);
+      if (performance.now() - lastTurn >= TURN_EVERY_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastTurn = performance.now();
+      }
     }
+  } finally {
+    steps.return(undefined as never); // a stopped run stops its draw-ahead worker too
   }
 }

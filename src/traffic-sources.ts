@@ -1,17 +1,21 @@
-import { stream } from './engine/random.js';
 import type { EventHandle, Simulation } from './engine/simulation.js';
-import type { Config } from './model/config.js';
+import type { Config, Traffic } from './model/config.js';
 import type { Tokens } from './model/distributions.js';
 import { ARRIVAL } from './model/priorities.js';
-import { arrivalProcess, type ArrivalProcess } from './model/traffic.js';
+import type { ArrivalProcess } from './model/traffic.js';
 
 /**
- * The scenario's traffic, each entry from its own stream `arrivals/<i>`, submitted to `target`
+ * The scenario's traffic, each entry from its own stream `arrivals/<i>` (`arrivals`: world-draws.ts), submitted to `target`
  * (a deployment, or a chain's entrypoint). One long-lived handler per source: no closure per request.
  */
-export function startTraffic(sim: Simulation, config: Config, target: { submit(tokens: Tokens | undefined): void }): void {
+export function startTraffic(
+  sim: Simulation,
+  config: Config,
+  target: { submit(tokens: Tokens | undefined): void },
+  arrivals: (tr: Traffic, index: number) => ArrivalProcess,
+): void {
   config.traffic.forEach((tr, i) => {
-    const proc = arrivalProcess(tr, stream(config.seed, `arrivals/${i}`), config.duration);
+    const proc = arrivals(tr, i);
     // One event per source, rescheduled after each arrival (a fresh sequence number, as a new
     // `at()` would take: the same order), instead of a new event per request.
     let ev: EventHandle | null = null;

@@ -54,4 +54,26 @@ describe('architecture', () => {
       .filter((x) => x.lines > 340);
     expect(long).toEqual([]);
   });
+
+  it('engine → model → the layers on top: nothing reaches up', () => {
+    // Each folder may import only from the folders listed for it (and itself).
+    const allowed: Record<string, string[]> = {
+      engine: ['engine'],
+      model: ['engine', 'model', 'text/human.ts'], // text/human.ts: number and duration formatting, imports nothing
+      'draw-ahead': ['engine', 'model', 'draw-ahead'],
+    };
+    const g = importGraph();
+    const upward: string[] = [];
+    for (const [file, deps] of g) {
+      const layer = path.relative(src, file).split(path.sep)[0]!;
+      const may = allowed[layer];
+      if (!may) continue;
+      for (const d of deps) {
+        const to = path.relative(src, d).split(path.sep);
+        const target = to.length > 1 ? to[0]! : '(top level)';
+        if (!may.includes(target) && !may.includes(to.join('/'))) upward.push(`${path.relative(src, file)} → ${path.relative(src, d)}`);
+      }
+    }
+    expect(upward).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ import type { InFlightMetrics } from './autoscaling/policy.js';
 import { autoscalerPolicy, DEFAULT_AUTOSCALER } from './autoscaling/registry.js';
 import { billingApplies, Meter } from './billing.js';
 import type { Config } from './config.js';
-import { sampler, type Tokens } from './distributions.js';
+import { sampler, type Sampler, type Tokens } from './distributions.js';
 import { Faults } from './faults.js';
 import { Lifecycle } from './lifecycle.js';
 import { Probes } from './probes.js';
@@ -30,6 +30,11 @@ export interface ServiceContext {
   rng(purpose: string): Rng;
   /** Autoscaling policy by name (autoscaling/registry.ts); default 'baseten'. */
   autoscaler?: string;
+  /**
+   * The service times, when drawn elsewhere (run.ts draws them ahead on another thread): the same
+   * values as the stream 'service' gives, one per request in arrival order. Default: drawn here.
+   */
+  serviceTime?: Sampler;
 }
 
 /**
@@ -65,7 +70,7 @@ export class Service implements FinalView, Activator, Callee {
       drained: (r) => this.lifecycle.drained(r),
       dispatch: () => this.router.dispatch(),
     });
-    this.router = new Router(sim, cfg, sampler(cfg.deployment.service_time, rng.service), this.window, this.serving, this.meter, this.records, this);
+    this.router = new Router(sim, cfg, ctx.serviceTime ?? sampler(cfg.deployment.service_time, rng.service), this.window, this.serving, this.meter, this.records, this);
     const draw = { schedule: sampler(st.schedule, rng.startup), pull: sampler(st.image_pull, rng.startup), load: sampler(st.load, rng.startup) };
     // A failed liveness or startup probe restarts the container through the lifecycle, built next.
     const probes = new Probes(sim, cfg, rng.probes, this.router, { kill: (r, cause) => this.lifecycle.kill(r, cause) }, this.records);

@@ -9,7 +9,8 @@
  * dist/bundle/ sits two levels under the root, as dist/cli/ does, so the `new URL('../../…',
  * import.meta.url)` paths (schema/, dist/sweep/worker.js) resolve the same from either.
  * The sweep's worker is bundled too (dist/bundle/worker.js, which run-pool finds next to itself):
- * each worker thread then loads a few files instead of ~150.
+ * each worker thread then loads a few files instead of ~150. So is the draw-ahead worker
+ * (dist/bundle/draw-worker.js, found the same way by draw-ahead/draw-ahead.ts).
  * Left out: tinypool (starts its threads from its own files).
  */
 import { readFileSync, rmSync } from 'node:fs';
@@ -44,7 +45,7 @@ const englishZodOnly: Plugin = {
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { deploysim: 'dist/cli/index.js', worker: 'dist/sweep/worker.js' },
+  entryPoints: { deploysim: 'dist/cli/index.js', worker: 'dist/sweep/worker.js', 'draw-worker': 'dist/draw-ahead/draw-worker.js' },
   outdir,
   bundle: true,
   splitting: true,

@@ -1,0 +1,85 @@
+/**
+ * Random draws made ahead on the second core (issue #15): a long run's arrival times and service
+ * times — about a fifth of the engine's time on bench/day.yaml, and the only part of the work that
+ * depends on nothing the simulation does — are drawn by one worker thread into shared rings while
+ * the simulation runs. The values are the same, bit for bit, as drawing them in place (the same
+ * streams, the same code: sequences.ts), so a run's outputs do not change; a short run never
+ * starts the worker (ring.ts reads its own copy until the worker has caught up).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { doorbell, RingReader, sharedRing, stopWorker, type SharedRing } from './ring.js';
+import { generator, worthDrawingAhead, type DrawSpec } from './sequences.js';
+
+/** Chunks (of 4096 values) a sequence draws in place before the worker starts: a shorter run never pays for a thread. */
+export const START_AFTER_CHUNKS = 2;
+
+/**
+ * The worker keeps nothing but its streams' state: a small heap keeps its memory small (V8's
+ * default young generation alone would add ~16 MB to a run's peak RSS).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 };
+
+/** The compiled worker next to this module (dist/, or the bundle), else the one in dist/ (under vitest). */
+export function drawWorkerFile(): string | null {
+  for (const rel of ['./draw-worker.js', '../../dist/draw-ahead/draw-worker.js']) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** A run's sequences drawn ahead by one worker, started when the first of them has drawn `startAfter` chunks. */
+export class DrawAhead {
+  private readonly bell = doorbell();
+  private readonly specs: DrawSpec[] = [];
+  private readonly rings: SharedRing[] = [];
+  private readonly readers: RingReader[] = [];
+  private worker: Worker | null = null;
+  private started = false;
+
+  constructor(
+    private readonly file: string | null = drawWorkerFile(),
+    private readonly startAfter = START_AFTER_CHUNKS,
+  ) {}
+
+  /** `spec`'s values (NaN once it has ended); drawn in place when drawing ahead cannot help or no worker is built. */
+  sequence(spec: DrawSpec): () => number {
+    if (this.file === null || !worthDrawingAhead(spec)) return generator(spec);
+    if (this.started) throw new Error('DrawAhead.sequence(): the worker has started');
+    const ring = sharedRing();
+    this.specs.push(spec);
+    this.rings.push(ring);
+    const reader = new RingReader(ring, this.bell, generator(spec), () => generator(spec), () => this.start(), this.startAfter);
+    this.readers.push(reader);
+    return () => reader.next();
+  }
+
+  private start(): boolean {
+    if (!this.started) {
+      this.started = true;
+      try {
+        const w = new Worker(this.file!, { workerData: { bell: this.bell, specs: this.specs, rings: this.rings }, resourceLimits: WORKER_LIMITS });
+        w.unref(); // never keeps the process alive
+        w.on('error', () => undefined); // the doorbell's FAILED flag tells the readers, which draw on by themselves
+        this.worker = w;
+      } catch {
+        this.worker = null;
+      }
+    }
+    return this.worker !== null;
+  }
+
+  /** How many of the sequences are now read from the worker (for tests). */
+  get fromWorker(): number {
+    return this.readers.filter((r) => r.fromWorker).length;
+  }
+
+  /** The run is over (or was stopped): the worker stops. */
+  close(): void {
+    stopWorker(this.bell);
+    void this.worker?.terminate();
+    this.worker = null;
+  }
+}

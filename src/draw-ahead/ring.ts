@@ -1,0 +1,201 @@
+/**
+ * Single-producer, single-consumer rings of doubles in shared memory, in chunks: a worker thread
+ * writes sequences' values ahead (`produce`), the simulation reads them (`RingReader`). The sides
+ * share only counters of whole chunks, so the reader touches an atomic once per CHUNK values. One
+ * worker serves all of a run's rings; a shared doorbell wakes it when a reader frees a chunk.
+ *
+ * A reader starts by drawing from its own copy of the sequence (`local`) and switches to its ring
+ * at the first chunk boundary the worker has reached: no wait for the worker to start, and a
+ * short run never needs it. While local, the reader publishes its position and the worker draws
+ * and discards the chunks already behind it, so it catches up. Both sides draw the same sequence
+ * from the same seed with the same code, so the values are the same, bit for bit, from either.
+ */
+export const CHUNK = 4096;
+export const CHUNKS = 16;
+
+/** Int32 slots of a ring's control block. */
+const WRITTEN = 0; // chunks the worker has finished (written, or skipped because the reader was past them)
+const READ = 1; // chunks the reader is done with (the worker may overwrite their slots)
+const ENDED = 2; // set by the worker when the sequence has ended: no chunk after WRITTEN will come
+/** Int32 slots of the doorbell shared by the worker and all its readers. */
+const RUNG = 0; // bumped by a reader after it frees a chunk
+const STOP = 1; // set when the run is over: the worker returns
+const FAILED = 2; // set by the worker when a sequence threw: the readers draw on by themselves
+
+export interface SharedRing {
+  ctrl: Int32Array;
+  data: Float64Array;
+}
+
+export function sharedRing(): SharedRing {
+  return {
+    ctrl: new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT)),
+    data: new Float64Array(new SharedArrayBuffer(CHUNK * CHUNKS * Float64Array.BYTES_PER_ELEMENT)),
+  };
+}
+
+export function doorbell(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+}
+
+/** The run is over: the worker returns at its next look at the doorbell. */
+export function stopWorker(bell: Int32Array): void {
+  Atomics.store(bell, STOP, 1);
+  Atomics.add(bell, RUNG, 1);
+  Atomics.notify(bell, RUNG);
+}
+
+/**
+ * The worker's side: fill each ring's chunks in order, a chunk at a time to whichever ring has
+ * room, until every sequence has ended (a NaN) or the run stops it; sleeps on the doorbell when
+ * every ring is full.
+ */
+export function produce(bell: Int32Array, rings: SharedRing[], nexts: (() => number)[]): void {
+  const chunk = rings.map(() => 0); // each ring's next chunk
+  const live = rings.map(() => true);
+  try {
+    for (;;) {
+      const rung = Atomics.load(bell, RUNG);
+      if (Atomics.load(bell, STOP) !== 0) return;
+      let progressed = false;
+      let alive = false;
+      for (let r = 0; r < rings.length; r++) {
+        if (!live[r]) continue;
+        alive = true;
+        const { ctrl, data } = rings[r]!;
+        const k = chunk[r]!;
+        const read = Atomics.load(ctrl, READ);
+        if (k >= read && k - read >= CHUNKS) continue; // full: the reader has not freed a slot yet
+        const next = nexts[r]!;
+        let ended = false;
+        if (k < read) {
+          // The reader drew this chunk itself: draw it only to stay in step.
+          for (let i = 0; i < CHUNK; i++) {
+            const v = next();
+            if (v !== v) {
+              ended = true;
+              break;
+            }
+          }
+        } else {
+          const base = (k % CHUNKS) * CHUNK;
+          for (let i = 0; i < CHUNK; i++) {
+            const v = next();
+            data[base + i] = v;
+            if (v !== v) {
+              ended = true;
+              data.fill(NaN, base + i, base + CHUNK); // the rest of the slot holds an older chunk's values
+              break;
+            }
+          }
+        }
+        chunk[r] = k + 1;
+        if (ended) Atomics.store(ctrl, ENDED, 1);
+        Atomics.store(ctrl, WRITTEN, k + 1);
+        Atomics.notify(ctrl, WRITTEN);
+        if (ended) live[r] = false;
+        progressed = true;
+      }
+      if (!alive) return;
+      if (!progressed) Atomics.wait(bell, RUNG, rung, 1000);
+    }
+  } catch (e) {
+    Atomics.store(bell, FAILED, 1);
+    for (const { ctrl } of rings) Atomics.notify(ctrl, WRITTEN);
+    throw e;
+  }
+}
+
+/** How long a reader waits for a chunk before it draws the rest itself (the worker is gone or stuck). */
+const GIVE_UP_MS = 10_000;
+
+/**
+ * The simulation's side of one ring. `local` draws the sequence here; `fresh` makes another copy
+ * (to draw on alone if the worker fails); `start` is called when this reader has drawn
+ * `startAfter` chunks itself (a long run) and returns whether a worker now serves the ring.
+ */
+export class RingReader {
+  /** Values left in the current chunk. */
+  private left = CHUNK;
+  /** The current chunk's index in the sequence. */
+  private chunk = 0;
+  /** Read position in `data` (ring mode). */
+  private i = 0;
+  private inRing = false;
+  private started = false;
+  private readonly data: Float64Array;
+  private readonly ctrl: Int32Array;
+
+  constructor(
+    ring: SharedRing,
+    private readonly bell: Int32Array,
+    private local: (() => number) | null,
+    private readonly fresh: () => () => number,
+    private readonly start: () => boolean,
+    private readonly startAfter: number,
+  ) {
+    this.data = ring.data;
+    this.ctrl = ring.ctrl;
+  }
+
+  next(): number {
+    if (this.left === 0) this.nextChunk();
+    this.left--;
+    return this.inRing ? this.data[this.i++]! : this.local!();
+  }
+
+  /** Whether the values now come from the worker (for tests). */
+  get fromWorker(): boolean {
+    return this.inRing;
+  }
+
+  private nextChunk(): void {
+    const { ctrl, bell } = this;
+    const c = ++this.chunk;
+    this.left = CHUNK;
+    Atomics.store(ctrl, READ, c);
+    Atomics.add(bell, RUNG, 1);
+    Atomics.notify(bell, RUNG);
+    if (Atomics.load(bell, FAILED) !== 0 || Atomics.load(bell, STOP) !== 0) {
+      if (this.inRing) this.drawLocally(c);
+      return;
+    }
+    if (!this.inRing) {
+      if (!this.started && c >= this.startAfter) this.started = this.start();
+      if (this.started && Atomics.load(ctrl, WRITTEN) > c) this.enterRing(c);
+      return;
+    }
+    const since = Date.now(); // the wall clock only decides when to give up on a worker, never a value
+    for (;;) {
+      const w = Atomics.load(ctrl, WRITTEN);
+      if (w > c) break;
+      if (Atomics.load(ctrl, ENDED) !== 0) {
+        // Read past the end (its NaN was in an earlier chunk): it stays ended.
+        this.local = () => NaN;
+        this.inRing = false;
+        return;
+      }
+      if (Atomics.load(bell, FAILED) !== 0 || Date.now() - since > GIVE_UP_MS) {
+        stopWorker(bell);
+        this.drawLocally(c);
+        return;
+      }
+      Atomics.wait(ctrl, WRITTEN, w, 100);
+    }
+    this.enterRing(c);
+  }
+
+  private enterRing(c: number): void {
+    this.inRing = true;
+    this.local = null;
+    this.i = (c % CHUNKS) * CHUNK;
+  }
+
+  /** Draw here again from chunk c on: a fresh copy of the sequence, advanced past what was read. */
+  private drawLocally(c: number): void {
+    const local = this.fresh();
+    for (let n = c * CHUNK; n > 0; n--) local();
+    this.local = local;
+    this.inRing = false;
+  }
+}
