@@ -112,6 +112,60 @@ describe('Simulation', () => {
     expect(seen).toEqual(['first', 'queued-before', 'rescheduled']);
   });
 
+  it('the running event is not pending: pendingCount and pendingBefore leave it out while its handler runs', () => {
+    const sim = new Simulation();
+    const seen: [number, boolean][] = [];
+    sim.at(1, () => seen.push([sim.pendingCount, sim.pendingBefore(4)]), undefined, 0);
+    sim.at(1, () => seen.push([sim.pendingCount, sim.pendingBefore(4)]), undefined, 4);
+    sim.at(5, () => undefined);
+    sim.run(2);
+    // First: the arrival (4, not below 4) and the event at 5 are pending, not itself (0 < 4).
+    expect(seen).toEqual([
+      [2, false],
+      [1, false],
+    ]);
+    expect(sim.pendingCount).toBe(1);
+  });
+
+  it('a handler may reschedule its own event to this instant at any priority: it runs in (time, priority, seq) order', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    const a = sim.at(1, (tag: string) => {
+      seen.push(tag);
+      if (tag === 'A') sim.reschedule(a, 1, (t: string) => step(t), "A'", 1);
+    }, 'A', 0);
+    const step = (tag: string): void => {
+      seen.push(tag);
+      if (tag === "A'") sim.reschedule(a, 1, (t: string) => step(t), "A''", 0); // below C and B' (1)
+    };
+    sim.at(1, () => seen.push('B'), undefined, 1);
+    sim.at(1, () => seen.push('C'), undefined, 3);
+    sim.run(2);
+    // A' (priority 1) after B, which was queued at 1 before it; A'' (0) before C (3).
+    expect(seen).toEqual(['A', 'B', "A'", "A''", 'C']);
+    expect(sim.pendingCount).toBe(0);
+  });
+
+  it('a handler that cancels its own event, or reschedules then cancels it, leaves nothing behind', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    const a = sim.at(1, () => {
+      seen.push('a');
+      sim.cancel(a);
+    });
+    const b = sim.at(1, () => {
+      seen.push('b');
+      sim.reschedule(b, 1.5, () => seen.push('b again'));
+      sim.cancel(b);
+    });
+    sim.at(3, () => seen.push('c'));
+    sim.run(2);
+    expect(seen).toEqual(['a', 'b']);
+    expect(sim.pendingCount).toBe(1);
+    sim.run(4);
+    expect(seen).toEqual(['a', 'b', 'c']);
+  });
+
   it('reschedule() refuses an event still queued or cancelled, and a time in the past', () => {
     const sim = new Simulation();
     const queued = sim.at(1, () => undefined);

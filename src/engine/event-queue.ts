@@ -62,6 +62,23 @@ export class EventQueue {
     else this.down(last, i);
   }
 
+  /** `ev`, still in the heap, has a new key: move it to its place (the fired event rescheduled in its handler). */
+  update(ev: QueuedEvent): void {
+    const i = ev.index;
+    const h = this.heap;
+    if (i > 0 && before(ev, h[(i - 1) >> 1]!)) this.up(ev, i);
+    else this.down(ev, i);
+  }
+
+  /** The first event other than `ev` (which is in the heap): the top, or the smaller of its children when `ev` is the top. */
+  peekExcept(ev: QueuedEvent): QueuedEvent | undefined {
+    const h = this.heap;
+    if (h[0] !== ev) return h[0];
+    const l = h[1];
+    const r = h[2];
+    return l === undefined ? undefined : r !== undefined && before(r, l) ? r : l;
+  }
+
   /** Place `ev` at slot i or above it. */
   private up(ev: QueuedEvent, i: number): void {
     const h = this.heap;

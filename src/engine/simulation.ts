@@ -25,6 +25,15 @@ export class Simulation {
   private seq = 0;
   private _now = 0;
   private _processed = 0;
+  /**
+   * The event whose handler is running. It stays in the heap until its handler returns: a handler
+   * that schedules it again (an arrival source, a repeating timer, a service end reused for the
+   * next request) then moves it from the top to its new place in one sift, instead of a pop (the
+   * heap's last event sifted down from the top, the whole depth) and a push. Null once it was
+   * rescheduled or cancelled. What the queue shows its callers leaves it out (pendingBefore,
+   * pendingCount), so nothing can tell: the order is the same total order over the same events.
+   */
+  private firing: QueuedEvent | null = null;
 
   get now(): number {
     return this._now;
@@ -37,7 +46,7 @@ export class Simulation {
 
   /** Events still queued (cancelled ones are not). */
   get pendingCount(): number {
-    return this.queue.size;
+    return this.queue.size - (this.firing !== null ? 1 : 0);
   }
 
   /** Schedule `fire(arg)` at absolute time `time`; throws on a time in the past or not finite. */
@@ -58,7 +67,8 @@ export class Simulation {
    * queued or was cancelled (a cancelled handle may be kept by its owner: reusing it could be cancelled again).
    */
   reschedule<A>(ev: EventHandle, time: number, fire: (arg: A) => void, arg?: A, priority: number = DEFAULT_PRIORITY): EventHandle {
-    if (ev.index >= 0 || ev.cancelled) throw new Error('reschedule(): the event is still queued or was cancelled');
+    const firing = ev === this.firing;
+    if ((ev.index >= 0 && !firing) || ev.cancelled) throw new Error('reschedule(): the event is still queued or was cancelled');
     if (!(time >= this._now) || time === Infinity) {
       throw new Error(`event scheduled in the past or at an invalid time: ${time} (now ${this._now})`);
     }
@@ -67,7 +77,12 @@ export class Simulation {
     ev.seq = this.seq++;
     ev.fire = fire;
     ev.arg = arg;
-    this.queue.push(ev);
+    if (firing) {
+      this.firing = null;
+      this.queue.update(ev);
+    } else {
+      this.queue.push(ev);
+    }
     return ev;
   }
 
@@ -84,12 +99,13 @@ export class Simulation {
    * priority or later only by sequence, so a caller may do its work inline instead.
    */
   pendingBefore(priority: number): boolean {
-    const top = this.queue.peek();
+    const top = this.firing !== null ? this.queue.peekExcept(this.firing) : this.queue.peek();
     return top !== undefined && top.time === this._now && top.priority < priority;
   }
 
   cancel(ev: EventHandle | null | undefined): void {
     if (!ev) return;
+    if (ev === this.firing) this.firing = null;
     ev.cancelled = true;
     this.queue.remove(ev);
     // The caller may keep the handle (a request's `end`): drop what it holds, so a handle kept
@@ -139,10 +155,18 @@ export class Simulation {
     for (;;) {
       const top = q.peek();
       if (top === undefined || top.time >= until) break;
-      q.pop();
       this._now = top.time;
       this._processed++;
-      top.fire(top.arg);
+      this.firing = top;
+      try {
+        top.fire(top.arg);
+      } finally {
+        // Not rescheduled nor cancelled by its handler: it leaves the heap now (usually still the top).
+        if (this.firing !== null) {
+          this.firing = null;
+          q.remove(top);
+        }
+      }
     }
     this._now = until;
   }
