@@ -1,3 +1,4 @@
+import { grouped } from '../text/human.js';
 import type { Io } from './io.js';
 
 /**
@@ -10,7 +11,7 @@ export function parseSeedOption(raw: string | undefined, io: Pick<Io, 'err' | 'e
   if (raw === undefined) return undefined;
   const seed = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
   if (Number.isSafeInteger(seed)) return seed;
-  const shown = raw.length > 60 ? `${JSON.stringify(`${raw.slice(0, 57)}…`)} (${raw.length.toLocaleString('en-US')} characters)` : JSON.stringify(raw);
+  const shown = raw.length > 60 ? `${JSON.stringify(`${raw.slice(0, 57)}…`)} (${grouped(raw.length)} characters)` : JSON.stringify(raw);
   io.err(`--seed: found ${shown}, allowed an integer 0–${Number.MAX_SAFE_INTEGER} written in decimal digits`);
   io.exit(2);
   return null;

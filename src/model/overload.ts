@@ -1,4 +1,4 @@
-import { duration } from '../text/human.js';
+import { duration, grouped } from '../text/human.js';
 
 /**
  * Thrown by a run when more requests are in flight than `assumptions.max_in_flight`: the arrivals
@@ -13,7 +13,7 @@ export class OverloadError extends Error {
     readonly cap: number,
   ) {
     super(
-      `overloaded: ${inFlight.toLocaleString('en-US')} requests in flight at t = ${duration(at)} ` +
+      `overloaded: ${grouped(inFlight)} requests in flight at t = ${duration(at)} ` +
         `(arrivals outpace what max_replica ${maxReplica} can serve); set request.max_queue to shed load, ` +
         `raise deployment.autoscaling.max_replica, or raise assumptions.max_in_flight`,
     );

@@ -87,7 +87,7 @@ function byStatusText(r: Summary['requests']): string {
   const q = r.queue_timeouts ?? 0;
   return Object.entries(r.by_status ?? {})
     .filter(([, n]) => n > 0)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) // status codes: three digits each
     .map(([k, n]) => `${esc(k)}: ${formatCount(n)}${k === '500' && q > 0 ? `, of which ${formatCount(q)} waited in the queue past request.timeout` : ''}`)
     .join(' · ');
 }

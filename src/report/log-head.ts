@@ -3,6 +3,7 @@
  * logs (SPEC §13). Read back from the file (bounded), so `run` and `report <dir>` show the same.
  */
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { grouped } from '../text/human.js';
 import { escapeHtml } from './format.js';
 
 export const LOG_HEAD_LINES = 15;
@@ -38,6 +39,6 @@ export function readLogHead(file: string, n = LOG_HEAD_LINES): LogHead | null {
 
 export function logHeadHtml(head: LogHead | null | undefined): string {
   if (!head || head.total === 0) return '';
-  const more = head.total > head.lines.length ? ` (the first ${head.lines.length} of ${head.total.toLocaleString('en-US')} lines)` : '';
+  const more = head.total > head.lines.length ? ` (the first ${head.lines.length} of ${grouped(head.total)} lines)` : '';
   return `<section class="log-head"><h2>logs.txt${more}</h2><pre>${head.lines.map(escapeHtml).join('\n')}</pre></section>`;
 }

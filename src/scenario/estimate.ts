@@ -7,6 +7,7 @@
  */
 import type { Config, Traffic } from '../model/config.js';
 import type { Path } from './source.js';
+import { grouped } from '../text/human.js';
 
 export interface WorkPart {
   /** What the part counts, e.g. `arrivals of traffic.0`. */
@@ -94,5 +95,5 @@ export function estimateWork(config: Config): WorkEstimate {
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return 'more than 1.8e308';
   if (n >= 1e15) return n.toExponential(2).replace('e+', 'e');
-  return Math.round(n).toLocaleString('en-US');
+  return grouped(Math.round(n));
 }

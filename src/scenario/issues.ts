@@ -12,6 +12,7 @@ import { scenarioSchema } from './schema.js';
 import { UNKNOWN_KEYS_PREFIX } from './fields.js';
 import { locate, writtenNumber, type Override, type Path, type Source } from './source.js';
 import { clipText, closest } from './suggest.js';
+import { grouped } from '../text/human.js';
 
 /** One thing wrong, before formatting. */
 export interface Problem {
@@ -74,7 +75,7 @@ function valueAt(data: unknown, path: Path): unknown {
 export function render(v: unknown): string {
   if (v === undefined) return 'nothing (the key is required)';
   if (v === null) return 'null';
-  if (typeof v === 'string') return v.length > 60 ? `${JSON.stringify(`${v.slice(0, 57)}…`)} (${v.length.toLocaleString('en-US')} characters)` : JSON.stringify(v);
+  if (typeof v === 'string') return v.length > 60 ? `${JSON.stringify(`${v.slice(0, 57)}…`)} (${grouped(v.length)} characters)` : JSON.stringify(v);
   if (typeof v === 'object') {
     // Short collections as they would be written in flow style: `{ fraction: 1.5 }`.
     const flow = stringify(v, { collectionStyle: 'flow', lineWidth: 0 }).trim();

@@ -1,4 +1,5 @@
 /** "Did you mean": the closest candidate by edit distance, when it is close enough to be a typo. */
+import { grouped } from '../text/human.js';
 
 /**
  * Longest word that gets a suggestion: a typo of a key or kind is short, and the distance table
@@ -9,7 +10,7 @@ export const MAX_SUGGEST_LENGTH = 64;
 /** Text for a message, cut at 60 characters: `aaaa… (1,000,000 characters)`. */
 export function clipText(s: string, max = 60): string {
   if (s.length <= max) return s;
-  return `${s.slice(0, max - 3)}… (${s.length.toLocaleString('en-US')} characters)`;
+  return `${s.slice(0, max - 3)}… (${grouped(s.length)} characters)`;
 }
 
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */

@@ -25,6 +25,7 @@ import { baselineText, noDifferenceText, pm, recommendation, signed, warningFlag
 import { baseMetric, CHAIN_PREFIX, lowerIsBetter, metricNote, METRICS, splitMetric, type MetricKey, type MetricName } from './metrics.js';
 import type { SweepArgs } from './plan.js';
 import type { Estimate } from './stats.js';
+import { grouped } from '../text/human.js';
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -123,10 +124,10 @@ export function fmtValue(key: MetricKey, v: number | null): string {
   if (v === null) return '–';
   const metric = baseMetric(key);
   if (metric === 'availability') return `${(v * 100).toFixed(v >= 0.999 ? 3 : 2)} %`;
-  if (metric === 'cost') return `$${v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3)}`;
+  if (metric === 'cost') return `$${v >= 100 ? grouped(Math.round(v)) : v.toPrecision(3)}`;
   const a = Math.abs(v);
   if (a === 0) return '0';
-  if (a >= 1000) return Math.round(v).toLocaleString('en-US');
+  if (a >= 1000) return grouped(Math.round(v));
   if (a >= 1) return String(Number(v.toPrecision(3)));
   return String(Number(v.toPrecision(2)));
 }
