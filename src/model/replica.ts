@@ -48,6 +48,8 @@ export interface Replica {
   trafficStopped: boolean;
   /** Requests dispatched to it and not finished (running or waiting for a predict slot). */
   inFlight: number;
+  /** Its position in the router's routable list while routable (least-loaded.ts). */
+  routePos: number;
   /** Requests holding one of the predict_concurrency slots. */
   running: number;
   /** Dispatched requests waiting for a slot, FIFO. */
@@ -100,6 +102,7 @@ export function newReplica(id: number, state: ReplicaState, timers: TimerGroup):
     routable: false,
     trafficStopped: false,
     inFlight: 0,
+    routePos: -1,
     running: 0,
     waiting: [],
     activeHead: null,

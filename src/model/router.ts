@@ -3,7 +3,8 @@ import type { InFlightWindow } from './autoscaling/in-flight-window.js';
 import type { Meter } from './billing.js';
 import type { Config } from './config.js';
 import type { Sampler, Tokens } from './distributions.js';
-import { pickReplica, retryDelay } from './pick-replica.js';
+import { LeastLoaded } from './least-loaded.js';
+import { retryDelay } from './pick-replica.js';
 import { ARRIVAL, DEADLINE } from './priorities.js';
 import type { ServiceReports } from './reports.js';
 import { activeRequests, type Container, type Replica, type Request } from './replica.js';
@@ -29,6 +30,8 @@ export interface Activator {
 export class Router {
   /** Routable replicas, sorted by id (the candidates of pickReplica). */
   readonly routable: Replica[] = [];
+  /** pickReplica(routable, target), kept up to date (least-loaded.ts). */
+  private readonly leastLoaded: LeastLoaded;
   /** The FIFO queue (in deadline order: every attempt waits the same timeout). */
   private readonly queue = new Fifo<Request>();
   private queueTimer: EventHandle | null = null;
@@ -54,6 +57,7 @@ export class Router {
     private readonly activator: Activator,
   ) {
     this.target = cfg.deployment.autoscaling.concurrency_target;
+    this.leastLoaded = new LeastLoaded(this.target);
   }
 
   // Long-lived handlers for the hot events: no closure per request.
@@ -113,6 +117,12 @@ export class Router {
     } else {
       this.routable.splice(this.routable.indexOf(r), 1);
     }
+    this.leastLoaded.reset(this.routable);
+  }
+
+  /** A replica's in-flight count changed from `before` (serving's port). */
+  loadChanged(r: Replica, before: number): void {
+    if (r.routable) this.leastLoaded.moved(r, before);
   }
 
   /** Readiness passed on a ready replica: it takes traffic (again). */
@@ -190,7 +200,7 @@ export class Router {
     const queued = this.queue.size;
     // Shed only a request that would have to wait: with max_queue 0 an idle replica still takes it.
     // (A non-empty queue means no replica is free, so such an arrival would wait behind it.)
-    if (maxQ !== null && queued >= maxQ && (queued > 0 || pickReplica(this.routable, this.target) === null)) {
+    if (maxQ !== null && queued >= maxQ && (queued > 0 || this.leastLoaded.pick() === null)) {
       this.finish(req, 429);
       return;
     }
@@ -226,7 +236,7 @@ export class Router {
   /** Send queued requests to replicas while some replica is below its target. */
   private dispatchNow(): void {
     while (this.queue.size > 0) {
-      const r = pickReplica(this.routable, this.target);
+      const r = this.leastLoaded.pick();
       if (r === null) break;
       this.serving.assign(this.queue.shift()!, r);
     }

@@ -69,6 +69,7 @@ export class Service implements FinalView, Activator, Callee {
       attemptEnded: (req, status) => this.router.attemptEnded(req, status),
       drained: (r) => this.lifecycle.drained(r),
       dispatch: () => this.router.dispatch(),
+      loadChanged: (r, before) => this.router.loadChanged(r, before),
     });
     this.router = new Router(sim, cfg, ctx.serviceTime ?? sampler(cfg.deployment.service_time, rng.service), this.window, this.serving, this.meter, this.records, this);
     const draw = { schedule: sampler(st.schedule, rng.startup), pull: sampler(st.image_pull, rng.startup), load: sampler(st.load, rng.startup) };

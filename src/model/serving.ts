@@ -17,6 +17,8 @@ export interface ServingPorts {
   drained(r: Replica): void;
   /** A slot may have freed: send queued requests. */
   dispatch(): void;
+  /** r.inFlight changed from `before` (the router keeps its least-loaded replica up to date). */
+  loadChanged(r: Replica, before: number): void;
 }
 
 /**
@@ -64,6 +66,7 @@ export class Serving {
     req.dispatchedAt = now;
     req.replica = r.id;
     r.inFlight++;
+    this.ports.loadChanged(r, r.inFlight - 1);
     addActive(r, req);
     if (r.running < this.slots) this.startService(req, r);
     else r.waiting.push(req);
@@ -120,6 +123,7 @@ export class Serving {
     removeActive(r, req);
     r.running--;
     r.inFlight--;
+    this.ports.loadChanged(r, r.inFlight + 1);
     // SPEC §4: the error rules count what predict() returned (200, or a 500 it raised); the router's
     // 504 after request.timeout never reaches predict()'s bookkeeping (nor do kills' 503s: failActive).
     // SPEC §12: with `errors: own` a 500 propagated from a dependency is not counted either.
@@ -145,7 +149,9 @@ export class Serving {
     r.activeHead = null;
     r.waiting = [];
     r.running = 0;
+    const before = r.inFlight;
     r.inFlight = 0;
+    this.ports.loadChanged(r, before);
     for (const req of reqs) {
       this.sim.cancel(req.end);
       req.end = null;
