@@ -106,7 +106,7 @@ produce(bell, rings, specs.map((s) => { const g = generator(s); let n = 0; retur
     }
   });
 
-  it('draws in place when no worker is built, and for sequences that draw nothing random', () => {
+  it('draws in place when no worker is built, and sequences too cheap to pay for the thread', () => {
     const ahead = new DrawAhead(null, 0);
     const [got] = readAll(ahead, [lognormal], 3 * CHUNK);
     expect(ahead.fromWorker).toBe(0);
@@ -115,6 +115,13 @@ produce(bell, rings, specs.map((s) => { const g = generator(s); let n = 0; retur
     const [c] = readAll(constant, [{ kind: 'service', seed: 1, dist: { dist: 'constant', value: 2 } }], 2 * CHUNK);
     expect(constant.fromWorker).toBe(0);
     expect(new Set(c)).toEqual(new Set([2]));
+    const exponential: DrawSpec = { kind: 'service', seed: 1, dist: { dist: 'exponential', mean: 1 } };
+    const poisson: DrawSpec = { kind: 'arrivals', seed: 1, index: 0, traffic: { kind: 'poisson', rate: 9, start: 0, end: null }, horizon: 1e6 };
+    const cheap = new DrawAhead(undefined, 0);
+    const [e, p] = readAll(cheap, [exponential, poisson], 3 * CHUNK);
+    expect(cheap.fromWorker).toBe(0);
+    expect(e).toEqual(inPlace(exponential, 3 * CHUNK));
+    expect(p).toEqual(inPlace(poisson, 3 * CHUNK));
   });
 });
 
