@@ -77,10 +77,14 @@ export function simulate(config: Config, sinks: Sinks = {}, opts: SimulateOption
 
 export function simulateCounted(config: Config, sinks: Sinks = {}, opts: SimulateOptions = {}): SimulateResult {
   const steps = inSlices(config, sinks, opts.onProgress ? 100 : 1, opts.drawAhead ?? false);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    opts.onProgress?.(step.value);
+  try {
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      opts.onProgress?.(step.value);
+    }
+  } finally {
+    steps.return(undefined as never); // a callback that throws stops the draw-ahead worker too
   }
 }
 

@@ -79,21 +79,30 @@ describe('draw-ahead', () => {
     ahead.close();
   });
 
-  it('draws on by itself, with the same values, when the worker fails part way', () => {
-    // A worker that serves 20 chunks of the real sequence, then throws: the reader is on the ring by then.
+  /** A worker file that runs `produce` on each spec's real sequence wrapped by `wrap` (JavaScript source of `(g) => () => number`). */
+  function withWorker(wrap: string, test: (file: string) => void): void {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploysim-draw-'));
     const dist = path.resolve('dist/draw-ahead');
-    const file = path.join(dir, 'failing-worker.mjs');
+    const file = path.join(dir, 'worker.mjs');
     fs.writeFileSync(
       file,
       `import { workerData } from 'node:worker_threads';
 import { produce } from ${JSON.stringify(path.join(dist, 'ring.js'))};
 import { generator } from ${JSON.stringify(path.join(dist, 'sequences.js'))};
 const { bell, specs, rings } = workerData;
-produce(bell, rings, specs.map((s) => { const g = generator(s); let n = 0; return () => { if (++n > 20 * ${CHUNK}) throw new Error('boom'); return g(); }; }));
+produce(bell, rings, specs.map((s) => (${wrap})(generator(s))));
 `,
     );
     try {
+      test(file);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('draws on by itself, with the same values, when the worker throws part way', () => {
+    // 20 chunks of the real sequence, then an exception: the reader is on the ring by then.
+    withWorker(`(g) => { let n = 0; return () => { if (++n > 20 * ${CHUNK}) throw new Error('boom'); return g(); }; }`, (file) => {
       const ahead = new DrawAhead(file, 0);
       const n = 30 * CHUNK;
       const [got] = readAll(ahead, [lognormal], n);
@@ -101,9 +110,31 @@ produce(bell, rings, specs.map((s) => { const g = generator(s); let n = 0; retur
       expect(ahead.fromWorker).toBe(0); // and from its own copy after
       ahead.close();
       expect(got).toEqual(inPlace(lognormal, n));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
+  });
+
+  it('draws on by itself, with the same values, when the worker dies without a word', () => {
+    // As out of memory or a kill: the thread ends, nothing is flagged; the reader gives up waiting (1 s).
+    withWorker(`(g) => { let n = 0; return () => { if (++n > 20 * ${CHUNK}) process.exit(1); return g(); }; }`, (file) => {
+      const ahead = new DrawAhead(file, 0);
+      const n = 40 * CHUNK;
+      const [got] = readAll(ahead, [lognormal], n);
+      expect(mostFromWorker).toBe(1);
+      expect(ahead.fromWorker).toBe(0);
+      ahead.close();
+      expect(got).toEqual(inPlace(lognormal, n));
+    });
+  });
+
+  it('never reads a worker that draws other values (a stale build): the first value is checked at the switch', () => {
+    withWorker(`(g) => () => g() + 1`, (file) => {
+      const ahead = new DrawAhead(file, 0);
+      const n = 10 * CHUNK;
+      const [got] = readAll(ahead, [lognormal], n);
+      expect(mostFromWorker).toBe(0);
+      ahead.close();
+      expect(got).toEqual(inPlace(lognormal, n));
+    });
   });
 
   it('draws in place when no worker is built, and sequences too cheap to pay for the thread', () => {

@@ -166,6 +166,21 @@ describe('Simulation', () => {
     expect(seen).toEqual(['a', 'b', 'c']);
   });
 
+  it('run() refuses to be called from inside a handler (the running event would fire again), and runs on after', () => {
+    const sim = new Simulation();
+    let fired = 0;
+    sim.at(1, () => {
+      fired++;
+      sim.run(3);
+    });
+    expect(() => sim.run(2)).toThrow(/inside an event handler/);
+    expect(fired).toBe(1);
+    sim.at(2.5, () => fired++);
+    sim.run(3); // the throwing handler's event left the heap; the engine is usable again
+    expect(fired).toBe(2);
+    expect(sim.pendingCount).toBe(0);
+  });
+
   it('reschedule() refuses an event still queued or cancelled, and a time in the past', () => {
     const sim = new Simulation();
     const queued = sim.at(1, () => undefined);

@@ -25,7 +25,7 @@ describe('numbers without ICU', () => {
     expect(count(1234567)).toBe('1,234,567');
   });
 
-  it('money(v) is the en-US text with two decimals, exact ties rounded to even as ICU does', () => {
+  it('money(v) is the en-US text with two decimals, the shortest decimal rounded half away from zero as ICU does', () => {
     // ICU rounds the shortest decimal half away from zero; toFixed the exact double (1.005 is 1.00499…).
     expect(money(1.005)).toBe('$1.01');
     expect((1.005).toFixed(2)).toBe('1.00');

@@ -25,7 +25,7 @@ async function engine(name: string): Promise<Measurement> {
   const { simulateCounted } = await import('../run.js');
   const { config } = loadScenario(scenario(name));
   const t0 = performance.now();
-  const { summary, events } = simulateCounted(config, {}, { drawAhead: true }); // as `deploysim run` does
+  const { summary, events } = simulateCounted(config, {}, { drawAhead: true }); // as `deploysim run` does on a machine with a second core
   const wall = (performance.now() - t0) / 1000;
   return { wall_s: wall, events, requests: summary.requests.arrived, simulated_s: config.duration, peak_rss_bytes: process.resourceUsage().maxRSS * 1024 };
 }

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { doorbell, RingReader, sharedRing, stopWorker, type SharedRing } from './ring.js';
+import { doorbell, RingReader, sharedRing, stopWorker, type RingHost, type SharedRing } from './ring.js';
 import { generator, worthDrawingAhead, type DrawSpec } from './sequences.js';
 
 /** Chunks (of 4096 values) a sequence draws in place before the worker starts: a shorter run never pays for a thread. */
@@ -19,7 +19,7 @@ export const START_AFTER_CHUNKS = 2;
  * The worker keeps nothing but its streams' state: a small heap keeps its memory small (V8's
  * default young generation alone would add ~16 MB to a run's peak RSS).
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 };
 
 /** The compiled worker next to this module (dist/, or the bundle), else the one in dist/ (under vitest). */
 export function drawWorkerFile(): string | null {
@@ -31,13 +31,13 @@ export function drawWorkerFile(): string | null {
 }
 
 /** A run's sequences drawn ahead by one worker, started when the first of them has drawn `startAfter` chunks. */
-export class DrawAhead {
-  private readonly bell = doorbell();
+export class DrawAhead implements RingHost {
+  readonly bell = doorbell();
   private readonly specs: DrawSpec[] = [];
-  private readonly rings: SharedRing[] = [];
   private readonly readers: RingReader[] = [];
+  /** Allocated when the worker starts (a short run never allocates them); empty if it could not. */
+  private rings: SharedRing[] | null = null;
   private worker: Worker | null = null;
-  private started = false;
 
   constructor(
     private readonly file: string | null = drawWorkerFile(),
@@ -47,28 +47,29 @@ export class DrawAhead {
   /** `spec`'s values (NaN once it has ended); drawn in place when drawing ahead cannot help or no worker is built. */
   sequence(spec: DrawSpec): () => number {
     if (this.file === null || !worthDrawingAhead(spec)) return generator(spec);
-    if (this.started) throw new Error('DrawAhead.sequence(): the worker has started');
-    const ring = sharedRing();
+    if (this.rings !== null) throw new Error('DrawAhead.sequence(): the worker has started');
+    const reader = new RingReader(this, this.specs.length, generator(spec), () => generator(spec), this.startAfter);
     this.specs.push(spec);
-    this.rings.push(ring);
-    const reader = new RingReader(ring, this.bell, generator(spec), () => generator(spec), () => this.start(), this.startAfter);
     this.readers.push(reader);
     return () => reader.next();
   }
 
-  private start(): boolean {
-    if (!this.started) {
-      this.started = true;
-      try {
-        const w = new Worker(this.file!, { workerData: { bell: this.bell, specs: this.specs, rings: this.rings }, resourceLimits: WORKER_LIMITS });
-        w.unref(); // never keeps the process alive
-        w.on('error', () => undefined); // the doorbell's FAILED flag tells the readers, which draw on by themselves
-        this.worker = w;
-      } catch {
-        this.worker = null;
-      }
+  start(): void {
+    if (this.rings !== null) return;
+    const rings = this.specs.map(() => sharedRing());
+    try {
+      const w = new Worker(this.file!, { workerData: { bell: this.bell, specs: this.specs, rings }, resourceLimits: WORKER_LIMITS });
+      w.unref(); // never keeps the process alive
+      w.on('error', () => undefined); // the readers find out by themselves (FAILED, or a chunk that does not come)
+      this.worker = w;
+      this.rings = rings;
+    } catch {
+      this.rings = [];
     }
-    return this.worker !== null;
+  }
+
+  ring(i: number): SharedRing | null {
+    return this.rings?.[i] ?? null;
   }
 
   /** How many of the sequences are now read from the worker (for tests). */

@@ -90,8 +90,8 @@ export function produce(bell: Int32Array, rings: SharedRing[], nexts: (() => num
           }
         }
         chunk[r] = k + 1;
-        if (ended) Atomics.store(ctrl, ENDED, 1);
         Atomics.store(ctrl, WRITTEN, k + 1);
+        if (ended) Atomics.store(ctrl, ENDED, 1); // after WRITTEN: a reader that sees ENDED sees the last chunk
         Atomics.notify(ctrl, WRITTEN);
         if (ended) live[r] = false;
         progressed = true;
@@ -106,13 +106,26 @@ export function produce(bell: Int32Array, rings: SharedRing[], nexts: (() => num
   }
 }
 
-/** How long a reader waits for a chunk before it draws the rest itself (the worker is gone or stuck). */
-const GIVE_UP_MS = 10_000;
+/**
+ * How long a reader waits for a chunk before it draws the rest itself. Only a worker that died
+ * without throwing (out of memory, killed) or is starved of CPU takes this long; giving up early
+ * costs speed, never a value, and the simulation's thread is blocked while it waits.
+ */
+const GIVE_UP_MS = 1000;
+
+/** What a reader needs from the owner of the worker (draw-ahead.ts). */
+export interface RingHost {
+  readonly bell: Int32Array;
+  /** Start the worker, once; a no-op after the first call. */
+  start(): void;
+  /** Ring i, once the worker has started; null before (or when it could not start). */
+  ring(i: number): SharedRing | null;
+}
 
 /**
- * The simulation's side of one ring. `local` draws the sequence here; `fresh` makes another copy
- * (to draw on alone if the worker fails); `start` is called when this reader has drawn
- * `startAfter` chunks itself (a long run) and returns whether a worker now serves the ring.
+ * The simulation's side of ring `index`. `local` draws the sequence here; `fresh` makes another
+ * copy (to draw on alone if the worker fails); the worker is started when this reader has drawn
+ * `startAfter` chunks itself (a long run).
  */
 export class RingReader {
   /** Values left in the current chunk. */
@@ -122,26 +135,23 @@ export class RingReader {
   /** Read position in `data` (ring mode). */
   private i = 0;
   private inRing = false;
-  private started = false;
-  private readonly data: Float64Array;
-  private readonly ctrl: Int32Array;
+  /** Drawing here to the end: the worker failed, stopped, disagreed, or the sequence ended. */
+  private alone = false;
+  private data: Float64Array | null = null;
+  private ctrl: Int32Array | null = null;
 
   constructor(
-    ring: SharedRing,
-    private readonly bell: Int32Array,
+    private readonly host: RingHost,
+    private readonly index: number,
     private local: (() => number) | null,
     private readonly fresh: () => () => number,
-    private readonly start: () => boolean,
     private readonly startAfter: number,
-  ) {
-    this.data = ring.data;
-    this.ctrl = ring.ctrl;
-  }
+  ) {}
 
   next(): number {
     if (this.left === 0) this.nextChunk();
     this.left--;
-    return this.inRing ? this.data[this.i++]! : this.local!();
+    return this.inRing ? this.data![this.i++]! : this.local!();
   }
 
   /** Whether the values now come from the worker (for tests). */
@@ -150,34 +160,46 @@ export class RingReader {
   }
 
   private nextChunk(): void {
-    const { ctrl, bell } = this;
     const c = ++this.chunk;
     this.left = CHUNK;
+    if (this.alone) return;
+    if (this.ctrl === null) {
+      if (c >= this.startAfter) this.host.start();
+      const ring = this.host.ring(this.index);
+      if (ring === null) return;
+      this.data = ring.data;
+      this.ctrl = ring.ctrl;
+    }
+    const { ctrl } = this;
+    const bell = this.host.bell;
     Atomics.store(ctrl, READ, c);
     Atomics.add(bell, RUNG, 1);
     Atomics.notify(bell, RUNG);
     if (Atomics.load(bell, FAILED) !== 0 || Atomics.load(bell, STOP) !== 0) {
       if (this.inRing) this.drawLocally(c);
+      this.alone = true;
       return;
     }
     if (!this.inRing) {
-      if (!this.started && c >= this.startAfter) this.started = this.start();
-      if (this.started && Atomics.load(ctrl, WRITTEN) > c) this.enterRing(c);
+      if (Atomics.load(ctrl, WRITTEN) > c) this.enterRing(c);
       return;
     }
     const since = Date.now(); // the wall clock only decides when to give up on a worker, never a value
     for (;;) {
       const w = Atomics.load(ctrl, WRITTEN);
       if (w > c) break;
-      if (Atomics.load(ctrl, ENDED) !== 0) {
+      // The worker stores WRITTEN before ENDED: seen ended, WRITTEN is final.
+      if (Atomics.load(ctrl, ENDED) !== 0 && Atomics.load(ctrl, WRITTEN) <= c) {
         // Read past the end (its NaN was in an earlier chunk): it stays ended.
         this.local = () => NaN;
         this.inRing = false;
+        this.alone = true;
         return;
       }
       if (Atomics.load(bell, FAILED) !== 0 || Date.now() - since > GIVE_UP_MS) {
         stopWorker(bell);
         this.drawLocally(c);
+        this.alone = true;
         return;
       }
       Atomics.wait(ctrl, WRITTEN, w, 100);
@@ -185,10 +207,25 @@ export class RingReader {
     this.enterRing(c);
   }
 
+  /**
+   * From chunk c on, read the ring, once its first value is the one drawn here: a worker running
+   * other code (a stale build) is caught at the switch, and the reader draws on by itself.
+   */
   private enterRing(c: number): void {
+    const base = (c % CHUNKS) * CHUNK;
+    if (!this.inRing) {
+      const mine = this.local!();
+      const theirs = this.data![base]!;
+      if (!(mine === theirs || (mine !== mine && theirs !== theirs))) {
+        stopWorker(this.host.bell);
+        this.drawLocally(c); // `mine` was drawn: start again from a fresh copy
+        this.alone = true;
+        return;
+      }
+    }
     this.inRing = true;
     this.local = null;
-    this.i = (c % CHUNKS) * CHUNK;
+    this.i = base;
   }
 
   /** Draw here again from chunk c on: a fresh copy of the sequence, advanced past what was read. */

@@ -34,6 +34,8 @@ export class Simulation {
    * pendingCount), so nothing can tell: the order is the same total order over the same events.
    */
   private firing: QueuedEvent | null = null;
+  /** Inside run(): a handler may not call it again. */
+  private running = false;
 
   get now(): number {
     return this._now;
@@ -151,22 +153,29 @@ export class Simulation {
   /** Process events with time < until, then set the clock to until. */
   run(until: number): void {
     if (!(until > this._now)) throw new Error(`run(until=${until}) must be after now (${this._now})`);
+    // From inside a handler the running event may still be in the heap (see `firing`): it would fire again.
+    if (this.running) throw new Error('run() called from inside an event handler');
+    this.running = true;
     const q = this.queue;
-    for (;;) {
-      const top = q.peek();
-      if (top === undefined || top.time >= until) break;
-      this._now = top.time;
-      this._processed++;
-      this.firing = top;
-      try {
-        top.fire(top.arg);
-      } finally {
-        // Not rescheduled nor cancelled by its handler: it leaves the heap now (usually still the top).
-        if (this.firing !== null) {
-          this.firing = null;
-          q.remove(top);
+    try {
+      for (;;) {
+        const top = q.peek();
+        if (top === undefined || top.time >= until) break;
+        this._now = top.time;
+        this._processed++;
+        this.firing = top;
+        try {
+          top.fire(top.arg);
+        } finally {
+          // Not rescheduled nor cancelled by its handler: it leaves the heap now (usually still the top).
+          if (this.firing !== null) {
+            this.firing = null;
+            q.remove(top);
+          }
         }
       }
+    } finally {
+      this.running = false;
     }
     this._now = until;
   }

@@ -282,9 +282,10 @@ export class Router {
   /**
    * A finished request of a plain deployment is reused by the next arrival: ~200 bytes and its
    * boxed numbers less to allocate and collect per request (a tenth of a run was the young
-   * generation's collections). Nothing holds it any more: it left the queue, its replica and the
-   * retry set; its end event was cleared when it fired or was cancelled (a fired one is reused
-   * with a new argument); the records keep copies (requests.csv rows), never the object. A
+   * generation's collections). Nothing that can still act on it holds it: it left the queue, its
+   * replica and the retry set; its end event fired or was cancelled (a fired one waits in
+   * Serving's spare list, out of the heap, still pointing at it until it is reused with a new
+   * argument); the records keep copies (requests.csv rows), never the object. A
    * chain's requests are not reused: their call handles and step runs may outlive the answer.
    */
   private recycle(req: Request): void {
