@@ -7,8 +7,9 @@
  * starts the worker (ring.ts reads its own copy until the worker has caught up).
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { doorbell, RingReader, sharedRing, stopWorker, type RingHost, type SharedRing } from './ring.js';
 import { generator, worthDrawingAhead, type DrawSpec } from './sequences.js';
 
@@ -58,6 +59,8 @@ export class DrawAhead implements RingHost {
     if (this.rings !== null) return;
     const rings = this.specs.map(() => sharedRing());
     try {
+      // Loaded here, not at import: a run that never starts the worker does not pay for the module (~2.5 ms).
+      const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
       const w = new Worker(this.file!, { workerData: { bell: this.bell, specs: this.specs, rings }, resourceLimits: WORKER_LIMITS });
       w.unref(); // never keeps the process alive
       w.on('error', () => undefined); // the readers find out by themselves (FAILED, or a chunk that does not come)
