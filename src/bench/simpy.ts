@@ -5,8 +5,8 @@
  * then both wall times and the ratio. SimPy is Debian's python3-simpy (SimPy 2's classic API) or
  * any Python with `simpy`; when none is found, `apt-get install -y python3-simpy` is tried, and
  * when that fails the comparison is skipped with a message (exit 0).
- * deploysim runs as users run it: bin/deploysim.js, which loads the bundle in dist/bundle/ that
- * `npm run build` makes. First, deploysim's fixed cost (what a command costs besides its
+ * deploysim runs as users run it: bin/deploysim.js, which runs the bundle in dist/bundle/ that
+ * `npm run build` makes, from the code cache the build saved. First, deploysim's fixed cost (what a command costs besides its
  * simulation: Node's start, loading the code, outputs, report): `--help` and a one-minute run,
  * the median of 5 each (target: a short run ≤ 0.25 s CPU).
  * Options: `--requests N` (default 1,000,000; deploysim's run stays bench/mm10.yaml), `--repeat K`.
@@ -58,7 +58,7 @@ function timed(cmd: string, args: string[]): { wall: number; cpu: number | null;
 }
 
 const bin = path.join(root, 'bin', 'deploysim.js');
-if (!fs.existsSync(path.join(root, 'dist', 'bundle', 'deploysim.js'))) throw new Error('dist/bundle/deploysim.js is missing: run `npm run build` first');
+if (!fs.existsSync(path.join(root, 'dist', 'bundle', 'deploysim.cjs'))) throw new Error('dist/bundle/deploysim.cjs is missing: run `npm run build` first');
 const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(2));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

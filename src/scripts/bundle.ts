@@ -1,19 +1,33 @@
 /**
- * The second half of `npm run build`: bundles the CLI that tsc compiled to dist/ into
- * dist/bundle/, which bin/deploysim.js loads. Node resolving, reading and compiling ~210 small ES
- * modules one at a time (93 of ours, 95 of zod's, csv-stringify's, d3's) was a third of a short
- * run's CPU; a run now loads 16 files. `splitting` puts each command's `import()` in its own
- * chunks: `--help` loads commander and the command wiring (70 KB), `run` no sweep or check.
+ * The second half of `npm run build`: bundles the JavaScript tsc compiled to dist/ into
+ * dist/bundle/, and saves V8's code cache for the CLI beside it.
+ *
+ * - The CLI, dist/bundle/deploysim.cjs: one CommonJS file that bin/deploysim.js runs through
+ *   `vm.Script` with the code cache the build saved (dist/bundle/deploysim.cjs.cache). Node
+ *   resolving, reading and compiling ~210 small ES modules one at a time was a third of a short
+ *   run's CPU; one bundle of ES modules per command brought a short run to ~0.20 s; compiling
+ *   that code was most of what was left. Node 22 caches compiled code by itself, Node 20 does not:
+ *   with V8's cache of a run, a short run takes ~0.14 s (issue #15). The bundle is CommonJS
+ *   because vm.Script takes a cache and runs a script, not modules; a command's modules are still
+ *   evaluated only when it is imported (esbuild's lazy module wrappers).
+ * - The code cache: the build runs `deploysim run scenarios/cuda-error.yaml` once through
+ *   bin/deploysim.js and saves the compiled code of everything that ran (V8 rejects a cache made
+ *   by another V8 version or other flags, and the launcher then compiles as before). The folder is
+ *   emptied first, so a cache never outlives the bundle it was made from.
+ * - The workers, as ES modules: the sweep's (dist/bundle/worker.js, which run-pool finds next to
+ *   itself) and the draw-ahead one (dist/bundle/draw-worker.js): each worker thread loads a few
+ *   files instead of ~150.
  *
  * It bundles tsc's output, not src/: the bundle runs exactly the JavaScript the tests run.
  * dist/bundle/ sits two levels under the root, as dist/cli/ does, so the `new URL('../../…',
- * import.meta.url)` paths (schema/, dist/sweep/worker.js) resolve the same from either.
- * The sweep's worker is bundled too (dist/bundle/worker.js, which run-pool finds next to itself):
- * each worker thread then loads a few files instead of ~150. So is the draw-ahead worker
- * (dist/bundle/draw-worker.js, found the same way by draw-ahead/draw-ahead.ts).
- * Left out: tinypool (starts its threads from its own files).
+ * import.meta.url)` paths (schema/, dist/sweep/worker.js) resolve the same from either (in the
+ * CommonJS bundle import.meta.url is the bundle file's URL).
+ * Left out: tinypool (starts its threads from its own files; an ES module, imported with import()).
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 const outdir = 'dist/bundle';
@@ -45,7 +59,7 @@ const englishZodOnly: Plugin = {
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { deploysim: 'dist/cli/index.js', worker: 'dist/sweep/worker.js', 'draw-worker': 'dist/draw-ahead/draw-worker.js' },
+  entryPoints: { worker: 'dist/sweep/worker.js', 'draw-worker': 'dist/draw-ahead/draw-worker.js' },
   outdir,
   bundle: true,
   splitting: true,
@@ -64,6 +78,43 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
-const outputs = Object.values(result.metafile.outputs);
+const cli = await build({
+  entryPoints: ['dist/cli/index.js'],
+  outfile: `${outdir}/deploysim.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['tinypool'],
+  // import.meta.url is the bundle's own URL (the paths above); __filename is the launcher's argument.
+  define: { 'import.meta.url': '__deploysimUrl' },
+  banner: { js: "const __deploysimUrl = require('node:url').pathToFileURL(__filename).href;" },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  plugins: [englishZodOnly],
+  logLevel: 'warning',
+  metafile: true,
+});
+const outputs = [...Object.values(result.metafile.outputs), ...Object.values(cli.metafile.outputs)];
 const kib = outputs.reduce((n, o) => n + o.bytes, 0) / 1024;
-console.log(`bundled dist/cli/index.js and dist/sweep/worker.js into ${outdir}/ (${outputs.length} files, ${kib.toFixed(0)} KiB)`);
+console.log(`bundled the CLI, the sweep's and the draw-ahead workers into ${outdir}/ (${outputs.length} files, ${kib.toFixed(0)} KiB)`);
+
+// The code cache: one run through the launcher, which saves what V8 compiled when it is asked to.
+const cacheFile = `${outdir}/deploysim.cjs.cache`;
+const scenario = 'scenarios/cuda-error.yaml';
+if (existsSync(scenario)) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploysim-warm-'));
+  try {
+    const r = spawnSync(process.execPath, ['bin/deploysim.js', 'run', scenario, '--out', path.join(tmp, 'run')], {
+      env: { ...process.env, DEPLOYSIM_CODE_CACHE_OUT: cacheFile },
+      encoding: 'utf8',
+    });
+    if (r.status === 0 && existsSync(cacheFile)) console.log(`saved V8's code cache of \`deploysim run\` in ${cacheFile}`);
+    else console.log(`no code cache (the warm-up run exited ${r.status}): the CLI compiles its code at each start\n${r.stderr ?? ''}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+} else {
+  console.log(`no code cache (${scenario} is missing): the CLI compiles its code at each start`);
+}

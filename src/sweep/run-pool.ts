@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Tinypool } from 'tinypool';
+import type { Tinypool } from 'tinypool';
 import type { Metrics } from './metrics.js';
 import type { RunOutcome, RunTask } from './simulator.js';
 
@@ -33,11 +33,28 @@ export function workerFile(): string {
   throw new Error(`sweep worker not found at ${here} or ${built}: run \`npm run build\` first`);
 }
 
+/**
+ * The CLI's launcher (bin/deploysim.js) runs its CommonJS bundle from V8's code cache, and Node 20
+ * loses a cached script's loader for import(): the launcher passes its own import() in as this.
+ */
+declare const __deploysimImport: ((specifier: string) => Promise<unknown>) | undefined;
+
+function importTinypool(): Promise<typeof import('tinypool')> {
+  if (typeof __deploysimImport !== 'undefined') return __deploysimImport('tinypool') as Promise<typeof import('tinypool')>;
+  return import('tinypool');
+}
+
 export function poolExecutor(workers: number): Executor {
-  const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+  const filename = workerFile();
+  // Imported when the first run starts: tinypool is an ES module only, which the CLI's CommonJS
+  // bundle (src/scripts/bundle.ts) cannot require().
+  let pool: Promise<Tinypool> | null = null;
+  const started = () => (pool ??= importTinypool().then(({ Tinypool }) => new Tinypool({ filename, minThreads: workers, maxThreads: workers, idleTimeout: 1000 })));
   return {
-    run: (task, signal) => pool.run(task, { signal }) as Promise<RunOutcome>,
-    close: () => pool.destroy(),
+    run: async (task, signal) => (await started()).run(task, { signal }) as Promise<RunOutcome>,
+    close: async () => {
+      if (pool) await (await pool).destroy();
+    },
   };
 }
 
