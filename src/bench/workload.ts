@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 
 export interface Measurement {
   wall_s: number;
@@ -30,12 +31,18 @@ async function engine(name: string): Promise<Measurement> {
   return { wall_s: wall, events, requests: summary.requests.arrived, simulated_s: config.duration, peak_rss_bytes: process.resourceUsage().maxRSS * 1024 };
 }
 
-/** `deploysim <args>` in this process, timed from process start: what a user waits for at the shell. */
+/**
+ * `deploysim <args>` in this process, timed from process start: what a user waits for at the shell.
+ * It goes through the launcher, as a user's command does (bin/deploysim.js: the bundle and its code
+ * cache); what the command prints goes to stdout before the measurement's line.
+ */
 async function cli(args: string[], summaryDir: string | null): Promise<Measurement> {
-  const { main } = await import('../cli/index.js');
-  const quiet = { out: () => undefined, err: (t: string) => void process.stderr.write(`${t}\n`), errStream: { write: () => true } as unknown as NodeJS.WritableStream, exit: () => undefined };
-  const code = await main(['node', 'deploysim', ...args], quiet);
+  const bin = path.join(root, 'bin', 'deploysim.js');
+  process.argv = [process.execPath, bin, ...args];
+  await import(pathToFileURL(bin).href); // returns when the command has finished
   const wall = process.uptime();
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
   if (code !== 0) throw new Error(`deploysim ${args.join(' ')} exited ${code}`);
   let requests: number | null = null;
   let simulated: number | null = null;
