@@ -33,6 +33,23 @@ const outFile = arg('--out') ?? 'bench-results.json';
 const compareFile = arg('--compare');
 const here = import.meta.dirname;
 
+/** Bad arguments are refused before any workload runs (and before bench-results.json is replaced). */
+function refuse(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+const unknown = only?.filter((n) => !WORKLOADS.some((w) => w.name === n)) ?? [];
+if (unknown.length > 0) refuse(`unknown workload ${unknown.join(', ')} in --only; the workloads are ${WORKLOADS.map((w) => w.name).join(', ')}`);
+let previous: Record<string, Measurement> | null = null;
+if (compareFile) {
+  try {
+    previous = (JSON.parse(fs.readFileSync(compareFile, 'utf8')) as { results: Record<string, Measurement> }).results;
+  } catch (e) {
+    refuse(`--compare ${compareFile}: ${(e as Error).message} (give a file an earlier \`npm run bench -- --out FILE\` wrote)`);
+  }
+  if (typeof previous !== 'object' || previous === null) refuse(`--compare ${compareFile}: no "results" in it (give a file an earlier \`npm run bench -- --out FILE\` wrote)`);
+}
+
 const results: Record<string, Measurement> = {};
 for (const w of WORKLOADS) {
   if (only && !only.includes(w.name)) continue;
@@ -45,7 +62,6 @@ for (const w of WORKLOADS) {
   if (w.eventsFrom && results[w.eventsFrom]) results[w.name]!.events = results[w.eventsFrom]!.events;
 }
 
-const previous: Record<string, Measurement> | null = compareFile ? (JSON.parse(fs.readFileSync(compareFile, 'utf8')) as { results: Record<string, Measurement> }).results : null;
 const fmt = (x: number | null, d = 0) => (x === null ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 const rows = [['workload', 'wall s', 'events/s', 'requests/s', 'sim h / wall s', 'peak RSS MB', ...(previous ? ['wall vs before'] : [])]];
 for (const w of WORKLOADS) {
@@ -59,12 +75,18 @@ for (const w of WORKLOADS) {
     m.requests === null ? '—' : fmt(m.requests / m.wall_s),
     m.simulated_s === null ? '—' : fmt(m.simulated_s / 3600 / m.wall_s, 1),
     fmt(m.peak_rss_bytes / 1024 / 1024, 1),
-    ...(previous ? [before ? `${(before.wall_s / m.wall_s).toFixed(2)}× faster` : '—'] : []),
+    ...(previous ? [before ? speedup(before.wall_s, m.wall_s) : '—'] : []),
   ]);
+}
+/** "1.22× faster" or "1.10× slower": a ratio above 1 either way. */
+function speedup(before: number, after: number): string {
+  return after <= before ? `${(before / after).toFixed(2)}× faster` : `${(after / before).toFixed(2)}× slower`;
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
 for (const w of WORKLOADS) if (results[w.name]) console.log(`  ${w.name}: ${w.what}${results[w.name]!.note ? ` (${results[w.name]!.note})` : ''}`);
+const noEvents = WORKLOADS.filter((w) => w.eventsFrom && results[w.name] && !results[w.eventsFrom]);
+if (noEvents.length > 0) console.log(`  events/s of ${noEvents.map((w) => w.name).join(', ')}: from ${noEvents.map((w) => w.eventsFrom).join(', ')}, which did not run (add it to --only)`);
 
 let commit = 'unknown';
 try {
