@@ -12,7 +12,7 @@ import type { OutPlan } from './output/owned-folder.js';
 import { writeRun } from './output/write-run.js';
 import { readRunDir } from './report/read-run-dir.js';
 import { renderReport } from './report/render-report.js';
-import { simulateInterruptible, type SimulateOptions } from './run.js';
+import { RunInterrupted, simulateInterruptible, type SimulateOptions } from './run.js';
 
 export interface RunToFolderOptions extends SimulateOptions {
   /** Extra warnings from loading the scenario, prepended to the run's own. */
@@ -21,6 +21,8 @@ export interface RunToFolderOptions extends SimulateOptions {
   provenance?: Record<string, unknown>;
   /** Ctrl-C: the run stops, its temporary folder and lock are removed, RunInterrupted is thrown. */
   signal?: AbortSignal;
+  /** report.html from the finished folder; default: drawn from the files read back (tests replace it). */
+  report?: (dir: string) => string;
 }
 
 /** One run at a time: the draws go ahead on a second core when there is one (run.ts, draw-ahead/). */
@@ -30,9 +32,15 @@ const SPARE_CORE = os.availableParallelism() > 1;
 export function runToFolder(config: Config, out: string | OutPlan, opts: RunToFolderOptions = {}): Promise<Summary> {
   return writeRun(config, out, {
     simulate: (sinks) => withTightHeap(() => simulateInterruptible(config, sinks, { onProgress: opts.onProgress, signal: opts.signal, drawAhead: SPARE_CORE })),
-    report: (dir) => renderReport(readRunDir(dir)),
+    report: opts.report ?? ((dir) => renderReport(readRunDir(dir))),
     warnings: opts.warnings,
     provenance: opts.provenance,
+    // The report is drawn in one go, and a signal's handler runs only between tasks: a Ctrl-C
+    // during it (a minute for a year of samples) is seen here, before the folder is put in place.
+    beforeInstall: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (opts.signal?.aborted) throw new RunInterrupted();
+    },
   });
 }
 

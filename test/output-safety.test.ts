@@ -11,6 +11,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { lockPathOf } from '../src/output/folder-lock.js';
 import { MARKER_FILE, readMarker } from '../src/output/owned-folder.js';
 import { runToFolder } from '../src/run-to-folder.js';
+import { RunInterrupted } from '../src/run.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { cli } from './helpers/cli.js';
 
@@ -229,6 +230,23 @@ describe('one writer, and nothing half-written', () => {
       expect(err).toContain(`interrupted: nothing written to ${out}`);
       expect(fs.readdirSync(box).filter((f) => f.includes(`long-${signal}`))).toEqual([]);
     }
+  });
+
+  it('Ctrl-C while the report is drawn (after the simulation) still leaves nothing: the previous run folder whole', async () => {
+    // The report is drawn in one synchronous go, so the signal's handler runs only after it: the
+    // run must look at the signal before it puts the folder in place.
+    const dir = path.join(box, 'prev');
+    expect((await run('--out', dir)).code).toBe(0);
+    const before = snapshot(dir);
+    const { config } = loadScenario(scenario);
+    const ctrl = new AbortController();
+    const report = (_dir: string): string => {
+      setImmediate(() => ctrl.abort()); // the handler of a Ctrl-C pressed now runs at the next turn
+      return '<html></html>';
+    };
+    await expect(runToFolder(config, dir, { signal: ctrl.signal, report })).rejects.toThrow(RunInterrupted);
+    expect(snapshot(dir)).toEqual(before);
+    expect(fs.readdirSync(box)).toEqual(['prev']);
   });
 
   it('`name:` that walks out of reports/ from the working folder cannot delete a folder there', () => {

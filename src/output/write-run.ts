@@ -37,6 +37,8 @@ export interface WriteRunOptions {
   warnings?: string[];
   /** Where each setting came from (scenario, --set, truss file, default): written into config.json. */
   provenance?: Record<string, unknown>;
+  /** The last word before the folder is put in place, once every file is written: throws to abandon it. */
+  beforeInstall?: () => Promise<void>;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function writeRun(config: Config, out: string | OutPlan, opts: Writ
   const stage = stageFolder(typeof out === 'string' ? planRunFolder(out) : out, 'run');
   try {
     const summary = await buildRunFolder(config, stage.tmp, opts);
+    await opts.beforeInstall?.();
     stage.install();
     return summary;
   } finally {
