@@ -94,6 +94,23 @@ describe('run --out never replaces what deploysim did not write', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it('a symbolic link to an empty folder, or to a folder deploysim wrote, is refused too (as the README says)', async () => {
+    const empty = path.join(box, 'empty');
+    fs.mkdirSync(empty);
+    fs.symlinkSync(empty, path.join(box, 'to-empty'));
+    const ours = path.join(box, 'ours');
+    expect((await run('--out', ours)).code).toBe(0);
+    const before = snapshot(ours);
+    fs.symlinkSync(ours, path.join(box, 'to-ours'));
+    for (const link of ['to-empty', 'to-empty/', 'to-ours']) {
+      const r = await run('--out', path.join(box, link));
+      expect(r.code, link).toBe(2);
+      expect(r.err, link).toContain('is a symbolic link; give the folder it points to');
+    }
+    expect(fs.readdirSync(empty)).toEqual([]);
+    expect(snapshot(ours)).toEqual(before);
+  });
+
   it('the folder that holds the scenario: refused', async () => {
     const dir = path.join(box, 'project');
     fs.mkdirSync(dir);

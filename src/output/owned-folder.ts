@@ -108,6 +108,14 @@ function realish(p: string): string {
   }
 }
 
+function isLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** `a` is `b` or one of its ancestors. */
 function sameOrAncestor(a: string, b: string): boolean {
   const rel = path.relative(a, b);
@@ -128,6 +136,10 @@ export function planOutFolder(out: string, opts: PlanOptions): OutPlan {
   const dir = realish(out);
   const shown = out === dir ? out : `${out} (${dir})`;
   const refuse = (why: string) => new OutputRefused(`${option} ${shown}: ${why}; nothing was written`);
+  // A link is refused whatever it points to (an empty folder, a folder deploysim wrote): the folder
+  // replaced would not be the path the user gave. `dir` has its links resolved; the path as given
+  // is looked at here.
+  if (isLink(path.resolve(out))) throw refuse('is a symbolic link; give the folder it points to');
 
   if (path.parse(dir).root === dir) throw refuse('is the root folder, which deploysim never replaces');
   const home = realish(opts.home ?? os.homedir());
