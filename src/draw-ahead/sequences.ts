@@ -1,7 +1,7 @@
 import { stream } from '../engine/random.js';
 import type { Dist, Traffic } from '../model/config.js';
 import { sampler } from '../model/distributions.js';
-import { arrivalProcess } from '../model/traffic.js';
+import { arrivalProcess, type ArrivalProcess } from '../model/traffic.js';
 
 /**
  * A sequence of draws that depends on nothing but the scenario: a traffic entry's arrival times
@@ -13,10 +13,15 @@ export type DrawSpec =
   | { kind: 'arrivals'; seed: number | string; index: number; traffic: Traffic; horizon: number }
   | { kind: 'service'; seed: number | string; dist: Dist };
 
+/** Traffic entry `index`'s arrivals from its own stream `arrivals/<index>` (SPEC §1), in place or in the worker. */
+export function arrivalsOf(seed: number | string, index: number, traffic: Traffic, horizon: number): ArrivalProcess {
+  return arrivalProcess(traffic, stream(seed, `arrivals/${index}`), horizon);
+}
+
 /** The sequence's values one by one; NaN once it has ended (arrivals past the horizon). */
 export function generator(spec: DrawSpec): () => number {
   if (spec.kind === 'arrivals') {
-    const p = arrivalProcess(spec.traffic, stream(spec.seed, `arrivals/${spec.index}`), spec.horizon);
+    const p = arrivalsOf(spec.seed, spec.index, spec.traffic, spec.horizon);
     return () => p.next() ?? NaN;
   }
   const s = sampler(spec.dist, stream(spec.seed, 'service'));

@@ -1,9 +1,8 @@
-import { stream } from '../engine/random.js';
 import type { Config, Traffic } from '../model/config.js';
 import type { Sampler } from '../model/distributions.js';
-import { arrivalProcess, type ArrivalProcess } from '../model/traffic.js';
+import type { ArrivalProcess } from '../model/traffic.js';
 import { DrawAhead } from './draw-ahead.js';
-import { worthDrawingAhead, type DrawSpec } from './sequences.js';
+import { arrivalsOf, worthDrawingAhead, type DrawSpec } from './sequences.js';
 
 /** Where a run's scenario-only sequences come from: its traffic's arrival times and its service times. */
 export interface WorldDraws {
@@ -16,7 +15,7 @@ export interface WorldDraws {
 /** Drawn in place, as the model would: the default. */
 export function inPlaceDraws(config: Config): WorldDraws {
   return {
-    arrivals: (tr, i) => arrivalProcess(tr, stream(config.seed, `arrivals/${i}`), config.duration),
+    arrivals: (tr, i) => arrivalsOf(config.seed, i, tr, config.duration),
     serviceTime: undefined,
     close: () => undefined,
   };
